@@ -1,0 +1,33 @@
+# Copyright 2026 Cartera Seguimiento contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Receivables Follow-up (Seguimiento de cartera)",
+    "summary": "Record follow-ups of customers' debts, their next tasks, "
+               "closings into an immutable history and receivable reports",
+    "version": "11.0.1.0.0",
+    "category": "Accounting",
+    "website": "https://github.com/cartera-seguimiento/cartera_seguimiento",
+    "author": "Cartera Seguimiento contributors",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": [
+        "account",
+        "mail",
+    ],
+    "data": [
+        "security/cartera_security.xml",
+        "security/ir.model.access.csv",
+        "data/cartera_followup_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/assets.xml",
+        "views/cartera_menus.xml",
+        "views/cartera_followup_type_views.xml",
+        "views/cartera_followup_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_invoice_views.xml",
+    ],
+    "demo": [
+        "demo/cartera_demo.xml",
+    ],
+}

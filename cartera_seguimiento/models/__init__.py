@@ -1,0 +1,5 @@
+from . import cartera_followup_type
+from . import cartera_followup
+from . import res_partner
+from . import account_invoice
+from . import mail_activity

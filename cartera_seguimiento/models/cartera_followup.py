@@ -1,0 +1,422 @@
+# Copyright 2026 Cartera Seguimiento contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+CAPTURABLE_INVOICE_TYPES = ("out_invoice", "out_refund")
+CAPTURABLE_INVOICE_STATES = ("open", "paid")
+
+
+class CarteraFollowup(models.Model):
+    _name = "cartera.followup"
+    _description = "Receivable Follow-up"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+
+    name = fields.Char(
+        string="Reference", readonly=True, copy=False, default="/", index=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True,
+        ondelete="restrict", track_visibility="onchange",
+        domain="[('customer', '=', True), ('parent_id', '=', False)]",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", index=True,
+        track_visibility="onchange",
+        help="Salesperson the follow-up belongs to; defaults to the "
+             "customer's salesperson.",
+    )
+    date = fields.Datetime(
+        required=True, index=True, default=fields.Datetime.now,
+        track_visibility="onchange",
+    )
+    day = fields.Date(
+        string="Day", compute="_compute_day", search="_search_day",
+        help="Date of the follow-up in the user's time zone.",
+    )
+    type_id = fields.Many2one(
+        "cartera.followup.type", string="Type", required=True,
+        ondelete="restrict", track_visibility="onchange",
+    )
+    responsible_id = fields.Many2one(
+        "res.users", string="Contact", required=True, index=True,
+        default=lambda self: self.env.user, track_visibility="onchange",
+        help="User doing the follow-up; the next task is assigned to them.",
+    )
+    invoice_id = fields.Many2one(
+        "account.invoice", string="Document", index=True, ondelete="restrict",
+        track_visibility="onchange",
+        domain="[('commercial_partner_id', '=', partner_id),"
+               " ('type', 'in', ('out_invoice', 'out_refund')),"
+               " ('state', 'in', ('open', 'paid'))]",
+        help="Customer invoice or credit note the follow-up is about.",
+    )
+    invoice_number = fields.Char(
+        related="invoice_id.number", string="Document Number", store=True,
+        readonly=True,
+    )
+    journal_id = fields.Many2one(
+        related="invoice_id.journal_id", string="Transaction", store=True,
+        readonly=True,
+    )
+    move_id = fields.Many2one(
+        related="invoice_id.move_id", string="Journal Entry", store=True,
+        readonly=True,
+    )
+    invoice_currency_id = fields.Many2one(
+        "res.currency", string="Document Currency", readonly=True,
+    )
+    amount_due = fields.Monetary(
+        string="Amount Due at Capture", readonly=True,
+        currency_field="invoice_currency_id",
+        help="Amount the document still owed when the follow-up was recorded.",
+    )
+    date_due = fields.Date(string="Due Date at Capture", readonly=True)
+    notes = fields.Text()
+    next_date = fields.Date(string="Next Task Date", index=True)
+    next_type_id = fields.Many2one(
+        "cartera.followup.type", string="Next Task Type", ondelete="restrict",
+    )
+    next_note = fields.Text(string="Next Task Note")
+    task_state = fields.Selection(
+        [("none", "No task"), ("pending", "Pending"), ("done", "Done")],
+        string="Task Status", default="none", required=True, readonly=True,
+        index=True, copy=False,
+    )
+    task_activity_id = fields.Many2one(
+        "mail.activity", string="Task Activity", readonly=True, copy=False,
+        ondelete="set null",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True,
+        default=lambda self: self.env["res.company"]._company_default_get(
+            "cartera.followup"),
+    )
+
+    # ------------------------------------------------------------------
+    # Derived values: applied in create/write so that they hold for every
+    # caller (form, editable list, other modules, RPC), not only onchanges.
+    # ------------------------------------------------------------------
+    @api.model
+    def _prepare_derived_values(self, vals):
+        """Return ``vals`` completed with the values derived from others."""
+        vals = dict(vals)
+        if vals.get("partner_id"):
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+            vals["partner_id"] = partner.commercial_partner_id.id
+            if "user_id" not in vals and not self._context.get(
+                    "cartera_keep_user"):
+                vals["user_id"] = partner.commercial_partner_id.user_id.id
+        if "invoice_id" in vals:
+            vals.update(self._prepare_invoice_snapshot(
+                self.env["account.invoice"].browse(vals["invoice_id"])))
+        else:
+            # The snapshot belongs to the document; never taken from a caller.
+            vals.pop("amount_due", None)
+            vals.pop("date_due", None)
+            vals.pop("invoice_currency_id", None)
+        return vals
+
+    @api.model
+    def _prepare_invoice_snapshot(self, invoice):
+        """Values of the document as it stands at capture time."""
+        if not invoice:
+            return {"amount_due": 0.0, "date_due": False,
+                    "invoice_currency_id": False}
+        return {
+            "amount_due": invoice.residual,
+            "date_due": invoice.date_due,
+            "invoice_currency_id": invoice.currency_id.id,
+        }
+
+    @api.model
+    def create(self, vals):
+        vals = self._prepare_derived_values(vals)
+        if vals.get("name", "/") == "/":
+            vals["name"] = self.env["ir.sequence"].next_by_code(
+                "cartera.followup") or "/"
+        record = super(CarteraFollowup, self).create(vals)
+        record._sync_next_task()
+        record._complete_previous_tasks()
+        return record
+
+    @api.multi
+    def write(self, vals):
+        vals = self._prepare_derived_values(vals)
+        res = super(CarteraFollowup, self).write(vals)
+        if {"next_date", "next_type_id", "next_note", "responsible_id",
+                "partner_id", "invoice_id"} & set(vals):
+            self._sync_next_task()
+        return res
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        commercial = self.partner_id.commercial_partner_id
+        if commercial and commercial != self.partner_id:
+            self.partner_id = commercial
+        if commercial.user_id:
+            self.user_id = commercial.user_id
+        if self.invoice_id and \
+                self.invoice_id.commercial_partner_id != commercial:
+            self.invoice_id = False
+
+    @api.onchange("invoice_id")
+    def _onchange_invoice_id(self):
+        for field, value in self._prepare_invoice_snapshot(
+                self.invoice_id).items():
+            self[field] = value
+
+    # ------------------------------------------------------------------
+    # Validation
+    # ------------------------------------------------------------------
+    @api.constrains("partner_id", "invoice_id")
+    def _check_invoice(self):
+        for rec in self.filtered("invoice_id"):
+            invoice = rec.invoice_id
+            if invoice.type not in CAPTURABLE_INVOICE_TYPES:
+                raise ValidationError(_(
+                    "Document %s is not a customer invoice or credit note.")
+                    % (invoice.number or invoice.display_name))
+            if invoice.state not in CAPTURABLE_INVOICE_STATES:
+                raise ValidationError(_(
+                    "Document %s is a draft or cancelled: only open or paid "
+                    "documents can be followed up.")
+                    % (invoice.number or invoice.display_name))
+            if invoice.commercial_partner_id != rec.partner_id:
+                raise ValidationError(_(
+                    "Document %s belongs to %s, not to the customer %s.") % (
+                    invoice.number, invoice.commercial_partner_id.display_name,
+                    rec.partner_id.display_name))
+            if invoice.company_id != rec.company_id:
+                raise ValidationError(_(
+                    "Document %s belongs to another company.") % invoice.number)
+
+    @api.constrains("partner_id", "company_id")
+    def _check_partner_company(self):
+        for rec in self:
+            partner_company = rec.partner_id.company_id
+            if partner_company and partner_company != rec.company_id:
+                raise ValidationError(_(
+                    "The customer %s belongs to the company %s, not to %s.") % (
+                    rec.partner_id.display_name, partner_company.name,
+                    rec.company_id.name))
+
+    @api.constrains("date", "next_date", "next_type_id")
+    def _check_next_task(self):
+        for rec in self:
+            if rec.next_date and not rec.next_type_id:
+                raise ValidationError(_(
+                    "The next task of %s has a date but no type.") % rec.name)
+            if rec.next_type_id and not rec.next_date:
+                raise ValidationError(_(
+                    "The next task of %s has a type but no date.") % rec.name)
+            if rec.next_date and rec.next_date < rec._local_date():
+                raise ValidationError(_(
+                    "The next task date (%s) of %s is before the follow-up "
+                    "date (%s).") % (rec.next_date, rec.name, rec._local_date()))
+
+    @api.depends("date")
+    def _compute_day(self):
+        for rec in self.filtered("date"):
+            rec.day = rec._local_date()
+
+    @api.model
+    def _search_day(self, operator, value):
+        """Translate a local day into the UTC bounds of ``date``."""
+        if operator not in ("=", "!=", "<", "<=", ">", ">="):
+            raise UserError(_("Unsupported operator %s on the day of a "
+                              "follow-up.") % operator)
+        day = fields.Date.from_string(value)
+        tz = pytz.timezone(self._context.get("tz") or self.env.user.tz or "UTC")
+
+        def utc_start(local_day):
+            moment = tz.localize(datetime.combine(local_day, time.min))
+            return fields.Datetime.to_string(
+                moment.astimezone(pytz.utc).replace(tzinfo=None))
+
+        start, end = utc_start(day), utc_start(day + timedelta(days=1))
+        if operator == "=":
+            return [("date", ">=", start), ("date", "<", end)]
+        if operator == "!=":
+            return ["|", ("date", "<", start), ("date", ">=", end)]
+        if operator in ("<", ">="):
+            return [("date", operator, start)]
+        return [("date", "<" if operator == "<=" else ">=", end)]
+
+    @api.multi
+    def _local_date(self):
+        """Date of the follow-up in the user's time zone."""
+        self.ensure_one()
+        moment = fields.Datetime.context_timestamp(
+            self, fields.Datetime.from_string(self.date))
+        return fields.Date.to_string(moment)
+
+    # ------------------------------------------------------------------
+    # Next tasks as mail activities
+    # ------------------------------------------------------------------
+    @api.multi
+    def _prepare_task_activity(self):
+        self.ensure_one()
+        activity_type = self.next_type_id.activity_type_id or self.env.ref(
+            "mail.mail_activity_data_todo", raise_if_not_found=False)
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "summary": self.next_type_id.name,
+            "note": self.next_note and "<p>%s</p>" % (
+                self.next_note.replace("&", "&amp;").replace(
+                    "<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")),
+            "date_deadline": self.next_date,
+            "user_id": self.responsible_id.id,
+        }
+
+    @api.multi
+    def _sync_next_task(self):
+        """Create, move or drop the activity that carries the next task."""
+        for rec in self:
+            if rec.task_state == "done":
+                continue
+            if rec.next_date:
+                values = rec._prepare_task_activity()
+                if rec.task_activity_id:
+                    rec.task_activity_id.write(values)
+                    state_vals = {}
+                else:
+                    activity = self.env["mail.activity"].create(values)
+                    state_vals = {"task_activity_id": activity.id}
+                if rec.task_state != "pending":
+                    state_vals["task_state"] = "pending"
+                if state_vals:
+                    super(CarteraFollowup, rec).write(state_vals)
+            elif rec.task_state == "pending" or rec.task_activity_id:
+                rec.task_activity_id.unlink()
+                super(CarteraFollowup, rec).write({"task_state": "none"})
+
+    @api.multi
+    def _complete_previous_tasks(self):
+        """A new follow-up of the same customer and document completes the
+        tasks left by earlier ones, whoever recorded them."""
+        for rec in self:
+            previous = self.sudo().search([
+                ("id", "!=", rec.id),
+                ("company_id", "=", rec.company_id.id),
+                ("partner_id", "=", rec.partner_id.id),
+                ("invoice_id", "=", rec.invoice_id.id),
+                ("task_state", "=", "pending"),
+                ("date", "<=", rec.date),
+            ])
+            if previous:
+                previous._mark_task_done(_("Completed by follow-up %s.") % rec.name)
+
+    @api.multi
+    def _mark_task_done(self, feedback=False):
+        activities = self.mapped("task_activity_id")
+        super(CarteraFollowup, self).write({"task_state": "done"})
+        if activities:
+            activities.with_context(
+                cartera_skip_task_done=True).action_feedback(feedback=feedback)
+
+    @api.multi
+    def _mark_task_done_from_activity(self):
+        super(CarteraFollowup, self).write({"task_state": "done"})
+
+    # ------------------------------------------------------------------
+    # Daily digest of pending tasks
+    # ------------------------------------------------------------------
+    @api.model
+    def _pending_tasks_by_user(self):
+        """Tasks due today or overdue, per responsible user, each user's
+        "today" being taken in their own time zone."""
+        # No time zone is more than a day ahead of UTC.
+        tomorrow = fields.Date.from_string(fields.Date.today()) + timedelta(1)
+        tasks = self.sudo().search(
+            [("task_state", "=", "pending"),
+             ("next_date", "<=", fields.Date.to_string(tomorrow))],
+            order="responsible_id, next_date, id")
+        by_user = defaultdict(lambda: self.browse())
+        for task in tasks:
+            today = fields.Date.context_today(
+                task.with_context(tz=task.responsible_id.tz))
+            if task.next_date <= today:
+                by_user[task.responsible_id] |= task
+        return by_user
+
+    @api.model
+    def _cron_notify_pending_tasks(self):
+        template = "cartera_seguimiento.cartera_followup_task_digest"
+        for user, tasks in self._pending_tasks_by_user().items():
+            lang = user.lang or "en_US"
+            today = fields.Date.context_today(self.with_context(tz=user.tz))
+            body = self.env["ir.qweb"].with_context(lang=lang).render(
+                template, {"user": user, "tasks": tasks.with_context(lang=lang),
+                           "today": today})
+            subject = self.with_context(lang=lang)._digest_subject(len(tasks))
+            user.partner_id.sudo().message_post(
+                body=body, subject=subject, partner_ids=[user.partner_id.id],
+                message_type="notification", subtype="mail.mt_comment")
+        return True
+
+    @api.model
+    def _digest_subject(self, count):
+        return _("Receivable follow-up: %d pending task(s)") % count
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    @api.model
+    def _followup_stats(self, group_field, ids):
+        """Count, last date and next pending task date of the follow-ups the
+        current user may read, grouped by ``group_field``, in one query."""
+        if not ids or not self.check_access_rights(
+                "read", raise_exception=False):
+            return {}
+        query = self._where_calc([(group_field, "in", list(ids))])
+        self._apply_ir_rules(query, "read")
+        from_clause, where_clause, params = query.get_sql()
+        column = '"%s"."%s"' % (self._table, group_field)
+        # group_field is one of our own column names, never user input.
+        self._cr.execute(  # pylint: disable=sql-injection
+            """SELECT {col}, count(*), max("{tbl}".date),
+                      min("{tbl}".next_date)
+                          FILTER (WHERE "{tbl}".task_state = 'pending')
+                 FROM {frm} WHERE {where} GROUP BY {col}""".format(
+                col=column, tbl=self._table, frm=from_clause,
+                where=where_clause or "TRUE"), params)
+        return {
+            key: {"count": count, "last_date": last_date,
+                  "next_date": next_date}
+            for key, count, last_date, next_date in self._cr.fetchall()
+        }
+
+    @api.model
+    def _action_for_document(self, record, field_name):
+        action = self.env.ref(
+            "cartera_seguimiento.cartera_followup_action").read()[0]
+        action["domain"] = [(field_name, "=", record.id)]
+        action["context"] = {"default_%s" % field_name: record.id}
+        return action
+
+    @api.model
+    def _action_new(self, defaults):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("New Follow-up"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [(self.env.ref(
+                "cartera_seguimiento.cartera_followup_view_form").id, "form")],
+            "target": "current",
+            "context": dict(defaults),
+        }
+
+    @api.multi
+    def action_mark_task_done(self):
+        self.filtered(lambda r: r.task_state == "pending")._mark_task_done()
+        return True

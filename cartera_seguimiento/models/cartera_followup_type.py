@@ -1,0 +1,24 @@
+# Copyright 2026 Cartera Seguimiento contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class CarteraFollowupType(models.Model):
+    _name = "cartera.followup.type"
+    _description = "Follow-up Type"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Activity Type",
+        help="Activity scheduled for the responsible user when this type is "
+             "chosen as the next task of a follow-up.",
+    )
+
+    _sql_constraints = [
+        ("code_unique", "unique(code)", "The code of a follow-up type must be unique."),
+    ]

@@ -1,0 +1,41 @@
+# Copyright 2026 Cartera Seguimiento contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests.common import TransactionCase
+
+
+class TestInstall(TransactionCase):
+
+    def test_module_installed(self):
+        module = self.env["ir.module.module"].search(
+            [("name", "=", "cartera_seguimiento")])
+        self.assertEqual(module.state, "installed")
+        self.assertEqual(module.latest_version, "11.0.1.0.0")
+
+    def test_groups_and_category(self):
+        user = self.env.ref("cartera_seguimiento.group_cartera_user")
+        manager = self.env.ref("cartera_seguimiento.group_cartera_manager")
+        self.assertIn(user, manager.implied_ids)
+        self.assertEqual(user.category_id, manager.category_id)
+        self.assertEqual(user.category_id, self.env.ref(
+            "cartera_seguimiento.module_category_cartera"))
+        new_manager = self.env["res.users"].create({
+            "name": "Gerente", "login": "gerente_test",
+            "groups_id": [(6, 0, [manager.id])]})
+        self.assertTrue(new_manager.has_group(
+            "cartera_seguimiento.group_cartera_user"))
+
+    def test_menu_tree_in_spanish(self):
+        names = [self.env.ref("cartera_seguimiento.%s" % xmlid).with_context(
+            lang="es_CO").name for xmlid in (
+            "cartera_menu_root", "cartera_menu_receivables",
+            "cartera_menu_followup")]
+        self.assertEqual(names, ["Procesos", "Cartera", "Seguimiento"])
+        capture = self.env.ref("cartera_seguimiento.cartera_followup_menu_capture")
+        self.assertEqual(capture.parent_id, self.env.ref(
+            "cartera_seguimiento.cartera_menu_followup"))
+        self.assertEqual(capture.with_context(lang="es_CO").name, "Captura")
+
+    def test_company_is_colombian(self):
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company.currency_id.name, "COP")
+        self.assertTrue(company.chart_template_id)

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# flake8 and pylint-odoo with the OCA 11.0 checks; fails on any error.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+echo "lint: flake8"
+"$VENV/bin/flake8" cartera_seguimiento
+echo "lint: pylint-odoo"
+"$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc" cartera_seguimiento
+echo "lint: ok"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole suite: lint, a fresh test database, the addon's tests through
+# pytest-odoo, then the live-server tests (a fixture starts a real Odoo).
+#   scripts/test.sh [live-test paths...]
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+OUT=$ROOT/test-output
+rm -rf "$OUT"; mkdir -p "$OUT"
+DB=${CARTERA_TEST_DB:-cartera_test}
+status=0
+
+"$ROOT/scripts/pg_up.sh" || exit 1
+if [ $# -eq 0 ]; then
+    bash "$ROOT/scripts/lint.sh" || status=1
+fi
+"$ROOT/scripts/db_ensure.sh" "$DB" --fresh || { echo "test: could not build $DB"; exit 1; }
+
+if [ $# -eq 0 ]; then
+    echo "test: addon tests (pytest-odoo on $DB)"
+    "$VENV/bin/pytest" -p no:cacheprovider -q \
+        --odoo-database="$DB" --odoo-addons-path="$ADDONS_PATH" \
+        --junitxml="$OUT/addon.xml" cartera_seguimiento/tests || status=1
+fi
+
+echo "test: live-server tests"
+CARTERA_TEST_DB=$DB "$BVENV/bin/pytest" -p no:cacheprovider -q \
+    --junitxml="$OUT/live.xml" "${@:-tests}" || status=1
+
+"$BVENV/bin/python" "$ROOT/scripts/junit_summary.py" "$OUT"/*.xml || status=1
+exit $status
