@@ -7,4 +7,6 @@ echo "lint: flake8"
 "$VENV/bin/flake8" cartera_seguimiento
 echo "lint: pylint-odoo"
 "$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc" cartera_seguimiento
+echo "lint: Spanish translation complete"
+"$VENV/bin/python" "$ROOT/scripts/fill_po.py" --check
 echo "lint: ok"

@@ -6,8 +6,9 @@ source "$(dirname "$0")/env.sh"
 DB=${POT_DB:-cartera_dev}
 "$ROOT/scripts/db_ensure.sh" "$DB" --without-demo
 I18N=$ROOT/cartera_seguimiento/i18n
-$ODOO $ODOO_DB_ARGS -d "$DB" --i18n-export="$I18N/cartera_seguimiento.pot" \
+$ODOO $ODOO_DB_ARGS -d "$DB" --i18n-export="$I18N/cartera_seguimiento.po" \
     --modules=cartera_seguimiento --stop-after-init --log-level=warn
+mv "$I18N/cartera_seguimiento.po" "$I18N/cartera_seguimiento.pot"
 if [ -f "$I18N/es.po" ]; then
     msgmerge --quiet --no-fuzzy-matching --update --backup=none \
         "$I18N/es.po" "$I18N/cartera_seguimiento.pot"
