@@ -18,6 +18,10 @@ done
 FILESTORE=${ODOO_DATA_DIR:-$HOME/.local/share/Odoo}/filestore
 exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
 TEMPLATE=cartera_base_$(cat "$ROOT/requirements.txt" "$ROOT/scripts/db_base.py" | sha256sum | cut -c1-8)_d$DEMO
+# One template build at a time, however many scripts run at once.
+mkdir -p "$ROOT/.run"
+exec 9>"$ROOT/.run/template.lock"
+flock 9
 if ! exists "$TEMPLATE"; then
     echo "db: building template $TEMPLATE (account + l10n_co + es_CO; once)"
     dropdb --if-exists "${TEMPLATE}_tmp"
@@ -35,6 +39,7 @@ if ! exists "$TEMPLATE"; then
     rm -rf "${FILESTORE:?}/$TEMPLATE"
     [ ! -d "$FILESTORE/${TEMPLATE}_tmp" ] || mv "$FILESTORE/${TEMPLATE}_tmp" "$FILESTORE/$TEMPLATE"
 fi
+flock -u 9
 if [ $FRESH = 1 ] && exists "$DB"; then
     dropdb "$DB"
 fi
