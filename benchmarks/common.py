@@ -1,0 +1,37 @@
+"""Shared settings of the benchmark scripts (generator, runner, contenders)."""
+import os
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PGHOST = os.environ.get("PGHOST", "/var/run/postgresql")
+SCALE = os.environ.get("BENCH_SCALE", "small")
+DB = os.environ.get("BENCH_DB") or (
+    "cartera_bench" if SCALE != "tiny" else "cartera_bench_tiny")
+SEED = int(os.environ.get("BENCH_SEED", "42"))
+# Bumped whenever the generator changes what it writes, so that a database
+# built by an older generator is rebuilt instead of reused.
+GENERATOR_VERSION = 3
+# The data ends on a fixed day so that the same seed always gives the same
+# rows, whatever the day the generator runs; three years of history.
+END_DATE = date(2026, 11, 27)
+YEARS = 3
+
+# items: target number of journal items; partials follow from the payment
+# behaviour (about 0.24 per item).
+SCALES = {
+    "tiny": {"customers": 50, "items": 1000, "followups": 200,
+             "salespeople": 3},
+    "small": {"customers": 1000, "items": 50000, "followups": 10000,
+              "salespeople": 6},
+    "large": {"customers": 5000, "items": 1000000, "followups": 100000,
+              "salespeople": 12},
+}
+
+COLLECTOR_LOGIN = "bench_collector"
+SALESPERSON_LOGIN = "bench_sales_%02d"
+
+
+def odoo_env_args(dbname=DB):
+    return ["--addons-path=%s" % ROOT, "--db_host=%s" % PGHOST, "-d", dbname,
+            "--log-level=warn"]
