@@ -137,7 +137,9 @@ class CarteraFollowup(models.Model):
 
     @api.model
     def create(self, vals):
-        vals = self._prepare_derived_values(vals)
+        # Defaults (from the context too) must go through the derivations.
+        vals = self._prepare_derived_values(
+            self._add_missing_default_values(vals))
         if vals.get("name", "/") == "/":
             vals["name"] = self.env["ir.sequence"].next_by_code(
                 "cartera.followup") or "/"
@@ -177,7 +179,9 @@ class CarteraFollowup(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("partner_id", "invoice_id")
     def _check_invoice(self):
-        for rec in self.filtered("invoice_id"):
+        # Read as superuser: whether the user may see the record is the
+        # ORM's own check, not this constraint's.
+        for rec in self.sudo().filtered("invoice_id"):
             invoice = rec.invoice_id
             if invoice.type not in CAPTURABLE_INVOICE_TYPES:
                 raise ValidationError(_(
@@ -199,7 +203,7 @@ class CarteraFollowup(models.Model):
 
     @api.constrains("partner_id", "company_id")
     def _check_partner_company(self):
-        for rec in self:
+        for rec in self.sudo():
             partner_company = rec.partner_id.company_id
             if partner_company and partner_company != rec.company_id:
                 raise ValidationError(_(
@@ -209,7 +213,7 @@ class CarteraFollowup(models.Model):
 
     @api.constrains("date", "next_date", "next_type_id")
     def _check_next_task(self):
-        for rec in self:
+        for rec in self.sudo():
             if rec.next_date and not rec.next_type_id:
                 raise ValidationError(_(
                     "The next task of %s has a date but no type.") % rec.name)
@@ -242,7 +246,8 @@ class CarteraFollowup(models.Model):
 
         start, end = utc_start(day), utc_start(day + timedelta(days=1))
         if operator == "=":
-            return [("date", ">=", start), ("date", "<", end)]
+            # Explicit operator: Odoo 11 splices this domain in unnormalized.
+            return ["&", ("date", ">=", start), ("date", "<", end)]
         if operator == "!=":
             return ["|", ("date", "<", start), ("date", ">=", end)]
         if operator in ("<", ">="):

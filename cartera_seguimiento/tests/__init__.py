@@ -1,2 +1,3 @@
 from . import test_install
 from . import test_followup
+from . import test_ar_report

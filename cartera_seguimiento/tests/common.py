@@ -12,7 +12,7 @@ class CarteraCase(SavepointCase):
         super(CarteraCase, cls).setUpClass()
         cls.env = cls.env(context=dict(
             cls.env.context, tracking_disable=True, mail_create_nolog=True,
-            mail_notrack=True, no_reset_password=True))
+            mail_notrack=True, no_reset_password=True, lang="en_US"))
         cls.company = cls.env.ref("base.main_company")
         cls.group_user = cls.env.ref("cartera_seguimiento.group_cartera_user")
         cls.group_manager = cls.env.ref(
@@ -22,6 +22,7 @@ class CarteraCase(SavepointCase):
         cls.manager = cls._create_user("jefe", "Jefe Cartera", cls.group_manager)
         cls.accountant = cls._create_user(
             "conta", "Contador", cls.env.ref("account.group_account_user"))
+        cls.accountant.groups_id |= cls.env.ref("base.group_user")
         Partner = cls.env["res.partner"]
         cls.customer1 = Partner.create({
             "name": "Cliente Uno", "customer": True, "user_id": cls.collector1.id,

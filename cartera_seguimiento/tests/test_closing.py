@@ -1,0 +1,370 @@
+# Copyright 2026 Cartera Seguimiento contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Closings: the right follow-ups move into the immutable history, all or
+nothing, with a fixed number of SQL statements."""
+import time
+from unittest import mock
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .common import CarteraCase
+
+# Local days of the closing range; the users of CarteraCase live in Bogotá
+# (UTC-5), so a local midnight is 05:00 UTC.
+DAY_FROM, DAY_TO = "2026-01-10", "2026-01-12"
+INSIDE_FIRST = "2026-01-10 05:00:00"    # 2026-01-10 00:00:00 Bogotá
+BEFORE = "2026-01-10 04:59:59"          # 2026-01-09 23:59:59 Bogotá
+INSIDE_LAST = "2026-01-13 04:59:59"     # 2026-01-12 23:59:59 Bogotá
+AFTER = "2026-01-13 05:00:00"           # 2026-01-13 00:00:00 Bogotá
+
+COMPARED_FIELDS = (
+    "name", "partner_id", "user_id", "date", "type_id", "responsible_id",
+    "invoice_id", "invoice_number", "journal_id", "move_id",
+    "invoice_currency_id", "amount_due", "date_due", "notes", "next_date",
+    "next_type_id", "next_note", "task_state", "company_id", "create_uid",
+    "create_date", "write_uid", "write_date",
+)
+
+
+class ClosingCase(CarteraCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(ClosingCase, cls).setUpClass()
+        cls.Closing = cls.env["cartera.closing"]
+        cls.History = cls.env["cartera.followup.history"]
+        cls.File = cls.env["cartera.followup.file"]
+        cls.Followup = cls.env["cartera.followup"]
+
+    def _close(self, date_from=DAY_FROM, date_to=DAY_TO, partner=None,
+               user=None):
+        return self.Closing.sudo(user or self.manager)._close_followups(
+            date_from, date_to, partner=partner)
+
+    def _bulk_followups(self, count, date, partner=None):
+        """Insert ``count`` follow-ups with one statement (the ORM would
+        take minutes for the large cases)."""
+        partner = partner or self.customer1
+        self.env.cr.execute(
+            """INSERT INTO cartera_followup
+                   (name, partner_id, user_id, date, type_id, responsible_id,
+                    notes, task_state, company_id, create_uid, create_date,
+                    write_uid, write_date)
+               SELECT 'BULK/' || g, %s, %s, %s, %s, %s, 'Llamada ' || g,
+                      'none', %s, %s, now() at time zone 'UTC', %s,
+                      now() at time zone 'UTC'
+                 FROM generate_series(1, %s) AS g""",
+            (partner.id, partner.user_id.id or None, date, self.type_call.id,
+             self.collector1.id, self.company.id, self.env.uid,
+             self.env.uid, count))
+        self.env["cartera.followup"].invalidate_cache()
+
+
+class TestClosingMovesRows(ClosingCase):
+
+    def test_range_edges(self):
+        inside_first = self._followup(date=INSIDE_FIRST)
+        inside_last = self._followup(date=INSIDE_LAST)
+        before = self._followup(date=BEFORE)
+        after = self._followup(date=AFTER)
+        closing = self._close()
+        self.assertEqual(closing.followup_count, 2)
+        self.assertEqual(set(closing.history_ids.ids),
+                         {inside_first.id, inside_last.id})
+        self.assertEqual(
+            set(self.Followup.search([("id", "in", [
+                inside_first.id, inside_last.id, before.id, after.id])]).ids),
+            {before.id, after.id})
+        self.assertFalse(inside_first.exists())
+        self.assertTrue(before.exists() and after.exists())
+
+    def test_customer_filter(self):
+        mine = self._followup(date=INSIDE_FIRST)
+        other = self._followup(date=INSIDE_FIRST, partner_id=self.customer2.id)
+        closing = self._close(partner=self.customer1)
+        self.assertEqual(closing.partner_id, self.customer1)
+        self.assertEqual(closing.history_ids.ids, [mine.id])
+        self.assertTrue(other.exists())
+        # A contact stands for its commercial partner.
+        again = self._followup(date=INSIDE_LAST)
+        closing = self._close(partner=self.customer1_contact)
+        self.assertEqual(closing.history_ids.ids, [again.id])
+
+    def test_other_company_untouched(self):
+        company2 = self.env["res.company"].create({"name": "Otra Empresa"})
+        ours = self._followup(date=INSIDE_FIRST)
+        theirs = self._followup(date=INSIDE_FIRST, company_id=company2.id)
+        closing = self._close()
+        self.assertEqual(closing.company_id, self.company)
+        self.assertEqual(closing.history_ids.ids, [ours.id])
+        self.assertTrue(theirs.exists())
+
+    def test_history_equals_original(self):
+        followup = self._followup(
+            user=self.collector1, date=INSIDE_FIRST,
+            invoice_id=self.invoice1.id, next_date="2026-01-20",
+            next_type_id=self.type_visit.id, next_note="Visitar al cliente")
+        self.assertEqual(followup.task_state, "pending")
+        activity = followup.task_activity_id
+        self.assertTrue(activity)
+        followup.message_post(body="Cliente promete pagar")
+        attachment = self.env["ir.attachment"].create({
+            "name": "soporte.txt", "datas_fname": "soporte.txt",
+            "datas": "aG9sYQ==", "res_model": "cartera.followup",
+            "res_id": followup.id})
+        before = followup.read(list(COMPARED_FIELDS))[0]
+        message_ids = set(followup.message_ids.ids)
+        self.assertTrue(message_ids)
+        closing = self._close()
+        history = self.History.browse(followup.id)
+        self.assertEqual(history.read(list(COMPARED_FIELDS))[0], before)
+        self.assertEqual(history.followup_id, followup.id)
+        self.assertEqual(history.closing_id, closing)
+        self.assertEqual(history.closed_by, self.manager)
+        self.assertTrue(history.closed_on)
+        self.assertEqual(closing.user_id, self.manager)
+        self.assertEqual((closing.date_from, closing.date_to),
+                         (DAY_FROM, DAY_TO))
+        # Chatter and attachments went with it; the open task is closed.
+        self.assertEqual(set(history.message_ids.ids), message_ids)
+        self.assertEqual(attachment.res_model, "cartera.followup.history")
+        self.assertFalse(activity.exists())
+        self.assertFalse(self.env["mail.activity"].search([
+            ("res_model", "=", "cartera.followup"),
+            ("res_id", "=", followup.id)]))
+        # The collector still reads it, messages included.
+        as_collector = history.sudo(self.collector1)
+        self.assertEqual(as_collector.notes, "Llamada para cobro de factura")
+        self.assertEqual(set(as_collector.message_ids.ids), message_ids)
+
+    def test_file_shows_open_and_closed(self):
+        closed = self._followup(date=INSIDE_FIRST)
+        still_open = self._followup(date=AFTER)
+        closing = self._close()
+        lines = self.File.search([("id", "in", [closed.id, still_open.id])])
+        by_id = {line.id: line for line in lines}
+        self.assertEqual(by_id[closed.id].state, "closed")
+        self.assertEqual(by_id[closed.id].closing_id, closing)
+        self.assertEqual(by_id[closed.id].notes, closed.notes if False else
+                         "Llamada para cobro de factura")
+        self.assertEqual(by_id[still_open.id].state, "open")
+        self.assertFalse(by_id[still_open.id].closing_id)
+        action = by_id[closed.id].action_open_record()
+        self.assertEqual(action["res_model"], "cartera.followup.history")
+        self.assertEqual(action["res_id"], closed.id)
+
+
+class TestClosingRefusals(ClosingCase):
+
+    def test_empty_range_writes_nothing(self):
+        self._followup(date=AFTER)
+        closings = self.Closing.search_count([])
+        with self.assertRaises(UserError):
+            self._close()
+        self.assertEqual(self.Closing.search_count([]), closings)
+        self.assertEqual(self.History.search_count([]), 0)
+
+    def test_only_managers_close(self):
+        followup = self._followup(user=self.collector1, date=INSIDE_FIRST)
+        with self.assertRaises(UserError):
+            self._close(user=self.collector1)
+        wizard = self.env["cartera.closing.wizard"].sudo(
+            self.collector1).create({"date_from": DAY_FROM, "date_to": DAY_TO})
+        with self.assertRaises(UserError):
+            wizard.action_close()
+        self.assertTrue(followup.exists())
+
+    def test_range_checks(self):
+        with self.assertRaises(UserError):
+            self._close(date_from=DAY_TO, date_to=DAY_FROM)
+        with self.assertRaises(UserError):
+            self._close(date_from=DAY_FROM, date_to="2999-01-01")
+        with self.assertRaises(UserError):
+            self._close(date_from=False, date_to=DAY_TO)
+        Wizard = self.env["cartera.closing.wizard"].sudo(self.manager)
+        with self.assertRaises(ValidationError):
+            Wizard.create({"date_from": DAY_TO, "date_to": DAY_FROM})
+        with self.assertRaises(ValidationError):
+            Wizard.create({"date_from": DAY_FROM, "date_to": "2999-01-01"})
+
+    def _assert_immutable(self, model, record, vals):
+        for env_model in (model.sudo(self.manager), model.sudo(),
+                          model.sudo().with_context(
+                              force=True, cartera_closing=True,
+                              install_mode=True)):
+            with self.assertRaises((UserError, AccessError)):
+                env_model.create(vals)
+            with self.assertRaises((UserError, AccessError)):
+                env_model.browse(record.id).write({"name": "X"})
+            with self.assertRaises((UserError, AccessError)):
+                env_model.browse(record.id).unlink()
+            with self.assertRaises((UserError, AccessError)):
+                env_model.browse(record.id).copy()
+        # The superuser bypasses access rights: the model itself refuses.
+        with self.assertRaisesRegex(UserError, "."):
+            model.sudo().browse(record.id).write({"name": "X"})
+        with self.assertRaisesRegex(UserError, "."):
+            model.sudo().browse(record.id).unlink()
+        with self.assertRaisesRegex(UserError, "."):
+            model.sudo().create(vals)
+
+    def test_history_and_closing_immutable(self):
+        followup = self._followup(date=INSIDE_FIRST)
+        closing = self._close()
+        history = self.History.browse(followup.id)
+        self._assert_immutable(self.History, history, {
+            "name": "Falso", "partner_id": self.customer1.id,
+            "date": INSIDE_FIRST, "type_id": self.type_call.id})
+        self._assert_immutable(self.Closing, closing, {
+            "name": "Falso", "date_from": DAY_FROM, "date_to": DAY_TO})
+        self._assert_immutable(self.File, self.File.browse(followup.id), {
+            "name": "Falso"})
+        history.invalidate_cache()
+        self.assertEqual(history.name, followup.name)
+        self.assertTrue(closing.exists() and history.exists())
+        self.assertFalse(self.History.search([("name", "=", "Falso")]))
+
+    def test_history_record_rules(self):
+        mine = self._followup(user=self.collector1, date=INSIDE_FIRST)
+        theirs = self._followup(user=self.collector2, date=INSIDE_FIRST,
+                                partner_id=self.customer2.id)
+        self._close()
+        ids = [mine.id, theirs.id]
+        for model in ("cartera.followup.history", "cartera.followup.file"):
+            Model = self.env[model]
+            self.assertEqual(
+                Model.sudo(self.collector1).search([("id", "in", ids)]).ids,
+                [mine.id])
+            self.assertEqual(
+                Model.sudo(self.collector2).search([("id", "in", ids)]).ids,
+                [theirs.id])
+            self.assertEqual(
+                set(Model.sudo(self.manager).search([("id", "in", ids)]).ids),
+                set(ids))
+            with self.assertRaises(AccessError):
+                Model.sudo(self.collector1).browse(theirs.id).read(["notes"])
+            with self.assertRaises(AccessError):
+                Model.sudo(self.accountant).search([])
+        with self.assertRaises(AccessError):
+            self.Closing.sudo(self.collector1).search([])
+
+    def test_history_company_rule(self):
+        company2 = self.env["res.company"].create({"name": "Otra Empresa"})
+        self.manager.write({"company_ids": [(4, company2.id)]})
+        followup = self._followup(date=INSIDE_FIRST)
+        self._close()
+        self.assertTrue(self.History.sudo(self.manager).search(
+            [("id", "=", followup.id)]))
+        self.manager.write({"company_id": company2.id})
+        self.assertFalse(self.History.sudo(self.manager).search(
+            [("id", "=", followup.id)]))
+        self.assertFalse(self.File.sudo(self.manager).search(
+            [("id", "=", followup.id)]))
+
+
+class TestClosingAllOrNothing(ClosingCase):
+
+    def test_failure_after_insert_changes_nothing(self):
+        followups = self._followup(date=INSIDE_FIRST, next_date="2026-01-20",
+                                   next_type_id=self.type_visit.id)
+        followups |= self._followup(date=INSIDE_LAST)
+        activity = followups[0].task_activity_id
+        followups[0].message_post(body="Nota antes del cierre")
+        messages = set(followups[0].message_ids.ids)
+        closings = self.Closing.search_count([])
+        seen = {}
+
+        def fail(closing_model, closing_id):
+            # The move happened: the rows are in the history right now.
+            seen["history"] = self.History.sudo().search_count(
+                [("closing_id", "=", closing_id)])
+            raise RuntimeError("injected failure")
+
+        with mock.patch.object(type(self.Closing), "_after_move_followups",
+                               autospec=True, side_effect=fail):
+            with self.assertRaises(RuntimeError):
+                self._close()
+        self.assertEqual(seen["history"], 2)
+        self.assertEqual(self.Followup.search_count(
+            [("id", "in", followups.ids)]), 2)
+        self.assertEqual(self.History.search_count([]), 0)
+        self.assertEqual(self.Closing.search_count([]), closings)
+        self.assertTrue(activity.exists())
+        self.assertEqual(followups[0].task_state, "pending")
+        self.assertEqual(set(followups[0].message_ids.ids), messages)
+        # And the same closing goes through once the failure is gone.
+        closing = self._close()
+        self.assertEqual(set(closing.history_ids.ids), set(followups.ids))
+
+    def test_failure_in_thread_move_changes_nothing(self):
+        followup = self._followup(date=INSIDE_FIRST)
+        with mock.patch.object(type(self.Closing), "_close_activities",
+                               autospec=True,
+                               side_effect=RuntimeError("injected")):
+            with self.assertRaises(RuntimeError):
+                self._close()
+        self.assertTrue(followup.exists())
+        self.assertEqual(followup.message_ids.mapped("model"),
+                         ["cartera.followup"] * len(followup.message_ids))
+        self.assertFalse(self.History.search([]))
+
+
+class TestClosingWizard(ClosingCase):
+
+    def test_wizard_counts_and_closes(self):
+        self._followup(date=INSIDE_FIRST)
+        self._followup(date=INSIDE_LAST, partner_id=self.customer2.id)
+        self._followup(date=AFTER)
+        Wizard = self.env["cartera.closing.wizard"].sudo(self.manager)
+        wizard = Wizard.create({"date_from": DAY_FROM, "date_to": DAY_TO})
+        self.assertEqual(wizard.followup_count, 2)
+        wizard_customer = Wizard.create({
+            "date_from": DAY_FROM, "date_to": DAY_TO,
+            "partner_id": self.customer2.id})
+        self.assertEqual(wizard_customer.followup_count, 1)
+        action = wizard_customer.action_close()
+        self.assertEqual(action["res_model"], "cartera.closing")
+        closing = self.Closing.browse(action["res_id"])
+        self.assertEqual(closing.followup_count, 1)
+        self.assertEqual(closing.history_ids.partner_id, self.customer2)
+        wizard.invalidate_cache()
+        self.assertEqual(wizard.followup_count, 1)
+
+
+class TestClosingIsSetBased(ClosingCase):
+
+    def _queries_of_closing(self, date_from, date_to):
+        cr = self.env.cr
+        start = cr.sql_log_count
+        closing = self._close(date_from, date_to)
+        return cr.sql_log_count - start, closing
+
+    def test_query_count_does_not_grow_with_rows(self):
+        self._bulk_followups(1, "2025-06-01 15:00:00")
+        self._bulk_followups(10, "2025-07-01 15:00:00")
+        self._bulk_followups(1000, "2025-08-01 15:00:00")
+        # Warm the ormcaches (groups, sequence) so both runs start alike.
+        self._close("2025-06-01", "2025-06-01")
+        small, closing_small = self._queries_of_closing(
+            "2025-07-01", "2025-07-01")
+        large, closing_large = self._queries_of_closing(
+            "2025-08-01", "2025-08-01")
+        self.assertEqual(closing_small.followup_count, 10)
+        self.assertEqual(closing_large.followup_count, 1000)
+        self.assertEqual(len(closing_large.history_ids), 1000)
+        self.assertEqual(small, large)
+        self.assertLess(large, 30)
+
+    def test_large_closing_takes_seconds(self):
+        self._bulk_followups(100000, "2025-09-01 15:00:00")
+        started = time.time()
+        closing = self._close("2025-09-01", "2025-09-01")
+        elapsed = time.time() - started
+        self.assertEqual(closing.followup_count, 100000)
+        self.assertEqual(self.History.search_count(
+            [("closing_id", "=", closing.id)]), 100000)
+        self.assertLess(elapsed, 30, "closing 100,000 follow-ups took %.1fs"
+                        % elapsed)
+        print("closing 100,000 follow-ups: %.2fs" % elapsed)
+        self.assertTrue(fields.Datetime.from_string(closing.date))
