@@ -166,70 +166,65 @@ def movement_oca(env, _day):
 # ---------------------------------------------------------------------------
 def closing_range(env, count):
     """The first day and the day that close ``count`` follow-ups (or all)."""
-    env.cr.execute("SELECT min(date)::date, max(date)::date, count(*) "
-                   "FROM (SELECT date FROM cartera_followup ORDER BY date, id "
-                   "LIMIT %s) s", (count,))
-    first, last, found = env.cr.fetchone()
-    return str(first - timedelta(days=1)), str(last), found
-
-
-def closing_count(env, count):
-    env.cr.execute("SELECT count(*) FROM cartera_followup")
-    return min(count, env.cr.fetchone()[0])
+    env.cr.execute("SELECT (min(date)::date - 1)::text, max(date)::date::text,"
+                   " count(*) FROM (SELECT date FROM cartera_followup "
+                   "ORDER BY date, id LIMIT %s) s", (count,))
+    return env.cr.fetchone()
 
 
 def closing_ours(env, count):
     date_from, date_to, _found = closing_range(env, count)
-    env.cr.execute("SELECT count(*) FROM cartera_followup")
-    before = env.cr.fetchone()[0]
     wizard = env["cartera.closing.wizard"].create({
         "date_from": date_from, "date_to": date_to})
-    wizard.action_close()
-    env.cr.execute("SELECT count(*) FROM cartera_followup")
-    return {"rows": before - env.cr.fetchone()[0]}
-
-
-HISTORY_SKIP = {"id", "create_uid", "create_date", "write_uid", "write_date"}
+    action = wizard.action_close()
+    closing = env["cartera.closing"].browse(action["res_id"])
+    return {"rows": closing.followup_count}
 
 
 def closing_orm(env, count):
-    """The per-row ORM baseline: what a closing written the ordinary way
-    costs. For each follow-up: read it through the ORM (record rules and
-    field conversion), write one history row with one INSERT statement
-    (the history model refuses ORM writes by design, so this is the
-    statement the ORM's create would issue, without its extra work: the
-    baseline is flattered, not penalised), then unlink the follow-up
-    through the ORM (mail, activities and rule checks as the UI would)."""
+    """The per-row ORM baseline: a closing written the ordinary way. The
+    same follow-ups as our wizard's (its own domain); for each one: read it
+    through the ORM, write its history row with one INSERT (the history
+    model refuses ORM writes by design, so this is the statement the ORM's
+    create would issue, minus the ORM's own overhead: the baseline is
+    flattered, not penalised), then unlink it through the ORM (its
+    messages, followers and activities go as the UI would remove them)."""
     date_from, date_to, _found = closing_range(env, count)
-    followups = env["cartera.followup"].search([
-        ("date", ">=", date_from), ("date", "<=", date_to + " 23:59:59")],
+    closing = env["cartera.closing"]
+    company = env.user.company_id
+    followups = env["cartera.followup"].search(
+        closing._closing_domain(date_from, date_to, company=company),
         order="date, id")
-    history = env["cartera.followup.history"] \
-        if "cartera.followup.history" in env else None
-    columns = []
-    if history is not None:
-        env.cr.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_name = %s", (history._table,))
-        existing = {r[0] for r in env.cr.fetchall()}
-        columns = [name for name, field in history._fields.items()
-                   if field.store and name in existing and
-                   name not in HISTORY_SKIP and
-                   name in env["cartera.followup"]._fields and
-                   field.type not in ("one2many", "many2many")]
+    closing_id = closing._insert_closing(date_from, date_to, None, company,
+                                         len(followups))
+    columns = closing._history_columns()
+    types = {name: env["cartera.followup"]._fields[name].type
+             for name in columns}
+    insert = (
+        'INSERT INTO cartera_followup_history (id, followup_id, closing_id, '
+        'closed_on, closed_by, %s) VALUES (%%s, %%s, %%s, '
+        '(now() at time zone \'UTC\'), %%s, %s)' % (
+            ", ".join('"%s"' % c for c in columns),
+            ", ".join(["%s"] * len(columns))))
     done = 0
-    for rec in followups:
-        values = rec.read(columns or ["name"])[0]
-        if columns:
-            row = [values[c][0] if isinstance(values[c], tuple) else
-                   (values[c] if values[c] is not False else None)
-                   for c in columns]
-            env.cr.execute(
-                'INSERT INTO "%s" (%s, create_uid, create_date) VALUES '
-                '(%s, %%s, now() at time zone \'UTC\')' % (
-                    history._table, ", ".join('"%s"' % c for c in columns),
-                    ", ".join(["%s"] * len(columns))),
-                row + [env.uid])
+    model = env["cartera.followup"]
+    for rec_id in followups.ids:
+        # One record at a time: browsing within the whole set would make
+        # each read prefetch the remaining rows again after every unlink
+        # (quadratic), which would flatter us unfairly.
+        rec = model.browse(rec_id)
+        # Raw ids for many2one fields: no display names to compute, the
+        # copy needs none.
+        values = rec.read(columns, load="_classic_write")[0]
+        row = []
+        for name in columns:
+            value = values[name]
+            if isinstance(value, tuple):
+                value = value[0]
+            elif value is False and types[name] != "boolean":
+                value = None
+            row.append(value)
+        env.cr.execute(insert, [rec.id, rec.id, closing_id, env.uid] + row)
         rec.unlink()
         done += 1
     return {"rows": done}
@@ -238,11 +233,18 @@ def closing_orm(env, count):
 # ---------------------------------------------------------------------------
 # Capture list: the collector's first page of follow-ups.
 # ---------------------------------------------------------------------------
-def capture_ours(env, _arg):
+def capture_prepare(env):
+    """The collector and the fields of the list view (the web client loads
+    the view once and caches it; the page itself is one search_read)."""
     user = env["res.users"].search([("login", "=", COLLECTOR_LOGIN)])
-    model = env["cartera.followup"].sudo(user)
-    view = model.fields_view_get(view_type="tree")
-    fields = list(view["fields"])
+    view = env["cartera.followup"].sudo(user).fields_view_get(
+        view_type="tree")
+    return user.id, list(view["fields"])
+
+
+def capture_ours(env, param):
+    user_id, fields = param
+    model = env["cartera.followup"].sudo(user_id)
     rows = model.search_read([], fields, limit=80)
     return {"rows": len(rows)}
 
@@ -274,6 +276,9 @@ def main():
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         if family in ("aging", "movement"):
             param = as_of(measure)
+        elif family == "capture":
+            param = capture_prepare(env)
+            cr.rollback()
         else:
             param = int(arg or 0)
         emit(event="ready", base_mib=peak_mib(), param=param)

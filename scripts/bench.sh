@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Benchmarks of issue 6 (make bench): build or reuse the benchmark database,
+# bring the addon in it up to date with the working tree, then measure.
+#   BENCH_SCALE=tiny|small|large BENCH_RUNS=5 [BENCH_DB=...] scripts/bench.sh
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+export BENCH_SCALE=${BENCH_SCALE:-small}
+if [ "$BENCH_SCALE" = tiny ]; then
+    export BENCH_DB=${BENCH_DB:-cartera_bench_tiny}
+else
+    export BENCH_DB=${BENCH_DB:-cartera_bench}
+fi
+"$ROOT/scripts/pg_up.sh"
+"$VENV/bin/python" benchmarks/generate.py
+# The data is reused from one run to the next, the code is not: measure the
+# addon as it is now. A broken update leaves "ours" as it was installed (or
+# n/a); the peers are measured regardless.
+if ! $ODOO $ODOO_DB_ARGS -d "$BENCH_DB" -u cartera_seguimiento \
+        --without-demo=all --stop-after-init --log-level=warn; then
+    echo "bench: WARNING: could not update cartera_seguimiento in $BENCH_DB"
+fi
+exec "$VENV/bin/python" benchmarks/run.py
