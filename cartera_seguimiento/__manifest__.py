@@ -18,14 +18,18 @@
     "data": [
         "security/cartera_security.xml",
         "security/ir.model.access.csv",
+        "security/cartera_closing_security.xml",
         "data/cartera_followup_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/cartera_closing_data.xml",
         "views/assets.xml",
         "views/cartera_menus.xml",
         "views/cartera_followup_type_views.xml",
         "views/cartera_followup_views.xml",
         "views/res_partner_views.xml",
         "views/account_invoice_views.xml",
+        "views/cartera_followup_history_views.xml",
+        "views/cartera_closing_views.xml",
     ],
     "demo": [
         "demo/cartera_demo.xml",

@@ -3,4 +3,7 @@ from . import cartera_followup
 from . import res_partner
 from . import account_invoice
 from . import mail_activity
+from . import cartera_followup_history
+from . import cartera_closing
+from . import cartera_followup_file
 from . import cartera_ar_report

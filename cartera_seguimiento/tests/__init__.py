@@ -1,3 +1,4 @@
 from . import test_install
 from . import test_followup
 from . import test_ar_report
+from . import test_closing

@@ -1,0 +1,2 @@
+
+from . import cartera_closing_wizard
