@@ -1,0 +1,42 @@
+"""A tiny run of the whole benchmark (issue 6), so that `make bench` never
+rots: the generator, every measure's contenders in their own processes and
+the JSON report. One iteration, no timing assertions; the totals of ours,
+Odoo core, OCA and the naive SQL statement must agree to the cent."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MEASURES = ["aging_today", "aging_backdated", "movement_year",
+            "closing_10000", "closing_100000", "capture_list", "pdf_aging"]
+
+
+def test_bench_smoke(output_dir):
+    out = output_dir / "bench-smoke.json"
+    if out.exists():
+        out.unlink()
+    env = dict(os.environ, BENCH_SCALE="tiny", BENCH_RUNS="1",
+               BENCH_DB="cartera_bench_tiny", BENCH_OUT=str(out))
+    proc = subprocess.run(["bash", "scripts/bench.sh"], cwd=str(ROOT), env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          timeout=900)
+    log = proc.stdout.decode(errors="replace")
+    (output_dir / "bench-smoke.log").write_text(log)
+    assert proc.returncode == 0, log[-3000:]
+    data = json.loads(out.read_text())
+    assert data["scale"] == "tiny" and data["rows"] > 500 and data["cpu"]
+    for measure in MEASURES:
+        assert measure in data, measure
+    for measure in ("aging_today", "aging_backdated"):
+        entry = data[measure]
+        oracle = entry["oracle_total"]
+        assert oracle, entry
+        for name in ("ours", "core", "oca", "stored"):
+            if entry.get("%s_s" % name) == "n/a":
+                continue
+            assert abs(entry["%s_total" % name] - oracle) < 0.005, (
+                measure, name, entry)
+        assert entry["totals_agree"], entry
+    assert "ours_ms" in data["capture_list"]
+    assert "pages_per_s" in data["pdf_aging"]
