@@ -14,6 +14,7 @@
     "depends": [
         "account",
         "mail",
+        "report_xlsx",
     ],
     "data": [
         "security/cartera_security.xml",
@@ -28,6 +29,10 @@
         "views/cartera_followup_views.xml",
         "views/res_partner_views.xml",
         "views/account_invoice_views.xml",
+        "reports/cartera_reports.xml",
+        "reports/report_templates.xml",
+        "wizards/cartera_report_wizard_views.xml",
+        "views/cartera_report_menus.xml",
         "views/cartera_followup_history_views.xml",
         "views/cartera_closing_views.xml",
     ],

@@ -2,3 +2,4 @@ from . import test_install
 from . import test_followup
 from . import test_ar_report
 from . import test_closing
+from . import test_report_wizards

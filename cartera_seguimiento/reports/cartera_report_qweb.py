@@ -1,0 +1,23 @@
+# Copyright 2026 Cartera Seguimiento contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+
+class CarteraReportQweb(models.AbstractModel):
+    """QWeb values of a receivable report: the wizards' filters and the
+    figures of ``cartera.ar.report``, read as the printing user."""
+    _name = "cartera.report.qweb"
+    _description = "Receivable Report (QWeb)"
+
+    _wizard_model = None
+
+    @api.model
+    def get_report_values(self, docids, data=None):
+        docs = self.env[self._wizard_model].browse(docids)
+        return {
+            "doc_ids": docids,
+            "doc_model": self._wizard_model,
+            "docs": docs,
+            "reports": {doc.id: doc._report_values() for doc in docs},
+            "lang": self._context.get("lang") or self.env.user.lang,
+        }
