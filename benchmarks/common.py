@@ -6,8 +6,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PGHOST = os.environ.get("PGHOST", "/var/run/postgresql")
 SCALE = os.environ.get("BENCH_SCALE", "small")
-DB = os.environ.get("BENCH_DB") or (
-    "cartera_bench" if SCALE != "tiny" else "cartera_bench_tiny")
+# small keeps the name of the issue; the other scales have their own
+# databases so that switching scale never throws a built one away.
+DB = os.environ.get("BENCH_DB") or {
+    "tiny": "cartera_bench_tiny", "large": "cartera_bench_large"}.get(
+        SCALE, "cartera_bench")
 SEED = int(os.environ.get("BENCH_SEED", "42"))
 # Bumped whenever the generator changes what it writes, so that a database
 # built by an older generator is rebuilt instead of reused.

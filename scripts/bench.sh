@@ -6,11 +6,11 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 export BENCH_SCALE=${BENCH_SCALE:-small}
-if [ "$BENCH_SCALE" = tiny ]; then
-    export BENCH_DB=${BENCH_DB:-cartera_bench_tiny}
-else
-    export BENCH_DB=${BENCH_DB:-cartera_bench}
-fi
+case $BENCH_SCALE in
+    tiny) export BENCH_DB=${BENCH_DB:-cartera_bench_tiny} ;;
+    large) export BENCH_DB=${BENCH_DB:-cartera_bench_large} ;;
+    *) export BENCH_DB=${BENCH_DB:-cartera_bench} ;;
+esac
 "$ROOT/scripts/pg_up.sh"
 "$VENV/bin/python" benchmarks/generate.py
 # The data is reused from one run to the next, the code is not: measure the
