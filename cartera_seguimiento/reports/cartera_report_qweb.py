@@ -1,6 +1,9 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from datetime import datetime
+
+from odoo import api, fields, models
+from odoo.tools.misc import format_date
 
 
 class CarteraReportQweb(models.AbstractModel):
@@ -14,7 +17,10 @@ class CarteraReportQweb(models.AbstractModel):
     @api.model
     def get_report_values(self, docids, data=None):
         docs = self.env[self._wizard_model].browse(docids)
+        now = fields.Datetime.context_timestamp(self, datetime.now())
         return {
+            "printed_at": "%s %s" % (format_date(self.env, now.date()),
+                                     now.strftime("%H:%M")),
             "doc_ids": docids,
             "doc_model": self._wizard_model,
             "docs": docs,

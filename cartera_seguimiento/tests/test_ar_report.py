@@ -206,8 +206,8 @@ class TestMovementHistory(ArReportCase):
         self.assertEqual(row["refunds"], 900.0)
         self.assertEqual(row["payments"], 500.0)
         self.assertEqual(row["closing"], 19900.0)
-        self.assertEqual([(l["date"], l["kind"], l["debit"], l["credit"])
-                          for l in row["lines"]],
+        self.assertEqual([(line["date"], line["kind"], line["debit"],
+                           line["credit"]) for line in row["lines"]],
                          [("2026-06-01", "invoice", 300.0, 0.0),
                           ("2026-06-10", "payment", 0.0, 500.0),
                           ("2026-06-20", "refund", 0.0, 700.0),

@@ -92,9 +92,9 @@ class CarteraMovementReportWizard(models.TransientModel):
                             (_("Document"), "text"), (_("Type"), "text"),
                             (_("Due date"), "date"), (_("Debit"), "amount"),
                             (_("Credit"), "amount"), (_("Balance"), "amount")],
-                "rows": [[r["partner_name"], l["date"], l["document"],
-                          l["kind_label"], l["date_maturity"], l["debit"],
-                          l["credit"], l["balance"]]
-                         for r in values["rows"] for l in r["lines"]],
+                "rows": [[r["partner_name"], line["date"], line["document"],
+                          line["kind_label"], line["date_maturity"],
+                          line["debit"], line["credit"], line["balance"]]
+                         for r in values["rows"] for line in r["lines"]],
             })
         return sheets

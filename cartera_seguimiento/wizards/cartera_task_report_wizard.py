@@ -35,7 +35,7 @@ class CarteraTaskReportWizard(models.TransientModel):
     @api.multi
     def _filters(self):
         return [
-            (_("From"), self._date_label(self.date_from) or _("Overdue")),
+            (_("From"), self._date_label(self.date_from) or _("All overdue")),
             (_("To"), self._date_label(self.date_to)),
             (_("Contacts"), self._names(self.responsible_ids)),
             (_("Customers"), self._names(self.partner_ids)),
