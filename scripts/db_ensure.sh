@@ -51,7 +51,7 @@ if ! exists "$DB"; then
     [ ! -d "$FILESTORE/$TEMPLATE" ] || cp -a "$FILESTORE/$TEMPLATE" "$FILESTORE/$DB"
     $ODOO $ODOO_DB_ARGS -d "$DB" -i cartera_seguimiento --stop-after-init --log-level=warn
 else
-    $ODOO $ODOO_DB_ARGS -d "$DB" -u cartera_seguimiento --stop-after-init --log-level=warn
+    "$VENV/bin/python" "$ROOT/scripts/db_upgrade.py" "$DB" "$ADDONS_PATH"
 fi
 # The web client's PDF printing: wkhtmltopdf fetches the CSS from here.
 psql -d "$DB" -qc "UPDATE ir_config_parameter SET value='http://127.0.0.1:${ODOO_PORT:-8069}' WHERE key='web.base.url';

@@ -183,5 +183,19 @@ def web_login(page, server, login, password):
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_selector(".o_main_navbar, .o_web_client", timeout=60000)
+    page.wait_for_selector("#oe_main_menu_navbar", timeout=60000)
     page.wait_for_load_state("networkidle")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep a screenshot of the browser page of a failing test."""
+    outcome = yield
+    report = outcome.get_result()
+    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and page is not None:
+        OUTPUT.mkdir(exist_ok=True)
+        try:
+            page.screenshot(path=str(OUTPUT / ("%s-failure.png" % item.name)))
+        except Exception:  # pylint: disable=broad-except
+            pass

@@ -6,12 +6,14 @@ from conftest import web_login
 
 def test_login_page_and_web_client(odoo_server, page, output_dir):
     web_login(page, odoo_server, "admin", "admin")
-    page.wait_for_selector(".o_menu_apps, .o_main_navbar")
+    assert page.locator("#oe_main_menu_navbar a[data-menu-xmlid="
+                        "'cartera_seguimiento.cartera_menu_root']").inner_text(
+                        ).strip() == "Procesos"
     shot = output_dir / "web-client-admin.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10000
     # Spanish for the admin: the user menu says "Cerrar sesión".
-    page.click(".o_user_menu > a, .o_user_menu .dropdown-toggle")
+    page.click(".o_user_menu > a")
     assert page.locator("a[data-menu=logout]").inner_text().strip() == "Cerrar sesión"
 
 

@@ -157,6 +157,16 @@ class CarteraFollowup(models.Model):
             self._sync_next_task()
         return res
 
+    @api.multi
+    @api.returns("self", lambda value: value.id)
+    def message_post(self, **kwargs):
+        # Collectors often have no e-mail address of their own; the chatter
+        # log of their follow-ups must not depend on one.
+        if not kwargs.get("email_from") and not self.env.user.email:
+            kwargs["email_from"] = self.env.user.company_id.email or \
+                self.env.user.name
+        return super(CarteraFollowup, self).message_post(**kwargs)
+
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         commercial = self.partner_id.commercial_partner_id

@@ -28,6 +28,15 @@ class TestFollowupDefaults(CarteraCase):
             abs((fields.Datetime.from_string(followup.date) - now).total_seconds()),
             120)
 
+    def test_collector_without_email_can_capture_with_chatter(self):
+        self.collector1.email = False
+        followup = self.env["cartera.followup"].with_context(
+            tracking_disable=False, mail_create_nolog=False,
+            mail_notrack=False).sudo(self.collector1).create({
+                "partner_id": self.customer1.id, "type_id": self.type_call.id})
+        followup.write({"type_id": self.type_visit.id})
+        self.assertTrue(followup.message_ids)
+
     def test_contact_of_customer_becomes_commercial_partner(self):
         followup = self._followup(partner_id=self.customer1_contact.id)
         self.assertEqual(followup.partner_id, self.customer1)
