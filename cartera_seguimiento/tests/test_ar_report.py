@@ -3,11 +3,14 @@
 """The receivable engine on hand-computed data: partial payments, credit
 notes, payments after the as-of date, backdated entries, bucket edges and a
 foreign-currency invoice; equality with Odoo's own aged receivable."""
+import logging
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
 from .common import CarteraCase
 
+_logger = logging.getLogger(__name__)
 D = "2026-06-30"
 
 
@@ -286,6 +289,7 @@ class TestQueryCount(ArReportCase):
                 count, result = self._count(call)
                 counts[(label, name)] = count
                 self.assertTrue(result, name)
+        _logger.info("cartera.ar.report query counts: %s", counts)
         for name in ("aging", "aging_history", "movement", "history"):
             self.assertEqual(counts[("few", name)], counts[("many", name)],
                              (name, counts))
