@@ -3,8 +3,9 @@
 # installed (cartera_dev, built if missing) and merge it into es.po.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-DB=${POT_DB:-cartera_dev}
-"$ROOT/scripts/db_ensure.sh" "$DB" --without-demo
+# A fresh database: the xml ids of fields are those of a new install.
+DB=${POT_DB:-cartera_pot}
+"$ROOT/scripts/db_ensure.sh" "$DB" --fresh --without-demo
 I18N=$ROOT/cartera_seguimiento/i18n
 $ODOO $ODOO_DB_ARGS -d "$DB" --i18n-export="$I18N/cartera_seguimiento.po" \
     --modules=cartera_seguimiento --stop-after-init --log-level=warn

@@ -1,5 +1,9 @@
-from . import cartera_followup_type
+# cartera_followup before cartera_followup_type: the field cartera.followup
+# type_id and the field cartera.followup.type id share the xml id
+# field_cartera_followup_type_id; whichever comes second gets a suffix that
+# differs per database, and its translation would not load.
 from . import cartera_followup
+from . import cartera_followup_type
 from . import res_partner
 from . import account_invoice
 from . import mail_activity
