@@ -200,12 +200,16 @@ def closing_orm(env, count):
     columns = closing._history_columns()
     types = {name: env["cartera.followup"]._fields[name].type
              for name in columns}
-    insert = (
-        'INSERT INTO cartera_followup_history (id, followup_id, closing_id, '
-        'closed_on, closed_by, %s) VALUES (%%s, %%s, %%s, '
-        '(now() at time zone \'UTC\'), %%s, %s)' % (
-            ", ".join('"%s"' % c for c in columns),
-            ", ".join(["%s"] * len(columns))))
+    # The columns the closing itself writes, as the closing module names
+    # them (they change with it); the ones this baseline knows are filled.
+    from odoo.addons.cartera_seguimiento.models import cartera_closing
+    own = list(cartera_closing.CLOSING_COLUMNS)
+    insert = 'INSERT INTO cartera_followup_history (%s) VALUES (%s)' % (
+        ", ".join('"%s"' % c for c in own + columns),
+        ", ".join(["%s"] * (len(own) + len(columns))))
+    now = odoo.fields.Datetime.now()
+    known = {"closing_id": closing_id, "closed_on": now,
+             "closed_by": env.uid}
     done = 0
     model = env["cartera.followup"]
     for rec_id in followups.ids:
@@ -224,7 +228,9 @@ def closing_orm(env, count):
             elif value is False and types[name] != "boolean":
                 value = None
             row.append(value)
-        env.cr.execute(insert, [rec.id, rec.id, closing_id, env.uid] + row)
+        head = [rec.id if c in ("id", "followup_id") else known.get(c)
+                for c in own]
+        env.cr.execute(insert, head + row)
         rec.unlink()
         done += 1
     return {"rows": done}
