@@ -151,7 +151,8 @@ class CarteraClosing(models.Model):
     def _close_followups(self, date_from, date_to, partner=None):
         """Move the follow-ups of the user's company dated from
         ``date_from`` to ``date_to`` (local days, both included), of
-        ``partner`` if given, into the history; return the closing.
+        ``partner`` (a record or an id) if given, into the history; return
+        the closing.
 
         A fixed number of SQL statements whatever the number of follow-ups,
         all of them inside one savepoint: any failure leaves the current
@@ -160,6 +161,8 @@ class CarteraClosing(models.Model):
         """
         self._check_can_close()
         self._check_closing_range(date_from, date_to)
+        if isinstance(partner, int):
+            partner = self.env["res.partner"].browse(partner)
         partner = partner and partner.commercial_partner_id
         company = self.env.user.company_id
         where, params = self._closing_where(

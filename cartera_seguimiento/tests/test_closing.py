@@ -96,6 +96,9 @@ class TestClosingMovesRows(ClosingCase):
         again = self._followup(date=INSIDE_LAST)
         closing = self._close(partner=self.customer1_contact)
         self.assertEqual(closing.history_ids.ids, [again.id])
+        # Other modules may pass an id.
+        closing = self._close(partner=self.customer2.id)
+        self.assertEqual(closing.history_ids.ids, [other.id])
 
     def test_other_company_untouched(self):
         company2 = self.env["res.company"].create({"name": "Otra Empresa"})
