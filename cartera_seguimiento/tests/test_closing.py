@@ -182,8 +182,12 @@ class TestClosingRefusals(ClosingCase):
         followup = self._followup(user=self.collector1, date=INSIDE_FIRST)
         with self.assertRaises(UserError):
             self._close(user=self.collector1)
+        self._followup(user=self.collector2, date=INSIDE_FIRST,
+                       partner_id=self.customer2.id)
         wizard = self.env["cartera.closing.wizard"].sudo(
             self.collector1).create({"date_from": DAY_FROM, "date_to": DAY_TO})
+        # The count reveals nothing the collector may not read.
+        self.assertEqual(wizard.followup_count, 1)
         with self.assertRaises(UserError):
             wizard.action_close()
         self.assertTrue(followup.exists())

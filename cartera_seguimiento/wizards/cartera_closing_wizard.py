@@ -38,9 +38,10 @@ class CarteraClosingWizard(models.TransientModel):
                     wizard.date_from > wizard.date_to:
                 wizard.followup_count = 0
                 continue
-            # Counted as the closing selects them, whatever the user's
-            # record rules (a manager sees them all anyway).
-            wizard.followup_count = Followup.sudo().search_count(
+            # Under the user's record rules: a manager sees every follow-up
+            # of the company, and nobody else learns more than they may
+            # read (only managers can close anyway).
+            wizard.followup_count = Followup.search_count(
                 Closing._closing_domain(
                     wizard.date_from, wizard.date_to,
                     partner=wizard.partner_id.commercial_partner_id,
