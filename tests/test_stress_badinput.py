@@ -1,0 +1,349 @@
+"""Bad input: a catalogue of wrong values sent over XML-RPC by a collector
+working in Spanish (wrong types, missing required fields, dates that do not
+exist, reversed ranges, 1 MB notes, SQL-looking text in every report filter,
+ids of another company's or another collector's records). Each gets a clear
+error (a warning, access or validation error with a message in Spanish, not
+the traceback of an unexpected crash) and nothing is written. HTML and script
+in notes and names are stored as text and come out escaped: in the list and
+the chatter of the web client (Chromium), and in the follow-up report's
+HTML."""
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from conftest import ROOT, web_login
+from stress_util import (
+    RUN, JsonRpc, call_outcome, make_user, report, xmlid)
+
+SPANISH = {"lang": "es_CO", "tz": "UTC"}
+TODAY = date.today()
+YESTERDAY = str(TODAY - timedelta(days=1))
+TOMORROW = str(TODAY + timedelta(days=1))
+SQL_TEXT = "2026-01-01'; DROP TABLE cartera_followup; --"
+SQL_ID = "1) OR (1=1"
+XSS_NOTE = ('<script>window.__xss = 1;</script><img src="x" '
+            'onerror="window.__xss = 2"> & <b>negrita</b>')
+XSS_NAME = 'Cliente <script>window.__xss = 3;</script><i>%s</i>' % RUN
+BUSINESS_TABLES = ("cartera_followup", "cartera_followup_history",
+                   "cartera_closing", "mail_activity", "cartera_followup_type")
+
+
+def po_english_patterns():
+    """Regexes of the addon's English messages that have a Spanish
+    translation: an error matching one was not translated."""
+    text = (ROOT / "cartera_seguimiento/i18n/es.po").read_text()
+    entry = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
+
+    def unquote(lines):
+        return "".join(re.findall(r'"(.*)"', lines)).replace('\\"', '"')
+
+    patterns = []
+    for msgid, msgstr in entry.findall(text):
+        msgid, msgstr = unquote(msgid), unquote(msgstr)
+        if len(msgid) < 20 or not msgstr or msgstr == msgid:
+            continue
+        regex = re.escape(msgid.replace("\\n", "\n"))
+        for placeholder in ("%s", "%d"):
+            regex = regex.replace(re.escape(placeholder), ".*")
+        patterns.append(re.compile("^" + regex + "$", re.S))
+    return patterns
+
+
+@pytest.fixture(scope="module")
+def world(admin_rpc):
+    collector = "cobrador_malo_%s" % RUN
+    other = "cobrador_otro_%s" % RUN
+    collector_id = make_user(admin_rpc, collector, ["group_cartera_user"],
+                             lang="es_CO")
+    other_id = make_user(admin_rpc, other, ["group_cartera_user"],
+                         lang="es_CO")
+    partner_id = admin_rpc("res.partner", "create", {
+        "name": "Cliente Malo %s" % RUN, "customer": True,
+        "is_company": True, "user_id": collector_id})
+    other_partner_id = admin_rpc("res.partner", "create", {
+        "name": "Cliente Ajeno %s" % RUN, "customer": True,
+        "is_company": True, "user_id": other_id})
+    company_id = admin_rpc("res.company", "create",
+                           {"name": "Otra Empresa %s" % RUN})
+    foreign_partner_id = admin_rpc("res.partner", "create", {
+        "name": "Cliente Otra Empresa %s" % RUN, "customer": True,
+        "is_company": True, "company_id": company_id})
+    type_id = xmlid(admin_rpc, "followup_type_call")
+    other_followup_id = admin_rpc("cartera.followup", "create", {
+        "partner_id": other_partner_id, "type_id": type_id,
+        "responsible_id": other_id, "notes": "Ajeno"})
+    own_followup_id = admin_rpc("cartera.followup", "create", {
+        "partner_id": partner_id, "type_id": type_id,
+        "responsible_id": collector_id, "notes": "Propio"})
+    invoice_ids = admin_rpc("account.invoice", "search", [
+        ("type", "=", "out_invoice"), ("state", "=", "open"),
+        ("commercial_partner_id", "!=", partner_id)], limit=1)
+    supplier_ids = admin_rpc("account.invoice", "search", [
+        ("type", "=", "in_invoice")], limit=1)
+    return {"collector": collector, "collector_id": collector_id,
+            "other": other, "other_id": other_id, "partner_id": partner_id,
+            "other_partner_id": other_partner_id, "company_id": company_id,
+            "foreign_partner_id": foreign_partner_id, "type_id": type_id,
+            "other_followup_id": other_followup_id,
+            "own_followup_id": own_followup_id,
+            "other_invoice_id": invoice_ids and invoice_ids[0],
+            "supplier_invoice_id": supplier_ids and supplier_ids[0]}
+
+
+def counts(db):
+    with db.cursor() as cr:
+        result = {}
+        for table in BUSINESS_TABLES:
+            cr.execute("SELECT count(*), max(write_date) FROM %s" % table)
+            result[table] = cr.fetchone()
+        return result
+
+
+def catalogue(w):
+    """(label, model, method, args, kwargs) of bad inputs."""
+    good = {"partner_id": w["partner_id"], "type_id": w["type_id"]}
+    own = [w["own_followup_id"]]
+
+    def fu(**changes):
+        """Good values with changes; None leaves a field out."""
+        values = dict(good)
+        for key, value in changes.items():
+            if value is None:
+                values.pop(key, None)
+            else:
+                values[key] = value
+        return values
+
+    F = "cartera.followup"
+    R = "cartera.ar.report"
+    cases = [
+        # Wrong types.
+        ("partner as text", F, "create", [fu(partner_id="abc")], {}),
+        ("partner as float", F, "create", [fu(partner_id=1.5)], {}),
+        ("partner as list", F, "create", [fu(partner_id=[1, 2])], {}),
+        ("type as text", F, "create", [fu(type_id="Llamada")], {}),
+        ("type as dict", F, "create", [fu(type_id={"id": 1})], {}),
+        ("responsible as text", F, "create", [fu(responsible_id="yo")], {}),
+        ("date as number", F, "create", [fu(date=20260101)], {}),
+        ("date as words", F, "create", [fu(date="ayer por la tarde")], {}),
+        ("next date as number", F, "create",
+         [fu(next_date=5, next_type_id=w["type_id"])], {}),
+        ("invoice as text", F, "create", [fu(invoice_id="FV-001")], {}),
+        ("write partner as text", F, "write", [own, {"partner_id": "x"}], {}),
+        ("write date as list", F, "write", [own, {"date": [2026, 1, 1]}], {}),
+        ("write next type as text", F, "write",
+         [own, {"next_type_id": "abc", "next_date": TOMORROW}], {}),
+        # Missing required fields and unknown ids.
+        ("no customer", F, "create", [fu(partner_id=None)], {}),
+        ("no type", F, "create", [fu(type_id=None)], {}),
+        ("customer False", F, "create", [fu(partner_id=False)], {}),
+        ("type False", F, "create", [fu(type_id=False)], {}),
+        ("unknown customer id", F, "create", [fu(partner_id=987654321)], {}),
+        ("unknown type id", F, "create", [fu(type_id=987654321)], {}),
+        ("unknown responsible", F, "create",
+         [fu(responsible_id=987654321)], {}),
+        ("write type False", F, "write", [own, {"type_id": False}], {}),
+        ("write date False", F, "write", [own, {"date": False}], {}),
+        # Dates that do not exist.
+        ("date 2026-02-30", F, "create", [fu(date="2026-02-30 10:00:00")],
+         {}),
+        ("next date 2026-02-30", F, "create",
+         [fu(next_date="2026-02-30", next_type_id=w["type_id"])], {}),
+        ("date 2026-13-01", F, "create", [fu(date="2026-13-01 10:00:00")],
+         {}),
+        ("date 25:61", F, "create", [fu(date="2026-01-01 25:61:00")], {}),
+        ("write next date 2026-02-31", F, "write",
+         [own, {"next_date": "2026-02-31", "next_type_id": w["type_id"]}],
+         {}),
+        # Reversed ranges.
+        ("next date before date", F, "create",
+         [fu(next_date=YESTERDAY, next_type_id=w["type_id"])], {}),
+        ("next date without type", F, "create",
+         [fu(next_date=TOMORROW)], {}),
+        ("movement reversed", R, "movement", [TOMORROW, YESTERDAY], {}),
+        ("history reversed", R, "history",
+         [[w["partner_id"]], TOMORROW, YESTERDAY], {}),
+        ("followups reversed", R, "followups", [TOMORROW, YESTERDAY], {}),
+        ("tasks reversed", R, "tasks", [TOMORROW, YESTERDAY], {}),
+        ("aging period 0", R, "aging", [str(TODAY), 0], {}),
+        ("aging period -30", R, "aging", [str(TODAY), -30], {}),
+        ("closing wizard reversed", "cartera.closing.wizard", "create",
+         [{"date_from": TOMORROW, "date_to": YESTERDAY}], {}),
+        # 1 MB of text.
+        ("1 MB notes", F, "create", [fu(notes="x" * (1 << 20))], {}),
+        ("1 MB next note", F, "create",
+         [fu(next_date=TOMORROW, next_type_id=w["type_id"],
+             next_note="y" * (1 << 20))], {}),
+        ("write 1 MB notes", F, "write", [own, {"notes": "z" * (1 << 20)}],
+         {}),
+        # Other company, other collector.
+        ("customer of another company", F, "create",
+         [fu(partner_id=w["foreign_partner_id"])], {}),
+        ("follow-up in another company", F, "create",
+         [fu(company_id=w["company_id"])], {}),
+        ("customer of another collector", F, "create",
+         [fu(partner_id=w["other_partner_id"], responsible_id=w["other_id"])],
+         {}),
+        ("read another collector's follow-up", F, "read",
+         [[w["other_followup_id"]], ["notes"]], {}),
+        ("write another collector's follow-up", F, "write",
+         [[w["other_followup_id"]], {"notes": "Robado"}], {}),
+        ("unlink own follow-up as collector", F, "unlink", [own], {}),
+        ("move own follow-up to another company", F, "write",
+         [own, {"company_id": w["company_id"]}], {}),
+        ("give own follow-up away", F, "write",
+         [own, {"partner_id": w["other_partner_id"],
+                "responsible_id": w["other_id"]}], {}),
+        ("aging of another company's customer", R, "aging",
+         [str(TODAY), 30, [w["foreign_partner_id"]]], {}),
+        ("close as a collector", "cartera.closing.wizard", "create",
+         [{"date_from": YESTERDAY, "date_to": YESTERDAY}], {}),
+    ]
+    if w["other_invoice_id"]:
+        cases.append(("invoice of another customer", F, "create",
+                      [fu(invoice_id=w["other_invoice_id"])], {}))
+    if w["supplier_invoice_id"]:
+        cases.append(("supplier invoice", F, "create",
+                      [fu(invoice_id=w["supplier_invoice_id"])], {}))
+    # SQL-looking text in every filter of every engine method (the report
+    # wizards read from them).
+    sql_filters = {
+        "aging": [(SQL_TEXT,), (str(TODAY), SQL_TEXT), (str(TODAY), 30,
+                                                        [SQL_ID]),
+                  (str(TODAY), 30, None, [SQL_ID])],
+        "movement": [(SQL_TEXT, str(TODAY)), (YESTERDAY, SQL_TEXT),
+                     (YESTERDAY, str(TODAY), [SQL_ID]),
+                     (YESTERDAY, str(TODAY), None, [SQL_ID])],
+        "history": [([SQL_ID],), ([w["partner_id"]], SQL_TEXT),
+                    ([w["partner_id"]], None, SQL_TEXT)],
+        "followups": [(SQL_TEXT,), (None, SQL_TEXT), (None, None, [SQL_ID]),
+                      (None, None, None, [SQL_ID]),
+                      (None, None, None, None, [SQL_ID]),
+                      (None, None, None, None, None, [SQL_ID])],
+        "tasks": [(SQL_TEXT,), (None, SQL_TEXT), (None, None, [SQL_ID]),
+                  (None, None, None, [SQL_ID]),
+                  (None, None, None, None, [SQL_ID])],
+    }
+    for method, arg_lists in sorted(sql_filters.items()):
+        for number, args in enumerate(arg_lists):
+            cases.append(("SQL text in %s filter %d" % (method, number), R,
+                          method, list(args), {}))
+    for wizard, values in (
+            ("cartera.followup.report.wizard",
+             {"date_from": SQL_TEXT, "date_to": SQL_TEXT}),
+            ("cartera.task.report.wizard", {"date_from": SQL_TEXT}),
+            ("cartera.aging.report.wizard", {"date_at": SQL_TEXT}),
+            ("cartera.movement.report.wizard", {"date_from": SQL_TEXT}),
+            ("cartera.history.report.wizard", {"date_from": SQL_TEXT}),
+            ("cartera.aging.report.wizard", {"partner_ids": [(6, 0, [SQL_ID])]}),
+            ("cartera.followup.report.wizard",
+             {"type_ids": [(6, 0, [SQL_ID])]})):
+        cases.append(("SQL text in %s %s" % (wizard, sorted(values)[0]),
+                      wizard, "create", [values], {}))
+    cases.append(("SQL text in a search", F, "search_read",
+                  [[("notes", "ilike", SQL_TEXT)], ["name"]], {}))
+    cases.append(("SQL text as an order", F, "search",
+                  [[]], {"order": "id; DROP TABLE cartera_followup"}))
+    return cases
+
+
+# Cases where an empty, harmless answer is as good as an error.
+MAY_SUCCEED = ("SQL text in a search", "SQL text in history filter 0",
+               "SQL text in followups filter", "SQL text in tasks filter")
+
+
+def test_bad_input_catalogue(odoo_server, admin_rpc, db, world):
+    rpc = odoo_server.rpc(world["collector"], world["collector"])
+    english = po_english_patterns()
+    results, problems = [], []
+    for label, model, method, args, kwargs in catalogue(world):
+        before = counts(db)
+        outcome = call_outcome(rpc, model, method, *args,
+                               context=dict(SPANISH), **kwargs)
+        after = counts(db)
+        results.append((label, outcome[0]))
+        if before != after:
+            problems.append("%s: wrote %s -> %s" % (label, before, after))
+        if outcome[0] == "ok":
+            if not label.startswith(MAY_SUCCEED) or outcome[1]:
+                problems.append("%s: accepted (%r)" % (
+                    label, str(outcome[1])[:80]))
+        elif outcome[0] == "crash":
+            problems.append("%s: unclear error %s: %s" % (
+                label, outcome[1], outcome[2][:200]))
+        elif any(p.match(outcome[2]) for p in english):
+            problems.append("%s: not translated: %s" % (label, outcome[2]))
+    report("badinput", {"tried": len(results),
+                        "clear_errors": sum(1 for r in results
+                                            if r[1] == "clear"),
+                        "harmless_empty": sum(1 for r in results
+                                              if r[1] == "ok"),
+                        "problems": len(problems),
+                        "problem_list": problems})
+    assert not problems, "\n".join(problems)
+    # Collectors' own records did not change either.
+    own = admin_rpc("cartera.followup", "read", [world["own_followup_id"]],
+                    ["notes", "partner_id", "company_id"])[0]
+    assert own["notes"] == "Propio" and \
+        own["partner_id"][0] == world["partner_id"]
+
+
+def test_markup_is_escaped_in_report_html(odoo_server, admin_rpc, world):
+    """HTML and script in notes and customer names are printed as text."""
+    partner_id = admin_rpc("res.partner", "create", {
+        "name": XSS_NAME, "customer": True, "is_company": True,
+        "user_id": world["collector_id"]})
+    rpc = odoo_server.rpc(world["collector"], world["collector"])
+    rpc("cartera.followup", "create", {
+        "partner_id": partner_id, "type_id": world["type_id"],
+        "notes": XSS_NOTE})
+    session = JsonRpc(odoo_server, world["collector"], world["collector"])
+    wizard_id = session("cartera.followup.report.wizard", "create", {
+        "date_from": str(TODAY), "date_to": str(TODAY),
+        "partner_ids": [(6, 0, [partner_id])]})
+    html = session.get("/report/html/cartera_seguimiento.report_followup/%d"
+                       % wizard_id)
+    assert html.status_code == 200, html.text[:500]
+    body = html.text
+    assert "window.__xss" in body  # the text is there...
+    assert "<script>window.__xss" not in body  # ...but not as markup
+    assert 'onerror="window.__xss' not in body
+    assert "&lt;script&gt;window.__xss = 1;" in body
+    assert "&lt;b&gt;negrita&lt;/b&gt;" in body
+
+
+def test_markup_is_escaped_in_the_web_client(odoo_server, admin_rpc, world,
+                                             page, output_dir):
+    """The capture list and the chatter of a follow-up show the markup as
+    text and run no script; a chatter message keeps no script either."""
+    rpc = odoo_server.rpc(world["collector"], world["collector"])
+    followup_id = rpc("cartera.followup", "create", {
+        "partner_id": world["partner_id"], "type_id": world["type_id"],
+        "notes": XSS_NOTE, "next_date": TOMORROW,
+        "next_type_id": world["type_id"], "next_note": XSS_NOTE})
+    rpc("cartera.followup", "message_post", [followup_id], body=XSS_NOTE,
+        message_type="comment", subtype="mail.mt_note")
+    message = admin_rpc("mail.message", "search_read", [
+        ("model", "=", "cartera.followup"), ("res_id", "=", followup_id),
+        ("body", "ilike", "negrita")], ["body"])
+    assert message and "<script" not in message[0]["body"] and \
+        "onerror" not in message[0]["body"], message
+    web_login(page, odoo_server, world["collector"], world["collector"])
+    page.goto(odoo_server.url +
+              "/web#model=cartera.followup&view_type=list&action=%d"
+              % xmlid(admin_rpc, "cartera_followup_action"))
+    page.locator(".o_data_row", has_text="window.__xss").first.wait_for(
+        timeout=60000)
+    assert page.evaluate("window.__xss") is None
+    assert "<script>window.__xss = 1;</script>" in page.locator(
+        ".o_list_view").inner_text()
+    page.goto(odoo_server.url + "/web#model=cartera.followup&view_type=form"
+              "&id=%d" % followup_id)
+    page.locator(".o_mail_thread, .o_chatter").first.wait_for(timeout=60000)
+    page.locator(".o_form_view", has_text="window.__xss").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(output_dir / "stress-escaped-form.png"))
+    assert page.evaluate("window.__xss") is None
+    form_text = page.locator(".o_form_view").inner_text()
+    assert "<script>window.__xss = 1;</script>" in form_text
