@@ -16,6 +16,8 @@ FOLLOWUP_MODEL = "cartera.followup"
 HISTORY_MODEL = "cartera.followup.history"
 # Columns written by the closing itself, not copied from the follow-up.
 CLOSING_COLUMNS = ("id", "followup_id", "closing_id")
+# Follow-up columns with no meaning once closed: the activities are deleted.
+NOT_KEPT_COLUMNS = ("task_activity_id", "activity_date_deadline")
 # Tables whose rows point at a document by (model column, res_id): the
 # chatter, followers and attachments of a follow-up go with it.
 THREAD_TABLES = (
@@ -144,6 +146,12 @@ class CarteraClosing(models.Model):
         def columns(model):
             return {name for name, field in model._fields.items()
                     if field.store and field.column_type}
+        lost = columns(followup) - columns(history) - set(NOT_KEPT_COLUMNS)
+        if lost:
+            # A module added fields to the follow-up only: say so rather
+            # than dropping them silently.
+            _logger.warning("Follow-up fields not kept in the history: %s",
+                            ", ".join(sorted(lost)))
         return sorted((columns(followup) & columns(history))
                       - set(CLOSING_COLUMNS))
 

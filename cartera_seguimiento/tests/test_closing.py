@@ -151,6 +151,19 @@ class TestClosingMovesRows(ClosingCase):
         self.assertEqual(as_collector.notes, "Llamada para cobro de factura")
         self.assertEqual(set(as_collector.message_ids.ids), message_ids)
 
+    def test_history_keeps_every_stored_field(self):
+        def stored(model):
+            return {name for name, field in self.env[model]._fields.items()
+                    if field.store and field.column_type}
+        kept = set(self.Closing._history_columns())
+        self.assertEqual(
+            stored("cartera.followup") - kept,
+            {"id", "task_activity_id", "activity_date_deadline"})
+        # The file shows the same fields as both tables.
+        self.assertFalse(kept - {"message_last_post", "create_uid",
+                                 "create_date", "write_uid", "write_date"}
+                         - stored("cartera.followup.file"))
+
     def test_file_shows_open_and_closed(self):
         closed = self._followup(date=INSIDE_FIRST)
         still_open = self._followup(date=AFTER)
