@@ -37,24 +37,22 @@ _LINES_FROM = """
 # partials dated after D; it only reads open lines and the few partials after
 # D, which is far cheaper when D is recent and the history is long.
 _AGING_HISTORY = """
-    WITH lines AS (
-        SELECT l.id, l.partner_id, COALESCE(l.date_maturity, l.date) AS due,
-               l.balance
-        """ + _LINES_FROM + """
-           AND l.date <= %(date_at)s AND l.balance <> 0 {scope}
-    ), partials AS (
-        SELECT p.debit_move_id AS line_id, -p.amount AS amount
-          FROM account_partial_reconcile p
-         WHERE p.max_date <= %(date_at)s AND p.company_id = %(company_id)s
-        UNION ALL
-        SELECT p.credit_move_id, p.amount
-          FROM account_partial_reconcile p
-         WHERE p.max_date <= %(date_at)s AND p.company_id = %(company_id)s
-    )
-    SELECT ln.partner_id, ln.due, ln.balance AS amount FROM lines ln
-    UNION ALL
-    SELECT ln.partner_id, ln.due, pa.amount
-      FROM partials pa JOIN lines ln ON ln.id = pa.line_id
+    SELECT l.partner_id, COALESCE(l.date_maturity, l.date) AS due,
+           l.balance - COALESCE(pd.amount, 0) + COALESCE(pc.amount, 0)
+               AS amount
+    """ + _LINES_FROM.replace("     WHERE", """
+      LEFT JOIN (SELECT debit_move_id AS line_id, sum(amount) AS amount
+                   FROM account_partial_reconcile
+                  WHERE max_date <= %(date_at)s
+                    AND company_id = %(company_id)s
+                  GROUP BY debit_move_id) pd ON pd.line_id = l.id
+      LEFT JOIN (SELECT credit_move_id AS line_id, sum(amount) AS amount
+                   FROM account_partial_reconcile
+                  WHERE max_date <= %(date_at)s
+                    AND company_id = %(company_id)s
+                  GROUP BY credit_move_id) pc ON pc.line_id = l.id
+     WHERE""", 1) + """
+       AND l.date <= %(date_at)s AND l.balance <> 0 {scope}
 """
 
 _AGING_RESIDUAL = """
@@ -64,20 +62,11 @@ _AGING_RESIDUAL = """
        AND l.date <= %(date_at)s AND l.balance <> 0
        AND l.amount_residual <> 0 {scope}
     UNION ALL
-    SELECT l.partner_id, COALESCE(l.date_maturity, l.date), p.amount
+    SELECT l.partner_id, COALESCE(l.date_maturity, l.date), v.amount
       FROM account_partial_reconcile p
-      JOIN account_move_line l ON l.id = p.debit_move_id
-      JOIN account_move m ON m.id = l.move_id
-      JOIN account_account a ON a.id = l.account_id
-      JOIN res_partner rp ON rp.id = l.partner_id
-     WHERE p.max_date > %(date_at)s AND p.company_id = %(company_id)s
-       AND m.state = 'posted' AND a.internal_type = 'receivable'
-       AND l.company_id = %(company_id)s
-       AND l.date <= %(date_at)s AND l.balance <> 0 {scope}
-    UNION ALL
-    SELECT l.partner_id, COALESCE(l.date_maturity, l.date), -p.amount
-      FROM account_partial_reconcile p
-      JOIN account_move_line l ON l.id = p.credit_move_id
+     CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.amount),
+                                (p.credit_move_id, -p.amount)) v (line_id, amount)
+      JOIN account_move_line l ON l.id = v.line_id
       JOIN account_move m ON m.id = l.move_id
       JOIN account_account a ON a.id = l.account_id
       JOIN res_partner rp ON rp.id = l.partner_id
@@ -119,13 +108,14 @@ _AGING_TOTALS = """
      ORDER BY upper(rp.name), t.partner_id
 """
 
-# Whether the "residual" way pays off: the partials dated after D are few
-# compared with the journal items. The count stops at the threshold, so
+# Whether the "residual" way pays off: the partials dated after D are less
+# than half of all partials (it then reads them and the open items instead of
+# every item and partial up to D). The count stops at that threshold, so
 # deciding never costs more than reading that many index entries.
 _AGING_CHOOSE = """
     WITH t AS (
-        SELECT GREATEST(1000, reltuples::bigint / 20) AS lim
-          FROM pg_class WHERE oid = 'account_move_line'::regclass
+        SELECT GREATEST(1000, reltuples::bigint / 2) AS lim
+          FROM pg_class WHERE oid = 'account_partial_reconcile'::regclass
     )
     SELECT count(*) < (SELECT lim FROM t)
       FROM (SELECT 1 FROM account_partial_reconcile
@@ -216,6 +206,15 @@ class CarteraArReport(models.AbstractModel):
             CREATE INDEX IF NOT EXISTS cartera_apr_max_date_idx
                 ON account_partial_reconcile (max_date)
         """)
+
+    @api.model
+    def _no_jit(self):
+        """Turn PostgreSQL's JIT off for the rest of the transaction: these
+        statements have costs far above ``jit_above_cost`` yet run in a
+        fraction of a second, and compiling them took longer than running
+        them (measured: 7.3 s instead of 4.1 s at a million items)."""
+        if self._cr._cnx.server_version >= 110000:
+            self._cr.execute("SET LOCAL jit = off")
 
     # ------------------------------------------------------------------
     # Scope: company, customers, salespeople and what the user may see
@@ -340,6 +339,7 @@ class CarteraArReport(models.AbstractModel):
                 % (period_length,))
         scope, params = self._scope(partner_ids, salesperson_ids)
         params.update(date_at=date_at, plen=plen, periods=PERIOD_COUNT)
+        self._no_jit()
         method = self._aging_method(date_at)
         amounts = (_AGING_RESIDUAL if method == "residual"
                    else _AGING_HISTORY).format(scope=scope)
@@ -377,6 +377,7 @@ class CarteraArReport(models.AbstractModel):
                               "date."))
         scope, params = self._scope(partner_ids, salesperson_ids)
         params.update(date_from=date_from, date_to=date_to)
+        self._no_jit()
         query = _join_invoice(_MOVEMENT).format(scope=scope)
         self._cr.execute(query, params)  # pylint: disable=sql-injection
         rows = []
@@ -435,6 +436,7 @@ class CarteraArReport(models.AbstractModel):
         scope, params = self._scope(partner_ids)
         params.update(date_from=date_from or _FAR_PAST,
                       date_to=date_to or _FAR_FUTURE)
+        self._no_jit()
         query = _join_invoice(_HISTORY).format(scope=scope)
         self._cr.execute(query, params)  # pylint: disable=sql-injection
         docs = self._cr.fetchall()
