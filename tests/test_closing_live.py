@@ -2,13 +2,14 @@
 XML-RPC, two closings at once never duplicate or lose a follow-up, and a
 manager closes from Procesos / Cartera / Seguimiento / Cierres in Spanish and
 then finds the follow-ups closed in Seguimiento."""
+import shutil
 import threading
 import uuid
 import xmlrpc.client
 
 import pytest
 
-from conftest import web_login
+from conftest import ROOT, web_login
 
 HISTORY = "cartera.followup.history"
 ENGLISH = {"lang": "en_US"}
@@ -210,6 +211,8 @@ def test_close_from_cierres_and_see_closed_in_seguimiento(
     page.wait_for_selector(".o_form_view .o_field_widget[name=followup_count]")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(output_dir / "cierre-resultado.png"))
+    shutil.copy(str(output_dir / "cierre-resultado.png"),
+                str(ROOT / "cartera_seguimiento/static/description/cierre.png"))
     assert admin_rpc("cartera.followup", "search_count",
                      [("id", "in", ids)]) == 0
 
@@ -237,6 +240,8 @@ def test_close_from_cierres_and_see_closed_in_seguimiento(
     page.wait_for_load_state("networkidle")
     page.wait_for_selector(".o_loading", state="hidden")
     page.screenshot(path=str(output_dir / "seguimiento-cerrados.png"))
+    shutil.copy(str(output_dir / "seguimiento-cerrados.png"), str(
+        ROOT / "cartera_seguimiento/static/description/seguimiento.png"))
     lines = admin_rpc("cartera.followup.file", "search_read",
                       [("id", "in", ids)], ["state", "notes"])
     assert sorted((line["state"], line["notes"]) for line in lines) == \
