@@ -15,11 +15,11 @@ _logger = logging.getLogger(__name__)
 
 # Local days of the closing range; the users of CarteraCase live in Bogotá
 # (UTC-5), so a local midnight is 05:00 UTC.
-DAY_FROM, DAY_TO = "2026-01-10", "2026-01-12"
-INSIDE_FIRST = "2026-01-10 05:00:00"    # 2026-01-10 00:00:00 Bogotá
-BEFORE = "2026-01-10 04:59:59"          # 2026-01-09 23:59:59 Bogotá
-INSIDE_LAST = "2026-01-13 04:59:59"     # 2026-01-12 23:59:59 Bogotá
-AFTER = "2026-01-13 05:00:00"           # 2026-01-13 00:00:00 Bogotá
+DAY_FROM, DAY_TO = "2001-01-10", "2001-01-12"
+INSIDE_FIRST = "2001-01-10 05:00:00"    # 2001-01-10 00:00:00 Bogotá
+BEFORE = "2001-01-10 04:59:59"          # 2001-01-09 23:59:59 Bogotá
+INSIDE_LAST = "2001-01-13 04:59:59"     # 2001-01-12 23:59:59 Bogotá
+AFTER = "2001-01-13 05:00:00"           # 2001-01-13 00:00:00 Bogotá
 # Chatter content of test data, not user-facing text.
 BODY_PROMISE = "Cliente promete pagar"
 BODY_NOTE = "Nota antes del cierre"
@@ -116,7 +116,7 @@ class TestClosingMovesRows(ClosingCase):
     def test_history_equals_original(self):
         followup = self._followup(
             user=self.collector1, date=INSIDE_FIRST,
-            invoice_id=self.invoice1.id, next_date="2026-01-20",
+            invoice_id=self.invoice1.id, next_date="2001-01-20",
             next_type_id=self.type_visit.id, next_note="Visitar al cliente")
         self.assertEqual(followup.task_state, "pending")
         activity = followup.task_activity_id
@@ -297,7 +297,7 @@ class TestClosingRefusals(ClosingCase):
 class TestClosingAllOrNothing(ClosingCase):
 
     def test_failure_after_insert_changes_nothing(self):
-        followups = self._followup(date=INSIDE_FIRST, next_date="2026-01-20",
+        followups = self._followup(date=INSIDE_FIRST, next_date="2001-01-20",
                                    next_type_id=self.type_visit.id)
         # Another customer: a later follow-up of the same one would
         # complete the first one's task.
@@ -377,15 +377,15 @@ class TestClosingIsSetBased(ClosingCase):
         return cr.sql_log_count - start, closing
 
     def test_query_count_does_not_grow_with_rows(self):
-        self._bulk_followups(1, "2025-06-01 15:00:00")
-        self._bulk_followups(10, "2025-07-01 15:00:00")
-        self._bulk_followups(1000, "2025-08-01 15:00:00")
+        self._bulk_followups(1, "2000-06-01 15:00:00")
+        self._bulk_followups(10, "2000-07-01 15:00:00")
+        self._bulk_followups(1000, "2000-08-01 15:00:00")
         # Warm the ormcaches (groups, sequence) so both runs start alike.
-        self._close("2025-06-01", "2025-06-01")
+        self._close("2000-06-01", "2000-06-01")
         small, closing_small = self._queries_of_closing(
-            "2025-07-01", "2025-07-01")
+            "2000-07-01", "2000-07-01")
         large, closing_large = self._queries_of_closing(
-            "2025-08-01", "2025-08-01")
+            "2000-08-01", "2000-08-01")
         self.assertEqual(closing_small.followup_count, 10)
         self.assertEqual(closing_large.followup_count, 1000)
         self.assertEqual(len(closing_large.history_ids), 1000)
@@ -396,9 +396,9 @@ class TestClosingIsSetBased(ClosingCase):
         # 100,000 with CARTERA_CLOSING_ROWS=100000; less by default to keep
         # the suite short on a loaded machine.
         rows = int(os.environ.get("CARTERA_CLOSING_ROWS", "20000"))
-        self._bulk_followups(rows, "2025-09-01 15:00:00")
+        self._bulk_followups(rows, "2000-09-01 15:00:00")
         started = time.time()
-        closing = self._close("2025-09-01", "2025-09-01")
+        closing = self._close("2000-09-01", "2000-09-01")
         elapsed = time.time() - started
         self.assertEqual(closing.followup_count, rows)
         self.assertEqual(self.History.search_count(
