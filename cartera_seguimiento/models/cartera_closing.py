@@ -275,11 +275,18 @@ class CarteraClosing(models.Model):
         return True
 
     @api.model
+    def _thread_tables(self):
+        """(table, model column) pairs of the rows that belong to a
+        follow-up by model and res_id; a module adding such a table (ratings,
+        ...) extends this list."""
+        return list(THREAD_TABLES)
+
+    @api.model
     def _move_threads(self, closing_id):
         """Chatter messages, followers and attachments follow the
         follow-ups into the history (same ids, other model)."""
-        for table, model_column in THREAD_TABLES:
-            # Table and column names are constants of this module.
+        for table, model_column in self._thread_tables():
+            # Table and column names come from code, never from input.
             self.env.cr.execute(  # pylint: disable=sql-injection
                 """UPDATE {table} AS t SET {col} = %s
                      FROM cartera_followup_history AS h
