@@ -18,7 +18,7 @@ fi
 
 if [ $# -eq 0 ]; then
     echo "test: addon tests (pytest-odoo on $DB)"
-    "$VENV/bin/pytest" -p no:cacheprovider -q \
+    "$VENV/bin/pytest" -p no:cacheprovider -q -W ignore::DeprecationWarning \
         --odoo-database="$DB" --odoo-addons-path="$ADDONS_PATH" \
         --junitxml="$OUT/addon.xml" cartera_seguimiento/tests || status=1
 fi
