@@ -1,4 +1,3 @@
-
 from . import cartera_closing_wizard
 from . import cartera_report_wizard
 from . import cartera_followup_report_wizard
