@@ -190,6 +190,7 @@ def measure_movement(out):
         entry["%s_peak_mib" % name] = res["peak_mib"] and round(
             res["peak_mib"], 1)
         entry["%s_partners" % name] = res["result"].get("partners")
+        entry["%s_runs" % name] = res["runs"]
         entry["capped"] = entry["capped"] or res["capped"]
         log("movement_year %-6s %8.3f s %6s queries", name, res["seconds"],
             res["queries"])
@@ -237,6 +238,7 @@ def measure_closing(count, out):
         entry["%s_s" % name] = round(res["seconds"], 4)
         entry["%s_rows" % name] = moved
         entry["%s_queries" % name] = res["queries"]
+        entry["%s_runs" % name] = res["runs"]
         entry["%s_peak_mib" % name] = res["peak_mib"] and round(
             res["peak_mib"], 1)
         entry["%s_ms_per_row" % name] = round(1000 * res["seconds"] / moved,
