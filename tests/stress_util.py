@@ -4,6 +4,7 @@ classification of RPC errors into clear (a user-facing message) and unclear
 (a crash), and the figures printed at the end of the run."""
 import json
 import os
+import re
 import sys
 import time
 import uuid
@@ -24,6 +25,10 @@ CLEAR_EXCEPTIONS = (
     "odoo.exceptions.AccessDenied", "odoo.exceptions.Warning",
     "odoo.exceptions.except_orm", "odoo.exceptions.RedirectWarning",
 )
+
+EXCEPTION_LINE = re.compile(
+    r"^((?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*|[A-Za-z_]\w*(?:Error|Exception))"
+    r"(?::(.*))?$")
 
 
 def sizes(quick, full):
@@ -122,11 +127,14 @@ def fault_kind(fault):
     """(clear, exception name, message) of an XML-RPC Fault of /xmlrpc/2."""
     if fault.faultCode in (2, 3, 4):
         return True, "code %s" % fault.faultCode, fault.faultString
-    # Application error: the traceback, whose last line names the exception.
-    lines = [line for line in fault.faultString.strip().splitlines() if line]
-    last = lines[-1] if lines else ""
-    name = last.split(":", 1)[0].strip()
-    message = last.split(":", 1)[1].strip() if ":" in last else last
+    # Application error: a traceback; the last line that names an exception
+    # class (PostgreSQL errors add a few lines after it).
+    name, message = "?", fault.faultString[-300:]
+    for line in reversed(fault.faultString.strip().splitlines()):
+        match = EXCEPTION_LINE.match(line)
+        if match:
+            name, message = match.group(1), (match.group(2) or "").strip()
+            break
     return name in CLEAR_EXCEPTIONS, name, message
 
 
@@ -148,12 +156,14 @@ def xmlid(admin_rpc, name):
     return admin_rpc("ir.model.data", "xmlid_to_res_id", name)
 
 
-def make_user(admin_rpc, login, group_xmlids, name=None, lang="en_US",
+def make_user(admin_rpc, login, group_xmlids, name=None, lang=None,
               share=False):
     group_ids = [xmlid(admin_rpc, g) for g in group_xmlids]
     values = {"name": name or login, "login": login, "password": login,
-              "tz": "UTC", "lang": lang,
+              "tz": "UTC",
               "groups_id": [(6, 0, [g for g in group_ids if g])]}
+    if lang:
+        values["lang"] = lang
     return admin_rpc("res.users", "create", values)
 
 

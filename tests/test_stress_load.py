@@ -4,15 +4,18 @@ search and print reports. Every request is answered; every follow-up is
 stored exactly once and complete; concurrency failures are retried (by the
 server, and by the client after checking whether its follow-up is already
 there), never lost. Quick: 8 x 25 follow-ups; STRESS=full: 8 x 250."""
+import subprocess
 import threading
 import time
 from datetime import date, timedelta
 
+import pytest
 import requests
 
+from conftest import OdooServer, db_connect
 from stress_util import (
     FULL, RUN, JsonRpc, RpcError, make_user, percentile, report, sizes,
-    xmlid)
+    wait_for, xmlid)
 
 COLLECTORS = 8
 PER_COLLECTOR = sizes(25, 250)
@@ -225,3 +228,104 @@ def server_retries(server):
     except OSError:
         return None
     return text.count("retry ") if "retry " in text else 0
+
+
+@pytest.mark.skipif(not FULL, reason="restarts the shared PostgreSQL "
+                    "cluster: only in the full run (make stress, STRESS=full)")
+def test_postgres_restart_during_capture(odoo_server, admin_rpc):
+    """PostgreSQL restarted under the capture load: clients get errors,
+    no follow-up is half-written, and the server serves again by itself."""
+    server = OdooServer(odoo_server.dbname, workers=2,
+                        log_name="stress-pgrestart").start()
+    try:
+        type_id = xmlid(admin_rpc, "followup_type_call")
+        clients = []
+        for number in range(4):
+            login = "cobrador_pg_%s_%d" % (RUN, number)
+            user_id = make_user(admin_rpc, login, ["group_cartera_user"])
+            partner_id = admin_rpc("res.partner", "create", {
+                "name": "Cliente PG %s %d" % (RUN, number),
+                "customer": True, "is_company": True, "user_id": user_id})
+            clients.append((login, partner_id))
+        outcomes = {}
+        lock = threading.Lock()
+        stop = threading.Event()
+
+        def capture(number, login, partner_id):
+            rpc = JsonRpc(server, login, login, timeout=60)
+            index = 0
+            while not stop.is_set() and index < 400:
+                note = "stress-pg-%s-%d-%04d" % (RUN, number, index)
+                values = {"partner_id": partner_id, "type_id": type_id,
+                          "notes": note}
+                if index % 2 == 0:
+                    values.update(next_date=str(date.today()),
+                                  next_type_id=type_id)
+                try:
+                    rpc("cartera.followup", "create", values)
+                    result = "ok"
+                except (RpcError, requests.RequestException) as error:
+                    result = "error: %s" % str(error)[:100]
+                    time.sleep(0.5)
+                    try:
+                        rpc.authenticate()
+                    except Exception:  # pylint: disable=broad-except
+                        pass
+                with lock:
+                    outcomes[note] = result
+                index += 1
+
+        threads = [threading.Thread(target=capture, args=(n,) + c)
+                   for n, c in enumerate(clients)]
+        for thread in threads:
+            thread.start()
+        time.sleep(5)
+        restarted = time.time()
+        subprocess.run(["pg_ctlcluster", "15", "main", "restart"],
+                       check=True, timeout=120)
+        time.sleep(10)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=300)
+        # The same server answers again, without being restarted.
+        probe = server.rpc()
+        recovered = wait_for(lambda: _answers(probe), timeout=120, step=1)
+        recovery = time.time() - restarted
+        assert recovered, "the server does not serve after the restart"
+        conn = db_connect(server.dbname)
+        with conn.cursor() as cr:
+            cr.execute("""
+                SELECT f.notes, count(*) OVER (PARTITION BY f.notes), f.name,
+                       f.next_date, f.task_state, a.id
+                  FROM cartera_followup f
+                  LEFT JOIN mail_activity a ON a.id = f.task_activity_id
+                 WHERE f.notes LIKE %s""", ("stress-pg-%s-%%" % RUN,))
+            rows = cr.fetchall()
+        conn.close()
+        stored = {row[0] for row in rows}
+        duplicates = [row[0] for row in rows if row[1] > 1]
+        half = [row[0] for row in rows
+                if not row[2] or row[2] == "/" or
+                (row[3] and row[4] not in ("pending", "done")) or
+                (row[4] == "pending" and not row[5])]
+        lost = [n for n, r in outcomes.items() if r == "ok"
+                and n not in stored]
+        errors = [n for n, r in outcomes.items() if r != "ok"]
+        report("pgrestart", {
+            "creates": len(outcomes), "errors_seen": len(errors),
+            "stored": len(stored), "lost": len(lost),
+            "duplicates": len(duplicates), "half_written": len(half),
+            "errored_but_stored": len(set(errors) & stored),
+            "recovery_s": round(recovery, 1)})
+        assert errors, "the restart went unnoticed: no client error"
+        assert not lost and not duplicates and not half, (lost, duplicates,
+                                                          half)
+    finally:
+        server.stop()
+
+
+def _answers(rpc):
+    try:
+        return rpc("res.partner", "search_count", []) >= 0
+    except Exception:  # pylint: disable=broad-except
+        return False

@@ -1,7 +1,7 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytz
 
@@ -10,6 +10,9 @@ from odoo.exceptions import UserError, ValidationError
 
 CAPTURABLE_INVOICE_TYPES = ("out_invoice", "out_refund")
 CAPTURABLE_INVOICE_STATES = ("open", "paid")
+# A note is typed by a collector: anything longer is a pasted file or an
+# attack, and would bloat every list and report that prints it.
+NOTE_MAX_LENGTH = 10000
 
 
 class CarteraFollowup(models.Model):
@@ -107,6 +110,7 @@ class CarteraFollowup(models.Model):
     def _prepare_derived_values(self, vals):
         """Return ``vals`` completed with the values derived from others."""
         vals = dict(vals)
+        self._check_input_values(vals)
         if vals.get("partner_id"):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             vals["partner_id"] = partner.commercial_partner_id.id
@@ -122,6 +126,49 @@ class CarteraFollowup(models.Model):
             vals.pop("date_due", None)
             vals.pop("invoice_currency_id", None)
         return vals
+
+    @api.model
+    def _check_input_values(self, vals):
+        """Refuse values of the wrong type, impossible dates and oversized
+        notes with a clear message, before they reach the ORM, where they
+        fail deep down (a KeyError, a PostgreSQL DataError) or are stored
+        (a number as a date). Found by tests/test_stress_badinput.py."""
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None or value is False or value is None:
+                continue
+            if field.type == "many2one":
+                valid = isinstance(value, int) and not isinstance(value, bool)
+            elif field.type in ("date", "datetime"):
+                # Python callers may pass date objects; RPC sends strings.
+                valid = isinstance(value, date) or isinstance(value, str) \
+                    and len(value) in (10, 19) \
+                    and self._is_valid_date(field, value)
+            elif field.type in ("char", "text"):
+                valid = isinstance(value, str)
+                if valid and field.type == "text" and \
+                        len(value) > NOTE_MAX_LENGTH:
+                    raise ValidationError(_(
+                        "%s: at most %d characters, not %d.") % (
+                        self._field_label(field), NOTE_MAX_LENGTH,
+                        len(value)))
+            else:
+                continue
+            if not valid:
+                raise ValidationError(_("%s: invalid value %s.") % (
+                    self._field_label(field), repr(value)[:80]))
+
+    @api.model
+    def _is_valid_date(self, field, value):
+        try:
+            field.from_string(value)
+        except ValueError:
+            return False
+        return True
+
+    @api.model
+    def _field_label(self, field):
+        return field.get_description(self.env)["string"]
 
     @api.model
     def _prepare_invoice_snapshot(self, invoice):
