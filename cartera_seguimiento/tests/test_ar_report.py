@@ -294,3 +294,35 @@ class TestQueryCount(ArReportCase):
             self.assertEqual(counts[("few", name)], counts[("many", name)],
                              (name, counts))
             self.assertLessEqual(counts[("many", name)], 12, (name, counts))
+
+
+class TestClosedFollowups(ArReportCase):
+    """Closed follow-ups (moved to the history by a closing) are listed on
+    request in the follow-up report and always in the receivable history."""
+
+    def test_closed_followups(self):
+        if "cartera.followup.history" not in self.env:
+            self.skipTest("no follow-up history model")
+        followup = self._followup(partner_id=self.customer1.id,
+                                  invoice_id=self.a2.id,
+                                  date="2026-06-12 15:00:00")
+        name = followup.name
+        self.env["cartera.closing"].sudo(self.manager)._close_followups(
+            "2026-06-01", D, self.customer1)
+        self.assertFalse(followup.exists())
+        rows = self.engine.followups("2026-06-01", D, [self.customer1.id])
+        self.assertEqual(rows, [])
+        rows = self.engine.followups("2026-06-01", D, [self.customer1.id],
+                                     include_closed=True)
+        self.assertEqual([(r["name"], r["closed"], r["day"]) for r in rows],
+                         [(name, True, "2026-06-12")])
+        history = [r for r in self.engine.history([self.customer1.id])
+                   if r["kind"] == "followup"]
+        self.assertEqual([(r["ref"], r["closed"], r["balance"])
+                          for r in history], [(name, True, 20800.0)])
+        # A collector sees the closed follow-ups of their own customers.
+        rows = self.engine.sudo(self.collector1).followups(
+            "2026-06-01", D, include_closed=True)
+        self.assertEqual([r["name"] for r in rows], [name])
+        self.assertEqual(self.engine.sudo(self.collector2).followups(
+            "2026-06-01", D, include_closed=True), [])

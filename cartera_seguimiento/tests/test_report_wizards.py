@@ -146,3 +146,20 @@ class TestReportWizards(ArReportCase):
         html = self._html(wizard)
         self.assertIn("Cliente Dos", html)
         self.assertNotIn("Cliente Uno", html)
+
+    def test_reachable_from_capture(self):
+        model = self.env["ir.model"]._get("cartera.followup")
+        bound = self.env["ir.actions.act_window"].search([
+            ("binding_model_id", "=", model.id),
+            ("res_model", "like", "report.wizard")])
+        self.assertEqual(len(bound), 5)
+        arch = self.env["cartera.followup"].fields_view_get(
+            view_type="form")["arch"]
+        for xmlid in ("cartera_aging_wizard_action",
+                      "cartera_history_wizard_action"):
+            action = self.env.ref("cartera_seguimiento." + xmlid)
+            self.assertIn('name="%d"' % action.id, arch)
+        menu = self.env.ref("cartera_seguimiento.cartera_menu_reports")
+        self.assertEqual(menu.parent_id, self.env.ref(
+            "cartera_seguimiento.cartera_menu_followup"))
+        self.assertEqual(len(menu.child_id), 5)
