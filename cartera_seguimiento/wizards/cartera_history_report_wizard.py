@@ -23,10 +23,12 @@ class CarteraHistoryReportWizard(models.TransientModel):
                 "partner_id.commercial_partner_id")
         return self.env["res.partner"]
 
+    # Required: the history of a whole portfolio is every journal item of
+    # every customer, not a report anyone reads.
     partner_ids = fields.Many2many(
-        "res.partner", string="Customers", default=_default_partners,
-        domain=lambda self: self._visible_customers_domain(),
-        help="Leave empty for all the customers you may see.")
+        "res.partner", string="Customers", required=True,
+        default=_default_partners,
+        domain=lambda self: self._visible_customers_domain())
     date_from = fields.Date(string="From")
     date_to = fields.Date(string="To")
 
