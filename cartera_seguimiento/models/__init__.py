@@ -4,6 +4,7 @@
 # differs per database, and its translation would not load.
 from . import cartera_followup
 from . import cartera_followup_type
+from . import cartera_followup_stats_mixin
 from . import res_partner
 from . import account_invoice
 from . import mail_activity
