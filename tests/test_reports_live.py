@@ -176,3 +176,29 @@ def test_task_pdf_and_xlsx(odoo_server, admin_rpc, portfolio, output_dir):
     # Five days by the server's date, four where the user's day (Bogotá)
     # has not turned yet.
     assert task[-1] in (4, 5)
+
+
+def test_collector_pdf_covers_own_customers(odoo_server, output_dir):
+    """Record rules over HTTP: a collector's analysis lists only the
+    customers whose salesperson she is, with the engine's total."""
+    camila = odoo_server.rpc("camila", "camila")
+    wizard = camila("cartera.aging.report.wizard", "create", {})
+    rows = camila("cartera.ar.report", "aging", TODAY.isoformat())
+    assert rows
+    mine = set(camila("res.partner", "search",
+                      [("user_id", "=", camila.uid)]))
+    assert {row["partner_id"] for row in rows} <= mine
+    http = odoo_server.session("camila", "camila")
+    resp = http.get("%s/report/pdf/cartera_seguimiento.report_aging/%d" % (
+        odoo_server.url, wizard), timeout=300)
+    assert resp.status_code == 200, resp.text[:2000]
+    pdf = output_dir / "informe_aging_camila.pdf"
+    pdf.write_bytes(resp.content)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
+                          check=True, stdout=subprocess.PIPE).stdout.decode()
+    assert "Análisis de cartera" in text
+    for row in rows:
+        assert row["partner_name"] in text
+    assert "Constructora Andina" not in text
+    assert "Cliente Informe en Vivo" not in text
+    assert money(sum(row["total"] for row in rows)) in text
