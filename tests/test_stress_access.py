@@ -36,7 +36,9 @@ POLICY = {
         "read": STAFF | {SUPER}, "read_other": {"manager", SUPER},
         "read_other_company": {SUPER},
         "create": STAFF | {SUPER}, "write": STAFF | {SUPER},
-        "unlink": {"manager", SUPER}},
+        "unlink": {"manager", SUPER},
+        "message_post": STAFF | {SUPER},
+        "message_post_other": {"manager", SUPER}},
     "cartera.followup.history": {
         "read": STAFF | {SUPER}, "read_other": {"manager", SUPER},
         "create": set(), "write": set(), "unlink": set()},
@@ -231,6 +233,18 @@ class Attempt:
         result = rpc(model, "unlink", [record])
         return result and not self.admin(model, "search", [
             ("id", "=", record)], context={"active_test": False})
+
+    def post(self, rpc, model, key):
+        """A note in the chatter: needs access to the follow-up."""
+        return rpc(model, "message_post", [self.sample(model, key)],
+                   body="Nota %s" % RUN, message_type="comment",
+                   subtype="mail.mt_note")
+
+    def op_message_post(self, rpc, session, model, operation):
+        return self.post(rpc, model, "open")
+
+    def op_message_post_other(self, rpc, session, model, operation):
+        return self.post(rpc, model, "other")
 
     # -- wizards, reports and the engine ---------------------------------
     def op_action_close(self, rpc, session, model, operation):

@@ -388,3 +388,36 @@ def test_markup_is_escaped_in_the_web_client(odoo_server, admin_rpc, world,
     assert page.evaluate("window.__xss") is None
     form_text = page.locator(".o_form_view").inner_text()
     assert "<script>window.__xss = 1;</script>" in form_text
+
+
+def test_oversized_note_in_the_web_client(odoo_server, admin_rpc, world,
+                                          page, output_dir):
+    """Typed in the capture list: a note over the limit gets a dialog with
+    the Spanish message and nothing is saved."""
+    web_login(page, odoo_server, world["collector"], world["collector"])
+    page.goto(odoo_server.url +
+              "/web#model=cartera.followup&view_type=list&action=%d"
+              % xmlid(admin_rpc, "cartera_followup_action"))
+    page.locator(".o_list_button_add").wait_for(timeout=60000)
+    page.click(".o_list_button_add")
+    page.wait_for_selector(".o_selected_row")
+    for field, text in (("partner_id", "Cliente Malo %s" % RUN),
+                        ("type_id", "Llamada")):
+        cell = page.locator(
+            ".o_selected_row .o_field_widget[name=%s] input" % field)
+        cell.fill(text)
+        item = page.locator("ul.ui-autocomplete:visible li a",
+                            has_text=text).first
+        item.wait_for()
+        item.click()
+    marker = "largo-%s-" % RUN
+    page.fill(".o_selected_row .o_field_widget[name=notes]",
+              marker + "x" * 10001)
+    page.click(".o_list_button_save")
+    dialog = page.locator(".modal-dialog:visible")
+    dialog.wait_for(timeout=60000)
+    text = dialog.inner_text()
+    page.screenshot(path=str(output_dir / "stress-note-too-long.png"))
+    assert "10000" in text and "como máximo" in text, text
+    assert not admin_rpc("cartera.followup", "search_count",
+                         [("notes", "like", marker + "%")])
