@@ -4,6 +4,7 @@ read with pdftotext for its Spanish headings and a known total, its first page
 kept as PNG for the README; the XLSX exports opened with openpyxl."""
 import datetime
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -81,6 +82,11 @@ def fetch_pdf(odoo_server, report, wizard, output_dir, png_name):
                    check=True)
     shutil.copy(str(output_dir / ("%s.png" % png_name)),
                 str(DESCRIPTION / ("%s.png" % png_name)))
+    # Page numbers in Spanish on every page, whichever wkhtmltopdf prints.
+    pages = text.count("\f") or 1
+    for number in range(1, pages + 1):
+        assert re.search(r"Página:? %d (de|/) %d" % (number, pages), text), \
+            "page %d of %d not numbered" % (number, pages)
     return text
 
 
