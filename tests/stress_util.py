@@ -175,3 +175,16 @@ def wait_for(predicate, timeout=60, step=0.2):
             return value
         time.sleep(step)
     return predicate()
+
+
+def restore_report_url(server):
+    """An extra server points report.url (where wkhtmltopdf fetches the CSS)
+    at itself when it starts: give it back to the session's server."""
+    from conftest import db_connect
+    conn = db_connect(server.dbname)
+    try:
+        with conn.cursor() as cr:
+            cr.execute("UPDATE ir_config_parameter SET value = %s "
+                       "WHERE key = 'report.url'", (server.url,))
+    finally:
+        conn.close()

@@ -15,8 +15,8 @@ import xmlrpc.client
 import pytest
 
 from conftest import OdooServer, db_connect
-from stress_util import FULL, RUN, call_outcome, make_user, report, wait_for, \
-    xmlid
+from stress_util import FULL, RUN, call_outcome, make_user, report, \
+    restore_report_url, wait_for, xmlid
 
 ENGLISH = {"lang": "en_US"}
 
@@ -119,6 +119,13 @@ def backend_running(db, dbname, pattern, waiting_for_lock=False):
         return [row[0] for row in cr.fetchall()]
 
 
+def message_model(db, message_id):
+    with db.cursor() as cr:
+        cr.execute("SELECT model FROM mail_message WHERE id = %s",
+                   (message_id,))
+        return cr.fetchone()[0]
+
+
 def backend_gone(db, pid):
     with db.cursor() as cr:
         cr.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,))
@@ -175,6 +182,7 @@ def kill_and_recover(odoo_server, admin_rpc, db, world, count, held_lock):
         after_kill = "none" if not history else "all"
         if held_lock:
             assert after_kill == "none", "killed mid-closing but committed"
+            assert message_model(db, message_id) == "cartera.followup"
         else:
             assert len(history) in (0, count), len(history)
         # The server comes back and the closing runs to the end.
@@ -188,6 +196,10 @@ def kill_and_recover(odoo_server, admin_rpc, db, world, count, held_lock):
             assert "result" in outcome, outcome
         current, history, closings = check_consistent(db, partner_id, ids)
         assert not current and len(history) == count and len(closings) == 1
+        if held_lock:
+            # The chatter went with its follow-up, once.
+            assert message_model(db, message_id) == \
+                "cartera.followup.history"
         return {"seeded": count, "killed_after_s": round(killed_after, 2),
                 "after_kill": after_kill,
                 "restart_s": round(restart_seconds, 1)}
@@ -195,6 +207,7 @@ def kill_and_recover(odoo_server, admin_rpc, db, world, count, held_lock):
         if lock_conn is not None:
             lock_conn.close()
         server.stop()
+        restore_report_url(odoo_server)
 
 
 def test_server_killed_in_the_middle_of_a_closing(odoo_server, admin_rpc, db,

@@ -15,8 +15,8 @@ import requests
 
 from conftest import OdooServer, db_connect
 from stress_util import (
-    FULL, RUN, JsonRpc, RpcError, make_user, percentile, report, sizes,
-    wait_for, xmlid)
+    FULL, RUN, JsonRpc, RpcError, make_user, percentile, report,
+    restore_report_url, sizes, wait_for, xmlid)
 
 COLLECTORS = 8
 # The cluster the test database lives on (PGPORT selects another one, e.g.
@@ -333,6 +333,7 @@ def test_postgres_restart_during_capture(odoo_server, admin_rpc):
                                                           half)
     finally:
         server.stop()
+        restore_report_url(odoo_server)
 
 
 def _answers(rpc):
