@@ -38,9 +38,11 @@ POLICY = {
         "create": STAFF | {SUPER}, "write": STAFF | {SUPER},
         "unlink": {"manager", SUPER},
         "message_post": STAFF | {SUPER},
-        "message_post_other": {"manager", SUPER}},
+        "message_post_other": {"manager", SUPER},
+        "messages_other": {"manager", SUPER}},
     "cartera.followup.history": {
         "read": STAFF | {SUPER}, "read_other": {"manager", SUPER},
+        "messages_other": {"manager", SUPER},
         "create": set(), "write": set(), "unlink": set()},
     "cartera.followup.file": {
         "read": STAFF | {SUPER}, "read_other": {"manager", SUPER},
@@ -245,6 +247,13 @@ class Attempt:
 
     def op_message_post_other(self, rpc, session, model, operation):
         return self.post(rpc, model, "other")
+
+    def op_messages_other(self, rpc, session, model, operation):
+        """The chatter of another collector's follow-up (it moves to the
+        history with a closing)."""
+        return rpc("mail.message", "search_read", [
+            ("model", "=", model),
+            ("res_id", "=", self.sample(model, "other"))], ["body"])
 
     # -- wizards, reports and the engine ---------------------------------
     def op_action_close(self, rpc, session, model, operation):
