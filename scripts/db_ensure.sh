@@ -2,9 +2,10 @@
 # Create (first time) or update (later) an Odoo database with the addon:
 #   db_ensure.sh DBNAME [--fresh] [--without-demo]
 # Spanish (es_CO) is loaded and set for admin; a Colombian company in COP with
-# the l10n_co chart of accounts. The base part (account + l10n_co + es_CO) is
-# built once into a template database keyed by the Odoo requirements, so that
-# fresh databases are cloned from it in seconds.
+# the l10n_co chart of accounts. The base part (account + l10n_co + es_CO,
+# without Odoo's own English demo data) is built once into a template database
+# keyed by the Odoo requirements, so that fresh databases are cloned from it in
+# seconds. The addon's own demo portfolio is installed unless --without-demo.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 DB=$1; shift
@@ -17,7 +18,7 @@ for a in "$@"; do
 done
 FILESTORE=${ODOO_DATA_DIR:-$HOME/.local/share/Odoo}/filestore
 exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
-TEMPLATE=cartera_base_$(cat "$ROOT/requirements.txt" "$ROOT/scripts/db_base.py" | sha256sum | cut -c1-8)_d$DEMO
+TEMPLATE=cartera_base_$(cat "$ROOT/requirements.txt" "$ROOT/scripts/db_base.py" | sha256sum | cut -c1-8)_d0
 # One template build at a time, however many scripts run at once.
 mkdir -p "$ROOT/.run"
 exec 9>"$ROOT/.run/template.lock"
@@ -30,9 +31,7 @@ if ! exists "$TEMPLATE"; then
     for old in $(psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'cartera\_base\_%' AND datname NOT LIKE '${TEMPLATE%_d*}%'"); do
         dropdb "$old" && rm -rf "${FILESTORE:?}/$old"
     done
-    demo_flag=""
-    [ $DEMO = 1 ] || demo_flag="--without-demo=all"
-    $ODOO $ODOO_DB_ARGS -d "${TEMPLATE}_tmp" -i l10n_co $demo_flag \
+    $ODOO $ODOO_DB_ARGS -d "${TEMPLATE}_tmp" -i l10n_co --without-demo=all \
         --load-language=es_CO --stop-after-init --log-level=warn
     "$VENV/bin/python" "$ROOT/scripts/db_base.py" "${TEMPLATE}_tmp"
     psql -d postgres -qc "ALTER DATABASE \"${TEMPLATE}_tmp\" RENAME TO \"$TEMPLATE\""
@@ -49,6 +48,11 @@ if ! exists "$DB"; then
     # The filestore goes with the database (web assets live there).
     rm -rf "${FILESTORE:?}/$DB"
     [ ! -d "$FILESTORE/$TEMPLATE" ] || cp -a "$FILESTORE/$TEMPLATE" "$FILESTORE/$DB"
+    if [ $DEMO = 1 ]; then
+        # Odoo installs a module with demo data when its row says so; the
+        # base modules of the template stay without theirs.
+        psql -d "$DB" -qc "UPDATE ir_module_module SET demo = true WHERE name = 'cartera_seguimiento'"
+    fi
     $ODOO $ODOO_DB_ARGS -d "$DB" -i cartera_seguimiento --stop-after-init --log-level=warn
 else
     "$VENV/bin/python" "$ROOT/scripts/db_upgrade.py" "$DB" "$ADDONS_PATH"
