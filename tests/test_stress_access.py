@@ -66,6 +66,10 @@ for _report in REPORTS:
         "html": STAFF | {SUPER}}
     POLICY["report.cartera_seguimiento.report_%s_xlsx" % _report] = {
         "xlsx": STAFF | {SUPER}}
+# The smart buttons of customers and invoices count only what the user
+# may read.
+POLICY["cartera.followup.stats.mixin"] = {
+    "stats": STAFF | {SUPER}, "stats_other": {"manager", SUPER}}
 # Abstract bases with nothing to call of their own.
 POLICY.update({"cartera.report.wizard": {}, "cartera.report.qweb": {},
                "cartera.report.xlsx": {}})
@@ -254,6 +258,17 @@ class Attempt:
         return rpc("mail.message", "search_read", [
             ("model", "=", model),
             ("res_id", "=", self.sample(model, "other"))], ["body"])
+
+    def stats(self, rpc, partner):
+        rows = rpc("res.partner", "read", [partner],
+                   ["cartera_followup_count"])
+        return rows and rows[0]["cartera_followup_count"]
+
+    def op_stats(self, rpc, session, model, operation):
+        return self.stats(rpc, self.world["customer"])
+
+    def op_stats_other(self, rpc, session, model, operation):
+        return self.stats(rpc, self.world["other_customer"])
 
     # -- wizards, reports and the engine ---------------------------------
     def op_action_close(self, rpc, session, model, operation):
