@@ -276,7 +276,8 @@ class Attempt:
         w["day_counter"][0] += 1
         day = "2002-%02d-15" % w["day_counter"][0]
         w["followup"](w["customer"], date=day + " 12:00:00")
-        wizard = rpc(model, "create", {"date_from": day, "date_to": day})
+        wizard = rpc(model, "create", {"date_from": day, "date_to": day,
+                                       "partner_id": w["customer"]})
         return rpc(model, "action_close", [wizard])
 
     def wizard(self, rpc, kind):
