@@ -367,13 +367,6 @@ def test_access_matrix(odoo_server, admin_rpc, world):
     assert not refused, refused
 
 
-REPORTS_OWNER = (
-    "reports engineer's wizards/cartera_report_wizard.py (owned until "
-    "~02:55): report_action() returns 'data': None, which Odoo's XML-RPC "
-    "cannot marshal; fix: drop the None values of the action in _report()")
-
-
-@pytest.mark.xfail(reason=REPORTS_OWNER, strict=False)
 def test_report_actions_over_xmlrpc(odoo_server, world):
     """Other modules and RPC clients call the wizards' buttons over
     XML-RPC too: they must answer with the report action."""

@@ -312,11 +312,6 @@ def test_bad_input_catalogue(odoo_server, admin_rpc, db, world):
         own["partner_id"][0] == world["partner_id"]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "reports engineer's models/cartera_ar_report.py and wizards/*report* "
-    "(owned until ~02:55): ids in filters are not checked to be integers "
-    "(PostgreSQL errors instead of a UserError) and the report and closing "
-    "wizards pass impossible dates to PostgreSQL (DataError)"))
 def test_bad_report_filters(odoo_server, db, world):
     """SQL-looking text in every filter of the report engine and the
     report wizards, reversed ranges and impossible dates."""

@@ -257,13 +257,27 @@ class CarteraArReport(models.AbstractModel):
         return date_from, date_to
 
     @api.model
+    def _check_ids(self, ids, label):
+        """A filter of record ids as a list of integers; anything else (text,
+        SQL, nested lists) is a clear error rather than a PostgreSQL one.
+        Found by tests/test_stress_badinput.py."""
+        if not ids:
+            return []
+        if isinstance(ids, int) and not isinstance(ids, bool):
+            return [ids]
+        if not isinstance(ids, (list, tuple)) or not all(
+                isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            raise UserError(_("%s: invalid value %s.") % (
+                label, repr(ids)[:80]))
+        return list(ids)
+
+    @api.model
     def _commercial_partners(self, partner_ids):
         """The customers asked for, as commercial partners of the user's
         company; a customer of another company is an error."""
         if not partner_ids:
             return []
-        if isinstance(partner_ids, int):
-            partner_ids = [partner_ids]
+        partner_ids = self._check_ids(partner_ids, _("Customers"))
         partners = self.env["res.partner"].sudo().browse(
             list(partner_ids)).exists()
         company = self.env.user.company_id
@@ -291,8 +305,8 @@ class CarteraArReport(models.AbstractModel):
             conditions.append("l.partner_id IN %(partner_ids)s")
             params["partner_ids"] = tuple(commercial_ids) or (0,)
         if salesperson_ids:
-            if isinstance(salesperson_ids, int):
-                salesperson_ids = [salesperson_ids]
+            salesperson_ids = self._check_ids(salesperson_ids,
+                                              _("Salespeople"))
             conditions.append("rp.user_id IN %(salesperson_ids)s")
             params["salesperson_ids"] = tuple(salesperson_ids)
         if not self._is_manager():
@@ -531,6 +545,9 @@ class CarteraArReport(models.AbstractModel):
     def _followup_records(self, date_from=None, date_to=None, partner_ids=None,
                           salesperson_ids=None, responsible_ids=None,
                           type_ids=None, include_closed=False):
+        salesperson_ids = self._check_ids(salesperson_ids, _("Salespeople"))
+        responsible_ids = self._check_ids(responsible_ids, _("Contacts"))
+        type_ids = self._check_ids(type_ids, _("Types"))
         start, end = self._utc_bounds(date_from, date_to)
         domain = [("company_id", "=", self.env.user.company_id.id)]
         if start:
@@ -626,6 +643,8 @@ class CarteraArReport(models.AbstractModel):
             domain.append(("next_date", ">=", date_from))
         if date_to:
             domain.append(("next_date", "<=", date_to))
+        responsible_ids = self._check_ids(responsible_ids, _("Contacts"))
+        salesperson_ids = self._check_ids(salesperson_ids, _("Salespeople"))
         if responsible_ids:
             domain.append(("responsible_id", "in", list(responsible_ids)))
         partners = self._commercial_partners(partner_ids)

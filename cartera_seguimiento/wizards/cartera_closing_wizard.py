@@ -1,6 +1,6 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 
@@ -46,6 +46,25 @@ class CarteraClosingWizard(models.TransientModel):
                     wizard.date_from, wizard.date_to,
                     partner=wizard.partner_id.commercial_partner_id,
                     company=self.env.user.company_id))
+
+    @api.model
+    def create(self, vals):
+        # Dates that do not exist get a clear error, not PostgreSQL's
+        # (found by tests/test_stress_badinput.py).
+        for name in ("date_from", "date_to"):
+            value = vals.get(name)
+            if not value:
+                continue
+            try:
+                valid = isinstance(value, str) and len(value) == 10 and \
+                    bool(fields.Date.from_string(value))
+            except ValueError:
+                valid = False
+            if not valid:
+                raise UserError(_("%s: invalid value %s.") % (
+                    self._fields[name].get_description(self.env)["string"],
+                    repr(value)[:80]))
+        return super(CarteraClosingWizard, self).create(vals)
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
