@@ -97,6 +97,12 @@ def contender(measure, name, arg=None, cap=0.0):
                 if wait == 0.0:
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait()
+                    # The killed process's query goes on in PostgreSQL until
+                    # it next writes to the client: stop it, or it loads the
+                    # machine under every measure that follows.
+                    scalar("SELECT count(pg_terminate_backend(pid)) FROM "
+                           "pg_stat_activity WHERE datname = %s AND "
+                           "pid <> pg_backend_pid()", (DB,))
                     log("%s %s: capped at %.0f s", measure, name, cap)
                     return {"seconds": cap, "capped": True, "queries": None,
                             "peak_mib": None, "runs": 0, "result": {}}
