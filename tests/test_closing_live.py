@@ -9,7 +9,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import ROOT, web_login
+from conftest import ROOT, seed_followups, web_login
 
 HISTORY = "cartera.followup.history"
 ENGLISH = {"lang": "en_US"}
@@ -41,25 +41,10 @@ def world(admin_rpc):
 
 
 def bulk_followups(db, world, count, first_day, days):
-    """``count`` follow-ups of the world's customer spread over ``days``
-    days from ``first_day``, at noon UTC (one statement: fast)."""
-    with db.cursor() as cr:
-        cr.execute(
-            """INSERT INTO cartera_followup
-                   (name, partner_id, user_id, date, type_id, responsible_id,
-                    notes, task_state, company_id, create_uid, create_date,
-                    write_uid, write_date)
-               SELECT 'LIVE/' || %s || '/' || g, %s, %s,
-                      %s::timestamp + interval '12 hours'
-                          + ((g %% %s) || ' days')::interval,
-                      %s, %s, 'Llamada ' || g, 'none', %s, 1,
-                      now() at time zone 'UTC', 1, now() at time zone 'UTC'
-                 FROM generate_series(1, %s) AS g
-               RETURNING id""",
-            (world["suffix"], world["partner_id"], world["manager_id"],
-             first_day, days, world["type_id"], world["manager_id"],
-             world["company_id"], count))
-        return sorted(row[0] for row in cr.fetchall())
+    return seed_followups(
+        db, "LIVE/%s" % world["suffix"], world["partner_id"],
+        world["manager_id"], world["type_id"], world["company_id"], count,
+        first_day, days)
 
 
 def close(rpc, world, date_from, date_to):

@@ -14,7 +14,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import OdooServer, db_connect
+from conftest import OdooServer, db_connect, seed_followups
 from stress_util import FULL, RUN, call_outcome, make_user, report, \
     restore_report_url, wait_for, xmlid
 
@@ -39,25 +39,9 @@ def new_customer(admin_rpc, world, label):
 
 
 def seed(db, world, partner_id, count, first_day, days):
-    """``count`` follow-ups of one customer over ``days`` days, in one
-    INSERT ... SELECT generate_series."""
-    with db.cursor() as cr:
-        cr.execute(
-            """INSERT INTO cartera_followup
-                   (name, partner_id, user_id, date, type_id, responsible_id,
-                    notes, task_state, company_id, create_uid, create_date,
-                    write_uid, write_date)
-               SELECT 'FALLO/' || %s || '/' || g, %s, %s,
-                      %s::timestamp + interval '12 hours'
-                          + ((g %% %s) || ' days')::interval,
-                      %s, %s, 'Llamada ' || g, 'none', %s, 1,
-                      now() at time zone 'UTC', 1, now() at time zone 'UTC'
-                 FROM generate_series(1, %s) AS g
-               RETURNING id""",
-            (RUN, partner_id, world["manager_id"], first_day, days,
-             world["type_id"], world["manager_id"], world["company_id"],
-             count))
-        return sorted(row[0] for row in cr.fetchall())
+    return seed_followups(
+        db, "FALLO/%s" % RUN, partner_id, world["manager_id"],
+        world["type_id"], world["company_id"], count, first_day, days)
 
 
 def state_of(db, partner_id):
