@@ -4,7 +4,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 echo "lint: flake8"
-"$VENV/bin/flake8" cartera_seguimiento
+"$VENV/bin/flake8" cartera_seguimiento tests benchmarks scripts/*.py
 echo "lint: pylint-odoo"
 "$VENV/bin/pylint" --rcfile="$ROOT/.pylintrc" cartera_seguimiento
 echo "lint: Spanish translation complete"

@@ -56,7 +56,8 @@ def test_capture_at_bottom_of_list(odoo_server, page, collector, admin_rpc,
     web_login(page, odoo_server, collector["login"], collector["login"])
     open_capture(page, odoo_server)
     # Spanish breadcrumb and column titles.
-    assert page.locator(".o_control_panel .breadcrumb").inner_text().strip() == "Captura"
+    breadcrumb = page.locator(".o_control_panel .breadcrumb")
+    assert breadcrumb.inner_text().strip() == "Captura"
     page.click(".o_list_button_add")
     page.wait_for_selector(".o_selected_row")
     headers = page.locator("table.o_list_view thead").inner_text()
