@@ -1,10 +1,9 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import psycopg2
-import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -99,16 +98,9 @@ class CarteraClosing(models.Model):
     @api.model
     def _closing_bounds(self, date_from, date_to):
         """UTC bounds [start, end) of the local days date_from..date_to."""
-        tz = pytz.timezone(self._context.get("tz") or self.env.user.tz
-                           or "UTC")
-
-        def utc_start(day):
-            moment = tz.localize(datetime.combine(day, time.min))
-            return fields.Datetime.to_string(
-                moment.astimezone(pytz.utc).replace(tzinfo=None))
-
-        return (utc_start(fields.Date.from_string(date_from)),
-                utc_start(fields.Date.from_string(date_to)
+        day_start = self.env[FOLLOWUP_MODEL]._local_day_start_utc
+        return (day_start(fields.Date.from_string(date_from)),
+                day_start(fields.Date.from_string(date_to)
                           + timedelta(days=1)))
 
     @api.model

@@ -317,20 +317,23 @@ class CarteraFollowup(models.Model):
             rec.day = rec._local_date()
 
     @api.model
+    def _local_day_start_utc(self, day):
+        """UTC moment (as stored in ``date``) at which ``day`` (a date)
+        starts in the user's time zone."""
+        tz = pytz.timezone(self._context.get("tz") or self.env.user.tz or "UTC")
+        moment = tz.localize(datetime.combine(day, time.min))
+        return fields.Datetime.to_string(
+            moment.astimezone(pytz.utc).replace(tzinfo=None))
+
+    @api.model
     def _search_day(self, operator, value):
         """Translate a local day into the UTC bounds of ``date``."""
         if operator not in ("=", "!=", "<", "<=", ">", ">="):
             raise UserError(_("Unsupported operator %s on the day of a "
                               "follow-up.") % operator)
         day = fields.Date.from_string(value)
-        tz = pytz.timezone(self._context.get("tz") or self.env.user.tz or "UTC")
-
-        def utc_start(local_day):
-            moment = tz.localize(datetime.combine(local_day, time.min))
-            return fields.Datetime.to_string(
-                moment.astimezone(pytz.utc).replace(tzinfo=None))
-
-        start, end = utc_start(day), utc_start(day + timedelta(days=1))
+        start = self._local_day_start_utc(day)
+        end = self._local_day_start_utc(day + timedelta(days=1))
         if operator == "=":
             # Explicit operator: Odoo 11 splices this domain in unnormalized.
             return ["&", ("date", ">=", start), ("date", "<", end)]
