@@ -297,14 +297,7 @@ def test_bad_input_catalogue(odoo_server, admin_rpc, db, world):
          [[wizard_id]], {})])
     results += more
     problems += more_problems
-    report("badinput", {"tried": len(results),
-                        "clear_errors": sum(1 for r in results
-                                            if r[1] == "clear"),
-                        "harmless_answers": sum(1 for r in results
-                                                if r[1] == "ok"),
-                        "problems": len(problems),
-                        "problem_list": problems})
-    assert not problems, "\n".join(problems)
+    report_catalogue_outcome("badinput", results, problems)
     # Collectors' own records did not change either.
     own = admin_rpc("cartera.followup", "read", [world["own_followup_id"]],
                     ["notes", "partner_id", "company_id"])[0]
@@ -312,19 +305,22 @@ def test_bad_input_catalogue(odoo_server, admin_rpc, db, world):
         own["partner_id"][0] == world["partner_id"]
 
 
+def report_catalogue_outcome(name, results, problems):
+    """Print and keep the figures of a catalogue run; fail on any problem."""
+    report(name, {"tried": len(results),
+                  "clear_errors": sum(1 for r in results if r[1] == "clear"),
+                  "harmless_answers": sum(1 for r in results if r[1] == "ok"),
+                  "problems": len(problems),
+                  "problem_list": problems})
+    assert not problems, "\n".join(problems)
+
+
 def test_bad_report_filters(odoo_server, db, world):
     """SQL-looking text in every filter of the report engine and the
     report wizards, reversed ranges and impossible dates."""
     rpc = odoo_server.rpc(world["collector"], world["collector"])
     results, problems = run_catalogue(rpc, db, report_catalogue(world))
-    report("badfilters", {"tried": len(results),
-                          "clear_errors": sum(1 for r in results
-                                              if r[1] == "clear"),
-                          "harmless_answers": sum(1 for r in results
-                                                  if r[1] == "ok"),
-                          "problems": len(problems),
-                          "problem_list": problems})
-    assert not problems, "\n".join(problems)
+    report_catalogue_outcome("badfilters", results, problems)
 
 
 def test_markup_is_escaped_in_report_html(odoo_server, admin_rpc, world):
