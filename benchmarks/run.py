@@ -145,11 +145,26 @@ def total_of(res):
     return res and res.get("result", {}).get("total")
 
 
+def kept_entry(out, measure):
+    """The entry a measure starts from: BENCH_CONTENDERS=ours,oracle
+    re-measures some contenders and keeps the others' figures from the last
+    run of the scale; a full run starts afresh."""
+    entry = dict(out.get(measure, {})) if CONTENDERS else {}
+    entry.setdefault("capped", False)
+    return entry
+
+
+def note_cap(entry, name, res):
+    """A capped peer holds the cap as its time; the entry says which cap."""
+    entry["%s_capped" % name] = res["capped"]
+    if res["capped"]:
+        entry["cap_s"] = CAP
+    entry["capped"] = any(entry.get("%s_capped" % peer) for peer in PEERS)
+
+
 def measure_aging(measure, out):
     ours = has_model("cartera.ar.report")
-    # BENCH_CONTENDERS=ours,oracle re-measures some contenders and keeps the
-    # others' figures from the last run of the scale.
-    entry = dict(out.get(measure, {})) if CONTENDERS else {}
+    entry = kept_entry(out, measure)
     for name in ("oracle", "stored", "ours", "core", "oca"):
         if name == "ours" and not ours:
             continue
@@ -164,11 +179,9 @@ def measure_aging(measure, out):
             res["peak_mib"], 1)
         entry["%s_total" % name] = total_of(res)
         entry["%s_runs" % name] = res["runs"]
-        if res["capped"]:
-            entry["capped"] = True
+        note_cap(entry, name, res)
         log("%s %-6s %8.3f s %6s queries  total %s", measure, name,
             res["seconds"], res["queries"], total_of(res))
-    entry.setdefault("capped", False)
     if ours:
         entry["queries"] = entry.get("ours_queries")
         entry["peak_mib"] = entry.get("ours_peak_mib")
@@ -189,9 +202,11 @@ def measure_aging(measure, out):
 
 def measure_movement(out):
     ours = has_model("cartera.ar.report")
-    entry = {"capped": False}
+    entry = kept_entry(out, "movement_year")
     for name in ("ours", "oca"):
         if name == "ours" and not ours:
+            continue
+        if CONTENDERS and name not in CONTENDERS:
             continue
         res = contender("movement_year", name, cap=CAP if name in PEERS
                         else 0)
@@ -203,7 +218,7 @@ def measure_movement(out):
             res["peak_mib"], 1)
         entry["%s_partners" % name] = res["result"].get("partners")
         entry["%s_runs" % name] = res["runs"]
-        entry["capped"] = entry["capped"] or res["capped"]
+        note_cap(entry, name, res)
         log("movement_year %-6s %8.3f s %6s queries", name, res["seconds"],
             res["queries"])
     if ours:
@@ -229,10 +244,12 @@ def measure_closing(count, out):
         out[key] = {"ours_s": "n/a", "orm_s": "n/a", "queries": "n/a",
                     "ratio_orm": "n/a", "capped": False}
         return
-    entry = {"capped": False}
+    entry = kept_entry(out, key)
     # The ORM loop runs on 10,000 rows only (issue 6), also when our
     # closing moves 100,000: the ratio is per row.
     for name in ("ours", "orm"):
+        if CONTENDERS and name not in CONTENDERS:
+            continue
         rows = count if name == "ours" else min(count, 10000)
         if name == "orm" and rows in ORM_DONE:
             # The same 10,000-row loop as closing_10000's: measured once.
@@ -255,7 +272,7 @@ def measure_closing(count, out):
             res["peak_mib"], 1)
         entry["%s_ms_per_row" % name] = round(1000 * res["seconds"] / moved,
                                               4) if moved else None
-        entry["capped"] = entry["capped"] or res["capped"]
+        note_cap(entry, name, res)
         log("%s %-6s %8.3f s %6s queries, %s rows", key, name,
             res["seconds"], res["queries"], moved)
     entry["queries"] = entry.get("ours_queries")

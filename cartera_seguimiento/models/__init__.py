@@ -6,6 +6,7 @@ from . import cartera_followup
 from . import cartera_followup_type
 from . import cartera_followup_stats_mixin
 from . import res_partner
+from . import res_users
 from . import account_invoice
 from . import mail_activity
 from . import cartera_followup_history
