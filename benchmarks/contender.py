@@ -249,10 +249,13 @@ def capture_prepare(env):
 
 
 def capture_ours(env, param):
+    """What the web client's /web/dataset/search_read does for the page:
+    the rows, then the count for the pager when the page is full."""
     user_id, fields = param
     model = env["cartera.followup"].sudo(user_id)
     rows = model.search_read([], fields, limit=80)
-    return {"rows": len(rows)}
+    length = model.search_count([]) if len(rows) == 80 else len(rows)
+    return {"rows": len(rows), "length": length}
 
 
 CONTENDERS = {

@@ -2,6 +2,7 @@
 # type_id and the field cartera.followup.type id share the xml id
 # field_cartera_followup_type_id; whichever comes second gets a suffix that
 # differs per database, and its translation would not load.
+from . import cartera_batch_read_mixin
 from . import cartera_followup
 from . import cartera_followup_type
 from . import cartera_followup_stats_mixin

@@ -18,7 +18,8 @@ NOTE_MAX_LENGTH = 10000
 class CarteraFollowup(models.Model):
     _name = "cartera.followup"
     _description = "Receivable Follow-up"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin",
+                "cartera.batch.read.mixin"]
     _order = "date desc, id desc"
 
     name = fields.Char(
@@ -203,20 +204,6 @@ class CarteraFollowup(models.Model):
                 "partner_id", "invoice_id"} & set(vals):
             self._sync_next_task()
         return res
-
-    @api.model
-    def search_read(self, domain=None, fields=None, offset=0, limit=None,
-                    order=None):
-        # A page of the capture list names seven references per row
-        # (customer, users, document, types...). With Odoo's default
-        # prefetch, printing a customer's name reads every column of every
-        # customer and invoice on the page; reading only what name_get
-        # needs makes the page three times faster. (search_read, not read:
-        # the whole call runs in the one context, so the cache stays whole.)
-        return super(CarteraFollowup, self.with_context(
-            prefetch_fields=False)).search_read(
-            domain=domain, fields=fields, offset=offset, limit=limit,
-            order=order)
 
     @api.multi
     @api.returns("self", lambda value: value.id)

@@ -13,6 +13,7 @@ class CarteraFollowupFile(models.Model):
     A database view over the current file and the history; read-only."""
     _name = "cartera.followup.file"
     _description = "Follow-up File"
+    _inherit = ["cartera.batch.read.mixin"]
     _auto = False
     _order = "date desc, id desc"
 

@@ -52,7 +52,7 @@ class CarteraFollowupHistory(models.Model):
     """
     _name = "cartera.followup.history"
     _description = "Closed Receivable Follow-up"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "cartera.batch.read.mixin"]
     _order = "date desc, id desc"
 
     name = fields.Char(string="Reference", readonly=True, index=True)

@@ -37,18 +37,6 @@ class TestFollowupDefaults(CarteraCase):
         followup.write({"type_id": self.type_visit.id})
         self.assertTrue(followup.message_ids)
 
-    def test_list_page_same_values_as_read(self):
-        records = self._followup(invoice_id=self.invoice1.id) | self._followup(
-            partner_id=self.customer2.id, next_date=days_from_today(2),
-            next_type_id=self.type_visit.id)
-        names = ["name", "partner_id", "user_id", "type_id", "invoice_id",
-                 "responsible_id", "next_type_id", "amount_due", "task_state"]
-        listed = self.env["cartera.followup"].sudo(self.manager).search_read(
-            [("id", "in", records.ids)], names, order="id")
-        self.assertEqual(listed, records.sudo(self.manager).read(names))
-        self.assertEqual(listed[0]["partner_id"],
-                         (self.customer1.id, self.customer1.display_name))
-
     def test_contact_of_customer_becomes_commercial_partner(self):
         followup = self._followup(partner_id=self.customer1_contact.id)
         self.assertEqual(followup.partner_id, self.customer1)

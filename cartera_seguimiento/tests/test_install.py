@@ -1,5 +1,6 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.modules.module import load_information_from_description_file
 from odoo.tests.common import TransactionCase
 
 
@@ -9,7 +10,12 @@ class TestInstall(TransactionCase):
         module = self.env["ir.module.module"].search(
             [("name", "=", "cartera_seguimiento")])
         self.assertEqual(module.state, "installed")
-        self.assertEqual(module.latest_version, "11.0.1.0.0")
+        # The database runs the code of this checkout, and an OCA 11.0
+        # version number.
+        manifest = load_information_from_description_file(
+            "cartera_seguimiento")
+        self.assertEqual(module.latest_version, manifest["version"])
+        self.assertRegex(manifest["version"], r"^11\.0\.\d+\.\d+\.\d+$")
 
     def test_groups_and_category(self):
         user = self.env.ref("cartera_seguimiento.group_cartera_user")
