@@ -191,15 +191,28 @@ class CarteraFollowup(models.Model):
         if vals.get("name", "/") == "/":
             vals["name"] = self.env["ir.sequence"].next_by_code(
                 "cartera.followup") or "/"
-        record = super(CarteraFollowup, self).create(vals)
+        record = super(CarteraFollowup, self.with_context(
+            **self._chatter_context())).create(vals)
         record._sync_next_task()
         record._complete_previous_tasks()
         return record
 
+    @api.model
+    def _chatter_context(self):
+        """What the chatter records of a follow-up. The tracking message
+        of its first values is its creation log, so Odoo's extra "created"
+        message is left out. The salesperson follows the follow-ups of his
+        customers without being mailed "you have been assigned" for each
+        one: what is assigned is the next task, which mails its own
+        responsible."""
+        return {"mail_create_nolog": True,
+                "mail_auto_subscribe_no_notify": True}
+
     @api.multi
     def write(self, vals):
         vals = self._prepare_derived_values(vals)
-        res = super(CarteraFollowup, self).write(vals)
+        res = super(CarteraFollowup, self.with_context(
+            mail_auto_subscribe_no_notify=True)).write(vals)
         if {"next_date", "next_type_id", "next_note", "responsible_id",
                 "partner_id", "invoice_id"} & set(vals):
             self._sync_next_task()

@@ -37,6 +37,32 @@ class TestFollowupDefaults(CarteraCase):
         followup.write({"type_id": self.type_visit.id})
         self.assertTrue(followup.message_ids)
 
+    def test_chatter_of_a_capture(self):
+        # Another collector records a follow-up of collector1's customer.
+        followup = self.env["cartera.followup"].with_context(
+            tracking_disable=False, mail_notrack=False,
+            mail_create_nolog=False).sudo(self.collector2).create({
+                "partner_id": self.customer1.id,
+                "type_id": self.type_call.id})
+        self.assertEqual(followup.user_id, self.collector1)
+        # One creation log, with the first values of the tracked fields.
+        logs = followup.message_ids
+        self.assertEqual(len(logs), 1)
+        self.assertIn(self.customer1.display_name,
+                      logs.sudo().tracking_value_ids.mapped("new_value_char"))
+        # The salesperson follows it, and is not mailed "you have been
+        # assigned" for a follow-up that assigns him nothing.
+        self.assertIn(self.collector1.partner_id,
+                      followup.message_partner_ids)
+        self.assertFalse(self.env["mail.mail"].search([
+            ("model", "=", "cartera.followup"),
+            ("res_id", "=", followup.id)]))
+        followup.sudo(self.collector2).write({"user_id": self.manager.id})
+        self.assertIn(self.manager.partner_id, followup.message_partner_ids)
+        self.assertFalse(self.env["mail.mail"].search([
+            ("model", "=", "cartera.followup"),
+            ("res_id", "=", followup.id)]))
+
     def test_contact_of_customer_becomes_commercial_partner(self):
         followup = self._followup(partner_id=self.customer1_contact.id)
         self.assertEqual(followup.partner_id, self.customer1)
