@@ -144,6 +144,7 @@ def setup_config(env, params):
         })
     types = env["cartera.followup.type"].search([])
     assert types, "no follow-up types"
+    everyone = users | collector | env.user
     return {
         "company": company.id, "currency": company.currency_id.id,
         "receivable": receivable.id,
@@ -155,6 +156,17 @@ def setup_config(env, params):
         "method": method.id, "salespeople": users.ids,
         "collector": collector.id, "types": types.ids,
         "uid": env.uid,
+        # What the chatter of a follow-up needs (see generate()).
+        "user_partner": {user.id: user.partner_id.id for user in everyone},
+        "activity_type": {
+            t.id: (t.activity_type_id or env.ref(
+                "mail.mail_activity_data_todo")).id for t in types},
+        "activity_name": {
+            t.id: (t.activity_type_id or env.ref(
+                "mail.mail_activity_data_todo")).name for t in types},
+        "followup_model": env["ir.model"]._get("cartera.followup").id,
+        "subtype_note": env.ref("mail.mt_note").id,
+        "subtype_activities": env.ref("mail.mt_activities").id,
     }
 
 
@@ -186,7 +198,9 @@ class Book:
         self.ids = Ids(cr, ["res_partner", "account_move", "account_move_line",
                             "account_invoice", "account_invoice_line",
                             "account_payment", "account_partial_reconcile",
-                            "account_full_reconcile", "cartera_followup"])
+                            "account_full_reconcile", "cartera_followup",
+                            "mail_message", "mail_followers",
+                            "mail_activity"])
         self.rows = defaultdict(list)
         self.seq = defaultdict(int)
         self.lines = {}   # line id -> [date, signed balance, residual, ...]
@@ -481,15 +495,27 @@ def generate(cr, cfg, params, rng):
         inv = rng.choice(docs[pid])
         fu_id = book.ids.take("cartera_followup")
         offset = rng.randrange(max(1, (END_DATE - inv["day"]).days + 1))
-        moment = "%s %02d:%02d:00" % (inv["day"] + timedelta(days=offset),
-                                      rng.randrange(13, 23),
+        day = inv["day"] + timedelta(days=offset)
+        moment = "%s %02d:%02d:00" % (day, rng.randrange(13, 23),
                                       rng.randrange(60))
         user = partner_user[pid]
         responsible = cfg["collector"] if rng.random() < 0.1 else user
         with_doc = rng.random() < 0.85
         residual = abs(Decimal(book.lines[inv["line"]][17]))
+        name = "SEG/%06d" % (n + 1)
+        # The next task: most recent follow-ups still have one pending,
+        # older ones were completed by the follow-ups after them.
+        draw = rng.random()
+        recent = (END_DATE - day).days < 60
+        state = ("pending" if draw < (0.6 if recent else 0.05) else
+                 "done" if draw < 0.65 else "none")
+        next_type = rng.choice(types) if state != "none" else None
+        next_date = day + timedelta(days=rng.randrange(1, 21)) \
+            if next_type else None
+        activity = book.ids.take("mail_activity") \
+            if state == "pending" else None
         book.rows["cartera_followup"].append([
-            fu_id, "SEG/%06d" % (n + 1), pid, user, moment, rng.choice(types),
+            fu_id, name, pid, user, moment, rng.choice(types),
             responsible, with_doc and inv["id"] or None,
             with_doc and inv["number"] or None,
             with_doc and cfg["sale_journal"] or None,
@@ -497,9 +523,46 @@ def generate(cr, cfg, params, rng):
             with_doc and cfg["currency"] or None,
             with_doc and str(residual) or None,
             with_doc and inv["maturity"] or None,
-            "Llamada de cobro %d" % (n + 1), "none", cfg["company"],
-            now, now, uid, uid])
+            "Llamada de cobro %d" % (n + 1), state, next_date, next_type,
+            next_type and "Tarea %d" % (n + 1) or None, activity,
+            cfg["company"], moment, moment, uid, uid])
+        chatter(book, cfg, fu_id, name, moment, user, responsible, state,
+                next_type, next_date, activity)
     return book
+
+
+def chatter(book, cfg, fu_id, name, moment, user, responsible, state,
+             next_type, next_date, activity):
+    """What Odoo writes around a captured follow-up (tracking values
+    aside, which nothing measured reads): its creation log, its followers
+    (whoever recorded it, the salesperson, the responsible of the task),
+    the activity of a pending task, the log of a task done."""
+    author = cfg["user_partner"][cfg["uid"]]
+    book.rows["mail_message"].append([
+        book.ids.take("mail_message"), "", "cartera.followup", fu_id, name,
+        "notification", cfg["subtype_note"], None, author, moment,
+        moment, moment, cfg["uid"], cfg["uid"]])
+    partners = {author, cfg["user_partner"][user]}
+    if state != "none":
+        partners.add(cfg["user_partner"][responsible])
+    for partner in sorted(partners):
+        book.rows["mail_followers"].append([
+            book.ids.take("mail_followers"), "cartera.followup", fu_id,
+            partner])
+    if state == "pending":
+        book.rows["mail_activity"].append([
+            activity, fu_id, cfg["followup_model"], "cartera.followup", name,
+            cfg["activity_type"][next_type],
+            cfg["activity_name"][next_type], "<p>Tarea</p>", next_date,
+            responsible, moment, moment, cfg["uid"], cfg["uid"]])
+    elif state == "done":
+        done = "%s 16:00:00" % next_date
+        book.rows["mail_message"].append([
+            book.ids.take("mail_message"), "<p>Tarea hecha</p>",
+            "cartera.followup", fu_id, name, "notification",
+            cfg["subtype_activities"], cfg["activity_type"][next_type],
+            cfg["user_partner"][responsible], done, done, done, cfg["uid"],
+            cfg["uid"]])
 
 
 COLUMNS = {
@@ -550,7 +613,17 @@ COLUMNS = {
         "id, name, partner_id, user_id, date, type_id, responsible_id, "
         "invoice_id, invoice_number, journal_id, move_id, "
         "invoice_currency_id, amount_due, date_due, notes, task_state, "
+        "next_date, next_type_id, next_note, task_activity_id, "
         "company_id, create_date, write_date, create_uid, write_uid"),
+    "mail_message": (
+        "id, body, model, res_id, record_name, message_type, subtype_id, "
+        "mail_activity_type_id, author_id, date, create_date, write_date, "
+        "create_uid, write_uid"),
+    "mail_followers": "id, res_model, res_id, partner_id",
+    "mail_activity": (
+        "id, res_id, res_model_id, res_model, res_name, activity_type_id, "
+        "summary, note, date_deadline, user_id, create_date, write_date, "
+        "create_uid, write_uid"),
 }
 # Foreign keys point forwards and backwards between these tables (invoice
 # <-> move); all of them are deferred to the end of the transaction.
@@ -558,7 +631,8 @@ ORDER = ["res_partner", "account_full_reconcile", "account_move",
          "account_invoice", "account_payment", "account_move_line",
          "account_partial_reconcile", "account_invoice_line",
          "account_invoice_payment_rel",
-         "account_invoice_account_move_line_rel", "cartera_followup"]
+         "account_invoice_account_move_line_rel", "mail_activity",
+         "cartera_followup", "mail_message", "mail_followers"]
 
 
 def copy_value(value):
@@ -629,6 +703,13 @@ def check_integrity(cr):
         ("follow-ups without customer", "SELECT count(*) FROM "
          "cartera_followup f LEFT JOIN res_partner p ON p.id = f.partner_id "
          "WHERE p.id IS NULL"),
+        ("pending tasks without activity", "SELECT count(*) FROM "
+         "cartera_followup f LEFT JOIN mail_activity a ON "
+         "a.id = f.task_activity_id AND a.res_id = f.id WHERE "
+         "(f.task_state = 'pending') <> (a.id IS NOT NULL)"),
+        ("follow-ups without creation log", "SELECT count(*) FROM "
+         "cartera_followup f WHERE NOT EXISTS (SELECT 1 FROM mail_message m "
+         "WHERE m.model = 'cartera.followup' AND m.res_id = f.id)"),
     ]
     for label, query in checks:
         cr.execute(query)
