@@ -532,7 +532,7 @@ def generate(cr, cfg, params, rng):
 
 
 def chatter(book, cfg, fu_id, name, moment, user, responsible, state,
-             next_type, next_date, activity):
+            next_type, next_date, activity):
     """What Odoo writes around a captured follow-up (tracking values
     aside, which nothing measured reads): its creation log, its followers
     (whoever recorded it, the salesperson, the responsible of the task),

@@ -208,3 +208,28 @@ def test_collector_pdf_covers_own_customers(odoo_server, output_dir):
     assert "Constructora Andina" not in text
     assert "Cliente Informe en Vivo" not in text
     assert money(sum(row["total"] for row in rows)) in text
+
+
+def test_report_url_errors_are_clear(odoo_server):
+    """A report opened by its URL by someone who may not see it, or with a
+    wizard that does not exist, answers 403 / 404 / 400 with the reason,
+    not the 500 page; the web client's download path keeps Odoo's error
+    dialog."""
+    camila = odoo_server.rpc("camila", "camila")
+    wizard = camila("cartera.aging.report.wizard", "create", {})
+    url = "%s/report/%%s/cartera_seguimiento.report_aging/%%s" % (
+        odoo_server.url)
+    # Another collector cannot print Camila's wizard.
+    andres = odoo_server.session("andres", "andres")
+    for kind in ("html", "pdf"):
+        resp = andres.get(url % (kind, wizard), timeout=300)
+        assert resp.status_code == 403, resp.text[:500]
+        assert "Internal Server Error" not in resp.text
+    resp = andres.get(url % ("html", 2147483000), timeout=300)
+    assert resp.status_code in (400, 404), resp.text[:500]
+    assert "Internal Server Error" not in resp.text
+    # Her own prints.
+    mine = odoo_server.session("camila", "camila").get(
+        url % ("html", wizard), timeout=300)
+    assert mine.status_code == 200
+    assert "Análisis de cartera" in mine.text

@@ -72,7 +72,8 @@ POLICY["cartera.followup.stats.mixin"] = {
     "stats": STAFF | {SUPER}, "stats_other": {"manager", SUPER}}
 # Abstract bases with nothing to call of their own.
 POLICY.update({"cartera.report.wizard": {}, "cartera.report.qweb": {},
-               "cartera.report.xlsx": {}})
+               "cartera.report.xlsx": {}, "cartera.batch.read.mixin": {},
+               "cartera.followup.snapshot": {}})
 # One PDF per group is enough to prove the PDF path (wkhtmltopdf is slow).
 POLICY["report.cartera_seguimiento.report_followup"]["pdf"] = STAFF | {SUPER}
 WIZARD_DEFAULTS = {"history": "partner_ids"}

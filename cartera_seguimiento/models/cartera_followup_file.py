@@ -13,48 +13,15 @@ class CarteraFollowupFile(models.Model):
     A database view over the current file and the history; read-only."""
     _name = "cartera.followup.file"
     _description = "Follow-up File"
-    _inherit = ["cartera.batch.read.mixin"]
+    _inherit = ["cartera.batch.read.mixin", "cartera.followup.snapshot"]
     _auto = False
     _order = "date desc, id desc"
 
-    name = fields.Char(string="Reference", readonly=True)
     state = fields.Selection(
         [("open", "Open"), ("closed", "Closed")], string="Status",
         readonly=True,
     )
     followup_id = fields.Integer(string="Original Follow-up ID", readonly=True)
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", readonly=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    date = fields.Datetime(readonly=True)
-    type_id = fields.Many2one(
-        "cartera.followup.type", string="Type", readonly=True)
-    responsible_id = fields.Many2one(
-        "res.users", string="Contact", readonly=True)
-    invoice_id = fields.Many2one(
-        "account.invoice", string="Document", readonly=True)
-    invoice_number = fields.Char(string="Document Number", readonly=True)
-    journal_id = fields.Many2one(
-        "account.journal", string="Transaction", readonly=True)
-    move_id = fields.Many2one(
-        "account.move", string="Journal Entry", readonly=True)
-    invoice_currency_id = fields.Many2one(
-        "res.currency", string="Document Currency", readonly=True)
-    amount_due = fields.Monetary(
-        string="Amount Due at Capture", readonly=True,
-        currency_field="invoice_currency_id",
-    )
-    date_due = fields.Date(string="Due Date at Capture", readonly=True)
-    notes = fields.Text(readonly=True)
-    next_date = fields.Date(string="Next Task Date", readonly=True)
-    next_type_id = fields.Many2one(
-        "cartera.followup.type", string="Next Task Type", readonly=True)
-    next_note = fields.Text(string="Next Task Note", readonly=True)
-    task_state = fields.Selection(
-        [("none", "No task"), ("pending", "Pending"), ("done", "Done")],
-        string="Task Status", readonly=True,
-    )
-    company_id = fields.Many2one("res.company", readonly=True)
     closing_id = fields.Many2one(
         "cartera.closing", string="Closing", readonly=True)
     closed_on = fields.Datetime(string="Closed On", readonly=True)
