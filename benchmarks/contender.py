@@ -172,13 +172,54 @@ def closing_range(env, count):
     return env.cr.fetchone()
 
 
+# The closing's steps, timed separately: the follow-up rows themselves, and
+# the chatter rows (messages, followers, attachments) that go with them.
+CLOSING_STEPS = ("_move_followups", "_move_threads", "_close_activities")
+
+
 def closing_ours(env, count):
     date_from, date_to, _found = closing_range(env, count)
-    wizard = env["cartera.closing.wizard"].create({
-        "date_from": date_from, "date_to": date_to})
-    action = wizard.action_close()
+    closing_model = type(env["cartera.closing"])
+    steps, originals = {}, {}
+    for name in CLOSING_STEPS:
+        originals[name] = getattr(closing_model, name)
+
+        def timed(self, *args, _name=name, **kwargs):
+            started = time.perf_counter()
+            try:
+                return originals[_name](self, *args, **kwargs)
+            finally:
+                steps[_name.strip("_")] = round(
+                    time.perf_counter() - started, 3)
+        setattr(closing_model, name, timed)
+    try:
+        wizard = env["cartera.closing.wizard"].create({
+            "date_from": date_from, "date_to": date_to})
+        action = wizard.action_close()
+    finally:
+        for name, method in originals.items():
+            setattr(closing_model, name, method)
     closing = env["cartera.closing"].browse(action["res_id"])
-    return {"rows": closing.followup_count}
+
+    def chatter_moved():
+        return dict(zip(("messages", "followers"), count_chatter(
+            env, closing.id)))
+    return {"rows": closing.followup_count, "steps_s": steps,
+            "_after": chatter_moved}
+
+
+def count_chatter(env, closing_id):
+    env.cr.execute(
+        """SELECT (SELECT count(*) FROM mail_message m
+                    WHERE m.model = 'cartera.followup.history'
+                      AND m.res_id IN (SELECT id FROM cartera_followup_history
+                                        WHERE closing_id = %s)),
+                  (SELECT count(*) FROM mail_followers f
+                    WHERE f.res_model = 'cartera.followup.history'
+                      AND f.res_id IN (SELECT id FROM cartera_followup_history
+                                        WHERE closing_id = %s))""",
+        (closing_id, closing_id))
+    return env.cr.fetchone()
 
 
 def closing_orm(env, count):
@@ -300,6 +341,10 @@ def main():
             result = func(env, param)
             elapsed = time.perf_counter() - started
             queries = cr.sql_log_count - count0
+            after = result.pop("_after", None)
+            if after:
+                # Figures about the run, gathered outside its timing.
+                result.update(after())
             cr.rollback()
             if i:
                 times.append(elapsed)

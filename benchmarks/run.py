@@ -263,6 +263,11 @@ def measure_closing(count, out):
             continue
         if name == "orm":
             ORM_DONE[rows] = res
+        else:
+            # Where our time goes, and how much chatter moved with the rows
+            # (from the last run; the count of queries is the same).
+            for key_ in ("steps_s", "messages", "followers"):
+                entry["ours_%s" % key_] = res["result"].get(key_)
         moved = res["result"].get("rows") or rows
         entry["%s_s" % name] = round(res["seconds"], 4)
         entry["%s_rows" % name] = moved

@@ -45,3 +45,14 @@ class TestInstall(TransactionCase):
         company = self.env.ref("base.main_company")
         self.assertEqual(company.currency_id.name, "COP")
         self.assertTrue(company.chart_template_id)
+
+    def test_references_to_deleted_rows_are_indexed(self):
+        # Activities are deleted all the time (each task done); the foreign
+        # key from the follow-ups must find its rows through an index.
+        self.env.cr.execute("""
+            SELECT 1 FROM pg_index i
+              JOIN pg_attribute a ON a.attrelid = i.indrelid
+               AND a.attnum = i.indkey[0]
+             WHERE i.indrelid = 'cartera_followup'::regclass
+               AND a.attname = 'task_activity_id'""")
+        self.assertTrue(self.env.cr.fetchall())
