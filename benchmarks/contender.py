@@ -331,7 +331,10 @@ def main():
             cr.rollback()
         else:
             param = int(arg or 0)
-        emit(event="ready", base_mib=peak_mib(), param=param)
+        # The runner stops this backend (and only this one) if the run
+        # outlives its cap.
+        emit(event="ready", base_mib=peak_mib(), param=param,
+             backend_pid=cr._cnx.get_backend_pid())
         times, queries, result = [], None, None
         for i in range(runs + 1):       # run 0 is the warm-up
             env["res.users"].invalidate_cache()

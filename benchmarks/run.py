@@ -88,7 +88,7 @@ def contender(measure, name, arg=None, cap=0.0):
     env = dict(os.environ, BENCH_DB=DB)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env,
                             start_new_session=True)
-    result, started, buf = None, None, b""
+    result, started, buf, backend = None, None, b"", None
     try:
         while True:
             wait = None
@@ -98,11 +98,12 @@ def contender(measure, name, arg=None, cap=0.0):
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait()
                     # The killed process's query goes on in PostgreSQL until
-                    # it next writes to the client: stop it, or it loads the
-                    # machine under every measure that follows.
-                    scalar("SELECT count(pg_terminate_backend(pid)) FROM "
-                           "pg_stat_activity WHERE datname = %s AND "
-                           "pid <> pg_backend_pid()", (DB,))
+                    # it next writes to the client: stop it (its parallel
+                    # workers go with it), or it loads the machine under
+                    # every measure that follows. Only its own backend: any
+                    # other client of the database is left alone.
+                    if backend:
+                        scalar("SELECT pg_terminate_backend(%s)", (backend,))
                     log("%s %s: capped at %.0f s", measure, name, cap)
                     return {"seconds": cap, "capped": True, "queries": None,
                             "peak_mib": None, "runs": 0, "result": {}}
@@ -119,7 +120,9 @@ def contender(measure, name, arg=None, cap=0.0):
                     event = json.loads(line.decode())
                 except ValueError:
                     continue
-                if event["event"] == "start":
+                if event["event"] == "ready":
+                    backend = event.get("backend_pid")
+                elif event["event"] == "start":
                     started = time.time()
                 elif event["event"] == "run":
                     started = None

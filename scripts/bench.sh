@@ -12,6 +12,13 @@ case $BENCH_SCALE in
     *) export BENCH_DB=${BENCH_DB:-cartera_bench} ;;
 esac
 "$ROOT/scripts/pg_up.sh"
+# Two runs on one database measure each other, and a capped peer's cleanup
+# would stop the other's queries: one at a time.
+exec 9>"/tmp/cartera-bench-$BENCH_DB.lock"
+if ! flock -n 9; then
+    echo "bench: another benchmark is running on $BENCH_DB; wait for it" >&2
+    exit 1
+fi
 "$VENV/bin/python" benchmarks/generate.py
 # The data is reused from one run to the next, the code is not: measure the
 # addon as it is now. A broken update leaves "ours" as it was installed (or
