@@ -216,7 +216,7 @@ class CarteraFollowup(models.Model):
     def write(self, vals):
         vals = self._prepare_derived_values(vals)
         res = super(CarteraFollowup, self.with_context(
-            mail_auto_subscribe_no_notify=True)).write(vals)
+            **self._chatter_context())).write(vals)
         if {"next_date", "next_type_id", "next_note", "responsible_id",
                 "partner_id", "invoice_id"} & set(vals):
             self._sync_next_task()
