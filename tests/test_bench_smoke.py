@@ -40,8 +40,8 @@ def test_bench_smoke(output_dir):
         assert entry["totals_agree"], entry
     assert "ours_ms" in data["capture_list"]
     assert "pages_per_s" in data["pdf_aging"]
-    # The closing moved the follow-ups with their chatter, and says where
-    # its time went.
+    # The closing moved the follow-ups, which kept their chatter, and says
+    # where its time went.
     closing = data["closing_10000"]
     assert closing["ours_rows"] > 0 and closing["ours_messages"] > 0, closing
     assert closing["ours_followers"] > 0, closing

@@ -231,3 +231,17 @@ def test_close_from_cierres_and_see_closed_in_seguimiento(
                       [("id", "in", ids)], ["state", "notes"])
     assert sorted((line["state"], line["notes"]) for line in lines) == \
         sorted(("closed", note) for note in notes)
+
+    # A closed follow-up opens with its conversation, sealed: the messages
+    # are there, the buttons to add messages or followers are not.
+    rows.first.click()
+    page.locator(".o_form_view button[name=action_open_record]").click()
+    sealed = page.locator(".o_form_view.o_cartera_sealed")
+    sealed.wait_for()
+    messages = sealed.locator(".o_thread_message")
+    messages.first.wait_for()
+    assert messages.count() >= 1
+    assert not sealed.locator(".o_chatter_button_new_message").is_visible()
+    assert not sealed.locator(".o_followers_follow_button").is_visible()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(output_dir / "historico-conversacion.png"))

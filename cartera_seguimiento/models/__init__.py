@@ -10,6 +10,7 @@ from . import res_partner
 from . import res_users
 from . import account_invoice
 from . import mail_activity
+from . import mail_message
 from . import cartera_followup_snapshot
 from . import cartera_followup_history
 from . import cartera_closing

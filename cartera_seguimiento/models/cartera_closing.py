@@ -17,11 +17,10 @@ HISTORY_MODEL = "cartera.followup.history"
 CLOSING_COLUMNS = ("id", "followup_id", "closing_id")
 # Follow-up columns with no meaning once closed: the activities are deleted.
 NOT_KEPT_COLUMNS = ("task_activity_id", "activity_date_deadline")
-# Tables whose rows point at a document by (model column, res_id): the
-# chatter, followers and attachments of a follow-up go with it.
+# Tables whose rows point at a document by (model column, res_id) and that
+# must follow it into the history: Odoo checks an attachment against its own
+# model. Messages and followers stay where they are (see mail_message.py).
 THREAD_TABLES = (
-    ("mail_message", "model"),
-    ("mail_followers", "res_model"),
     ("ir_attachment", "res_model"),
 )
 LOCK_NOT_AVAILABLE = "55P03"
@@ -269,14 +268,14 @@ class CarteraClosing(models.Model):
     @api.model
     def _thread_tables(self):
         """(table, model column) pairs of the rows that belong to a
-        follow-up by model and res_id; a module adding such a table (ratings,
-        ...) extends this list."""
+        follow-up by model and res_id and must move with it; a module adding
+        such a table extends this list."""
         return list(THREAD_TABLES)
 
     @api.model
     def _move_threads(self, closing_id):
-        """Chatter messages, followers and attachments follow the
-        follow-ups into the history (same ids, other model)."""
+        """Attachments follow the follow-ups into the history (same ids,
+        other model)."""
         for table, model_column in self._thread_tables():
             # Table and column names come from code, never from input.
             self.env.cr.execute(  # pylint: disable=sql-injection

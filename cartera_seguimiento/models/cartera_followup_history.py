@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 
 from .cartera_followup_snapshot import SnapshotMany2one
 
+FOLLOWUP_MODEL = "cartera.followup"
+
 
 # Deleting one of these records would leave closed follow-ups without the
 # customer, collector or type they were about: refused while the history
@@ -24,8 +26,10 @@ class CarteraFollowupHistory(models.Model):
     The fields carry the names of ``cartera.followup`` so that reports and
     the follow-up file read either model alike. A history row keeps the id
     of the follow-up it comes from: ids of both tables come from the
-    follow-up sequence, so they never collide, and the chatter messages,
-    followers and attachments only change their model when moved.
+    follow-up sequence, so they never collide. Its conversation (messages
+    and followers) stays filed under ``cartera.followup`` and that id, and
+    is read from there (see ``mail.message``); only attachments, which Odoo
+    checks against their own model, move with it.
     """
     _name = "cartera.followup.history"
     _description = "Closed Receivable Follow-up"
@@ -48,6 +52,13 @@ class CarteraFollowupHistory(models.Model):
         "res.users", string="Created by", readonly=True)
     write_uid = SnapshotMany2one(
         "res.users", string="Last Updated by", readonly=True)
+    # The conversation of the follow-up, where Odoo filed it.
+    message_ids = fields.One2many(
+        "mail.message", "res_id", string="Messages",
+        domain=[("model", "=", FOLLOWUP_MODEL)], auto_join=True)
+    message_follower_ids = fields.One2many(
+        "mail.followers", "res_id", string="Followers",
+        domain=[("res_model", "=", FOLLOWUP_MODEL)])
     # Read from the closing rather than copied on every row.
     closed_on = fields.Datetime(
         related="closing_id.date", string="Closed On", readonly=True)
@@ -71,6 +82,26 @@ class CarteraFollowupHistory(models.Model):
     @api.multi
     def unlink(self):  # pylint: disable=method-required-super
         raise UserError(_("Closed follow-ups cannot be deleted."))
+
+    # A closed follow-up is sealed: its conversation is kept as it was.
+    @api.multi
+    def message_post(self, **kwargs):  # pylint: disable=method-required-super
+        raise UserError(_(
+            "Closed follow-ups are sealed: no message can be added to them."))
+
+    @api.multi
+    def message_subscribe(  # pylint: disable=method-required-super
+            self, partner_ids=None, channel_ids=None, subtype_ids=None,
+            force=True):
+        raise UserError(_(
+            "Closed follow-ups are sealed: nobody can follow them."))
+
+    @api.multi
+    def message_unsubscribe(  # pylint: disable=method-required-super
+            self, partner_ids=None, channel_ids=None):
+        raise UserError(_(
+            "Closed follow-ups are sealed: their followers are kept as "
+            "they were."))
 
     @api.model
     def _guarded_references(self):

@@ -7,7 +7,8 @@ import os
 import time
 from unittest import mock
 
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import (
+    AccessError, MissingError, UserError, ValidationError)
 
 from .common import CarteraCase
 
@@ -139,7 +140,8 @@ class TestClosingMovesRows(ClosingCase):
         self.assertEqual(closing.user_id, self.manager)
         self.assertEqual((closing.date_from, closing.date_to),
                          (DAY_FROM, DAY_TO))
-        # Chatter and attachments went with it; the open task is closed.
+        # Its chatter reads the same, its attachments went with it, and
+        # the open task is closed.
         self.assertEqual(set(history.message_ids.ids), message_ids)
         self.assertEqual(attachment.res_model, "cartera.followup.history")
         self.assertFalse(activity.exists())
@@ -335,14 +337,18 @@ class TestClosingAllOrNothing(ClosingCase):
 
     def test_failure_in_thread_move_changes_nothing(self):
         followup = self._followup(date=INSIDE_FIRST)
+        attachment = self.env["ir.attachment"].create({
+            "name": "soporte.txt", "datas_fname": "soporte.txt",
+            "datas": "aG9sYQ==", "res_model": "cartera.followup",
+            "res_id": followup.id})
         with mock.patch.object(type(self.Closing), "_close_activities",
                                autospec=True,
                                side_effect=RuntimeError("injected")):
             with self.assertRaises(RuntimeError):
                 self._close()
         self.assertTrue(followup.exists())
-        self.assertEqual(followup.message_ids.mapped("model"),
-                         ["cartera.followup"] * len(followup.message_ids))
+        attachment.invalidate_cache()
+        self.assertEqual(attachment.res_model, "cartera.followup")
         self.assertFalse(self.History.search([("id", "=", followup.id)]))
 
 
@@ -487,3 +493,95 @@ class TestHistoryReferences(ClosingCase):
         # The cancelled invoice itself stays, as the history refers to it.
         with self.assertRaises(UserError):
             invoice.unlink()
+
+
+class TestClosedConversation(ClosingCase):
+    """A closed follow-up keeps its conversation where Odoo filed it
+    (model cartera.followup, same id); the history shows it, access to it
+    follows the history's record rules, and nothing can be added to it."""
+
+    def setUp(self):
+        super(TestClosedConversation, self).setUp()
+        self.ours = self._followup(user=self.collector1, date=INSIDE_FIRST)
+        # Posted by the manager: collector 1 reads it only through the
+        # follow-up, not as its author or a recipient.
+        self.note = self.ours.sudo(self.manager).message_post(
+            body=BODY_NOTE, message_type="comment", subtype="mail.mt_note")
+        self.messages = self.ours.message_ids
+        self.followers = self.ours.message_follower_ids
+        # Collector 2's customer, outside the range: stays open.
+        self.theirs = self._followup(
+            user=self.collector2, date=AFTER, partner_id=self.customer2.id)
+        self.their_note = self.theirs.sudo(self.manager).message_post(
+            body=BODY_PROMISE, message_type="comment",
+            subtype="mail.mt_note")
+        self.Message = self.env["mail.message"]
+
+    def test_conversation_stays_filed_and_shows_in_history(self):
+        self.assertIn(self.note, self.messages)
+        self.assertTrue(self.followers)
+        self._close()
+        history = self.History.browse(self.ours.id)
+        self.assertEqual(history.message_ids, self.messages)
+        self.assertEqual(history.message_follower_ids, self.followers)
+        self.messages.invalidate_cache()
+        self.assertEqual(set(self.messages.mapped("model")),
+                         {"cartera.followup"})
+        self.assertEqual(set(self.messages.mapped("res_id")),
+                         {self.ours.id})
+
+    def test_collector_reads_closed_conversation(self):
+        self._close()
+        as_collector = self.Message.sudo(self.collector1)
+        self.assertEqual(
+            as_collector.search([("id", "in", self.messages.ids)]),
+            self.messages)
+        self.assertEqual(
+            self.note.sudo(self.collector1).read(["body"])[0]["body"],
+            self.note.body)
+        formatted = self.messages.sudo(self.collector1).message_format()
+        self.assertEqual(
+            {(value["model"], value["res_id"]) for value in formatted},
+            {("cartera.followup.history", self.ours.id)})
+        # The open follow-up's messages still name the follow-up.
+        formatted = self.their_note.sudo(self.collector2).message_format()
+        self.assertEqual(formatted[0]["model"], "cartera.followup")
+
+    def test_closed_conversation_hidden_from_others(self):
+        self._close()
+        as_other = self.Message.sudo(self.collector2)
+        self.assertFalse(as_other.search([("id", "=", self.note.id)]))
+        with self.assertRaises(AccessError):
+            self.note.sudo(self.collector2).read(["body"])
+        # Reading through closed records opens nothing else: collector 1
+        # still cannot read collector 2's open follow-up.
+        with self.assertRaises(AccessError):
+            self.their_note.sudo(self.collector1).read(["body"])
+        self.assertFalse(self.Message.sudo(self.collector1).search(
+            [("id", "=", self.their_note.id)]))
+
+    def test_closed_conversation_is_sealed(self):
+        self._close()
+        history = self.History.browse(self.ours.id)
+        for user in (self.collector1, self.manager):
+            with self.assertRaises(UserError):
+                history.sudo(user).message_post(body=BODY_NOTE)
+            with self.assertRaises(UserError):
+                history.sudo(user).message_subscribe(
+                    partner_ids=[user.partner_id.id])
+            with self.assertRaises(UserError):
+                history.sudo(user).message_unsubscribe(
+                    partner_ids=[user.partner_id.id])
+        # Reading it does not let anyone change it or answer on it.
+        with self.assertRaises(AccessError):
+            self.note.sudo(self.collector1).write({"body": "<p>Otro</p>"})
+        with self.assertRaises(AccessError):
+            self.note.sudo(self.collector1).unlink()
+        # An answer filed under the closed follow-up finds no record.
+        with self.assertRaises((AccessError, MissingError)):
+            self.Message.sudo(self.collector1).create({
+                "model": "cartera.followup", "res_id": self.ours.id,
+                "body": BODY_NOTE, "message_type": "comment",
+                "parent_id": self.note.id})
+        self.assertEqual(history.message_ids, self.messages)
+        self.assertEqual(history.message_follower_ids, self.followers)
