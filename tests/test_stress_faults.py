@@ -5,7 +5,7 @@ PostgreSQL restart during the capture load is in test_stress_load.py (full
 run only: it disturbs the shared PostgreSQL).
 
 Quick: 5,000 follow-ups, and the kill is made to land in the middle for
-sure: a row lock held by the test on one chatter message stops the closing
+sure: a row lock held by the test on one attachment stops the closing
 after it has moved the follow-ups and before it commits. STRESS=full: also
 50,000 follow-ups killed at the moment the move statement is running."""
 import threading
@@ -103,10 +103,10 @@ def backend_running(db, dbname, pattern, waiting_for_lock=False):
         return [row[0] for row in cr.fetchall()]
 
 
-def message_model(db, message_id):
+def attachment_model(db, attachment_id):
     with db.cursor() as cr:
-        cr.execute("SELECT model FROM mail_message WHERE id = %s",
-                   (message_id,))
+        cr.execute("SELECT res_model FROM ir_attachment WHERE id = %s",
+                   (attachment_id,))
         return cr.fetchone()[0]
 
 
@@ -126,29 +126,28 @@ def kill_and_recover(odoo_server, admin_rpc, db, world, count, held_lock):
     lock_conn = None
     try:
         if held_lock:
-            # A chatter message on one of the follow-ups: the closing moves
-            # it after the follow-ups; holding its row stops the closing
+            # An attachment of one of the follow-ups: the closing moves it
+            # after the follow-ups; holding its row stops the closing
             # there, its DELETE/INSERT done and not committed.
             with db.cursor() as cr:
-                cr.execute("""INSERT INTO mail_message
-                                  (model, res_id, body, message_type, date)
-                              VALUES ('cartera.followup', %s, '<p>x</p>',
-                                      'notification',
-                                      now() at time zone 'UTC')
+                cr.execute("""INSERT INTO ir_attachment
+                                  (name, res_model, res_id, type, url)
+                              VALUES ('acta.txt', 'cartera.followup', %s,
+                                      'url', 'https://example.com/acta')
                               RETURNING id""", (ids[-1],))
-                message_id = cr.fetchone()[0]
+                attachment_id = cr.fetchone()[0]
             lock_conn = db_connect(odoo_server.dbname)
             lock_conn.autocommit = False
             lock_conn.cursor().execute(
-                "SELECT id FROM mail_message WHERE id = %s FOR UPDATE",
-                (message_id,))
+                "SELECT id FROM ir_attachment WHERE id = %s FOR UPDATE",
+                (attachment_id,))
         outcome = {}
         started = time.time()
         thread = start_closing(server, world, partner_id, "2004-04-01",
                                "2004-04-05", outcome)
         if held_lock:
             pids = wait_for(lambda: backend_running(
-                db, server.dbname, "%UPDATE mail_message%", True), 120)
+                db, server.dbname, "%UPDATE ir_attachment%", True), 120)
         else:
             pids = wait_for(lambda: backend_running(
                 db, server.dbname, "%cartera_followup_history%") or
@@ -166,7 +165,7 @@ def kill_and_recover(odoo_server, admin_rpc, db, world, count, held_lock):
         after_kill = "none" if not history else "all"
         if held_lock:
             assert after_kill == "none", "killed mid-closing but committed"
-            assert message_model(db, message_id) == "cartera.followup"
+            assert attachment_model(db, attachment_id) == "cartera.followup"
         else:
             assert len(history) in (0, count), len(history)
         # The server comes back and the closing runs to the end.
@@ -181,8 +180,8 @@ def kill_and_recover(odoo_server, admin_rpc, db, world, count, held_lock):
         current, history, closings = check_consistent(db, partner_id, ids)
         assert not current and len(history) == count and len(closings) == 1
         if held_lock:
-            # The chatter went with its follow-up, once.
-            assert message_model(db, message_id) == \
+            # The attachment went with its follow-up, once.
+            assert attachment_model(db, attachment_id) == \
                 "cartera.followup.history"
         return {"seeded": count, "killed_after_s": round(killed_after, 2),
                 "after_kill": after_kill,

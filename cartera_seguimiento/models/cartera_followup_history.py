@@ -83,6 +83,30 @@ class CarteraFollowupHistory(models.Model):
     def unlink(self):  # pylint: disable=method-required-super
         raise UserError(_("Closed follow-ups cannot be deleted."))
 
+    @api.model_cr
+    def init(self):
+        self._file_conversations_under_followups()
+
+    @api.model
+    def _file_conversations_under_followups(self):
+        """Closings before 11.0.1.2.0 moved the messages and followers to
+        the history's model, where its chatter no longer looks: file them
+        back under the follow-up (same id). Nothing to do afterwards, hence
+        run on every install and update."""
+        cr = self.env.cr
+        # A partner following both (impossible in practice) keeps one row.
+        cr.execute(
+            """DELETE FROM mail_followers AS h USING mail_followers AS f
+                WHERE h.res_model = %(history)s
+                  AND f.res_model = %(followup)s AND f.res_id = h.res_id
+                  AND f.partner_id IS NOT DISTINCT FROM h.partner_id
+                  AND f.channel_id IS NOT DISTINCT FROM h.channel_id""",
+            {"history": self._name, "followup": FOLLOWUP_MODEL})
+        cr.execute("UPDATE mail_followers SET res_model = %s "
+                   "WHERE res_model = %s", (FOLLOWUP_MODEL, self._name))
+        cr.execute("UPDATE mail_message SET model = %s WHERE model = %s",
+                   (FOLLOWUP_MODEL, self._name))
+
     # A closed follow-up is sealed: its conversation is kept as it was.
     @api.multi
     def message_post(self, **kwargs):  # pylint: disable=method-required-super

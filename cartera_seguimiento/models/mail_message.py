@@ -39,7 +39,10 @@ class MailMessage(models.Model):
             doc_model, doc_dict)
         closed_model = self._closed_thread_models().get(doc_model)
         if closed_model:
-            for res_id in self._closed_readable_ids(closed_model, doc_dict):
+            # Open follow-ups were judged by Odoo already.
+            undecided = [res_id for res_id, message_ids in doc_dict.items()
+                         if not message_ids <= allowed]
+            for res_id in self._closed_readable_ids(closed_model, undecided):
                 allowed |= doc_dict[res_id]
         return allowed
 

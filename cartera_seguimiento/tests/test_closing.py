@@ -585,3 +585,22 @@ class TestClosedConversation(ClosingCase):
                 "parent_id": self.note.id})
         self.assertEqual(history.message_ids, self.messages)
         self.assertEqual(history.message_follower_ids, self.followers)
+
+    def test_update_files_old_conversations_under_followups(self):
+        # Closings before 11.0.1.2.0 moved the conversation to the history.
+        self._close()
+        cr = self.env.cr
+        cr.execute("UPDATE mail_message SET model = %s WHERE id IN %s",
+                   ("cartera.followup.history", tuple(self.messages.ids)))
+        cr.execute("UPDATE mail_followers SET res_model = %s WHERE id IN %s",
+                   ("cartera.followup.history", tuple(self.followers.ids)))
+        self.History.invalidate_cache()
+        history = self.History.browse(self.ours.id)
+        self.assertFalse(history.message_ids)
+        self.History._file_conversations_under_followups()
+        self.History.invalidate_cache()
+        self.assertEqual(history.message_ids, self.messages)
+        self.assertEqual(history.message_follower_ids, self.followers)
+        self.assertEqual(
+            self.Message.sudo(self.collector1).search(
+                [("id", "in", self.messages.ids)]), self.messages)
