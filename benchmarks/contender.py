@@ -336,7 +336,7 @@ def main():
         # outlives its cap.
         emit(event="ready", base_mib=peak_mib(), param=param,
              backend_pid=cr._cnx.get_backend_pid())
-        times, queries, result = [], None, None
+        times, results, queries, result = [], [], None, None
         for i in range(runs + 1):       # run 0 is the warm-up
             env["res.users"].invalidate_cache()
             emit(event="start", run=i)
@@ -352,6 +352,7 @@ def main():
             cr.rollback()
             if i:
                 times.append(elapsed)
+                results.append(result)
             emit(event="run", run=i, seconds=elapsed, queries=queries,
                  result=result)
             budget = float(os.environ.get("BENCH_BUDGET", "600"))
@@ -361,9 +362,13 @@ def main():
                 runs = max(1, int(budget // max(elapsed, 1e-9)))
             if i >= runs:
                 break
-        times.sort()
+        order = sorted(range(len(times)), key=times.__getitem__)
+        times = [times[index] for index in order]
         median = times[len(times) // 2] if len(times) % 2 else \
             (times[len(times) // 2 - 1] + times[len(times) // 2]) / 2
+        # The details (steps, rows) of the median run, so that they add up
+        # to the figure reported.
+        result = results[order[(len(order) - 1) // 2]] if results else result
         emit(event="result", seconds=median, runs=len(times), times=times,
              queries=queries, peak_mib=peak_mib(), result=result)
 

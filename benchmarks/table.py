@@ -56,8 +56,8 @@ def main(scales):
                       ratio(entry, "ratio_oca", "oca"), queries(entry),
                       entry.get("ours_peak_mib", "–")))
     print()
-    print("| measure | scale | ours | steps (rows / chatter / activities) "
-          "| chatter moved | ORM loop | ms per row ours / ORM | ORM/ours "
+    print("| measure | scale | ours | steps (rows / attachments / activities) "
+          "| chatter kept | ORM loop | ms per row ours / ORM | ORM/ours "
           "per row | queries ours / ORM |")
     print("|---|---|---:|---|---:|---:|---:|---:|---:|")
     for measure in ("closing_10000", "closing_100000"):
