@@ -235,7 +235,8 @@ def test_close_from_cierres_and_see_closed_in_seguimiento(
     # A closed follow-up opens with its conversation, sealed: the messages
     # are there, the buttons to add messages or followers are not.
     rows.first.click()
-    page.locator(".o_form_view button[name=action_open_record]").click()
+    page.locator(".o_form_statusbar button",
+                 has_text="Abrir con mensajes").click()
     sealed = page.locator(".o_form_view.o_cartera_sealed")
     sealed.wait_for()
     messages = sealed.locator(".o_thread_message")
