@@ -3,6 +3,8 @@ import os
 from datetime import date
 from pathlib import Path
 
+import psycopg2
+
 ROOT = Path(__file__).resolve().parent.parent
 PGHOST = os.environ.get("PGHOST", "/var/run/postgresql")
 SCALE = os.environ.get("BENCH_SCALE", "small")
@@ -33,6 +35,14 @@ SCALES = {
 
 COLLECTOR_LOGIN = "bench_collector"
 SALESPERSON_LOGIN = "bench_sales_%02d"
+
+
+def connect(dbname=DB):
+    """An autocommit connection: the scripts' own statements (CREATE
+    DATABASE, VACUUM, counts) are not part of any measured transaction."""
+    conn = psycopg2.connect(dbname=dbname, host=PGHOST)
+    conn.autocommit = True
+    return conn
 
 
 def odoo_env_args(dbname=DB):

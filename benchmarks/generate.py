@@ -20,12 +20,10 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-import psycopg2
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (  # noqa: E402
     COLLECTOR_LOGIN, DB, END_DATE, GENERATOR_VERSION, PGHOST, ROOT,
-    SALESPERSON_LOGIN, SCALE, SCALES, SEED, YEARS)
+    SALESPERSON_LOGIN, SCALE, SCALES, SEED, YEARS, connect)
 
 MARKER = "cartera_bench_marker"
 
@@ -35,9 +33,7 @@ def log(msg, *args):
 
 
 def pg(dbname="postgres"):
-    conn = psycopg2.connect(dbname=dbname, host=PGHOST)
-    conn.autocommit = True
-    return conn
+    return connect(dbname)
 
 
 def db_exists(name):

@@ -21,10 +21,8 @@ import time
 import urllib.request
 from http.cookiejar import CookieJar
 
-import psycopg2
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import DB, PGHOST, ROOT, SCALE  # noqa: E402
+from common import DB, PGHOST, ROOT, SCALE, connect  # noqa: E402
 
 HERE = ROOT / "benchmarks"
 RESULTS = HERE / "results"
@@ -57,9 +55,7 @@ def cpu_model():
 
 
 def db():
-    conn = psycopg2.connect(dbname=DB, host=PGHOST)
-    conn.autocommit = True
-    return conn
+    return connect(DB)
 
 
 def has_model(name):
