@@ -109,7 +109,8 @@ class CarteraFollowupHistory(models.Model):
 
     # A closed follow-up is sealed: its conversation is kept as it was.
     @api.multi
-    def message_post(self, **kwargs):  # pylint: disable=method-required-super
+    def message_post(  # pylint: disable=method-required-super
+            self, *args, **kwargs):
         raise UserError(_(
             "Closed follow-ups are sealed: no message can be added to them."))
 

@@ -567,6 +567,8 @@ class TestClosedConversation(ClosingCase):
             with self.assertRaises(UserError):
                 history.sudo(user).message_post(body=BODY_NOTE)
             with self.assertRaises(UserError):
+                history.sudo(user).message_post(BODY_NOTE)
+            with self.assertRaises(UserError):
                 history.sudo(user).message_subscribe(
                     partner_ids=[user.partner_id.id])
             with self.assertRaises(UserError):
