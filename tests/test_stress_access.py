@@ -254,11 +254,16 @@ class Attempt:
         return self.post(rpc, model, "other")
 
     def op_messages_other(self, rpc, session, model, operation):
-        """The chatter of another collector's follow-up (it moves to the
-        history with a closing)."""
-        return rpc("mail.message", "search_read", [
-            ("model", "=", model),
-            ("res_id", "=", self.sample(model, "other"))], ["body"])
+        """The chatter of another collector's follow-up, open or closed (a
+        closed one keeps it filed under the follow-up): found by search, or
+        else read as the web client does (message_format)."""
+        record = self.sample(model, "other")
+        ids = self.admin(model, "read", [record],
+                         ["message_ids"])[0]["message_ids"]
+        assert ids, "the sample %s %s has no messages" % (model, record)
+        if rpc("mail.message", "search", [("id", "in", ids)]):
+            return True
+        return rpc("mail.message", "message_format", ids)
 
     def stats(self, rpc, partner):
         rows = rpc("res.partner", "read", [partner],
