@@ -25,14 +25,18 @@ class MailMessage(models.Model):
         return dict(CLOSED_THREAD_MODELS)
 
     @api.model
-    def _closed_readable_ids(self, closed_model, res_ids):
-        """Ids among ``res_ids`` of records of ``closed_model`` the user may
-        read (access rights and record rules)."""
+    def _closed_readable_messages(self, closed_model, doc_dict):
+        """Ids of the messages of ``doc_dict`` ({res_id: message ids})
+        whose record, closed into ``closed_model``, the user may read
+        (access rights and record rules)."""
         closed = self.env[closed_model]
-        if not res_ids or not closed.check_access_rights(
+        if not doc_dict or not closed.check_access_rights(
                 "read", raise_exception=False):
             return set()
-        return set(closed.search([("id", "in", list(res_ids))]).ids)
+        readable = set()
+        for res_id in closed.search([("id", "in", list(doc_dict))]).ids:
+            readable |= doc_dict[res_id]
+        return readable
 
     @api.model
     def _find_allowed_model_wise(self, doc_model, doc_dict):
@@ -41,10 +45,11 @@ class MailMessage(models.Model):
         closed_model = self._closed_thread_models().get(doc_model)
         if closed_model:
             # Open follow-ups were judged by Odoo already.
-            undecided = [res_id for res_id, message_ids in doc_dict.items()
-                         if not message_ids <= allowed]
-            for res_id in self._closed_readable_ids(closed_model, undecided):
-                allowed |= doc_dict[res_id]
+            undecided = {res_id: message_ids
+                         for res_id, message_ids in doc_dict.items()
+                         if not message_ids <= allowed}
+            allowed |= self._closed_readable_messages(closed_model,
+                                                      undecided)
         return allowed
 
     @api.multi
@@ -63,9 +68,8 @@ class MailMessage(models.Model):
             by_model[model][res_id].add(message_id)
         readable = set()
         for model, doc_dict in by_model.items():
-            for res_id in self._closed_readable_ids(models_map[model],
-                                                    doc_dict):
-                readable |= doc_dict[res_id]
+            readable |= self._closed_readable_messages(models_map[model],
+                                                       doc_dict)
         return self.browse(readable)
 
     @api.multi
