@@ -16,4 +16,3 @@ from . import cartera_followup_history
 from . import cartera_closing
 from . import cartera_followup_file
 from . import cartera_ar_report
-from . import ir_actions_report
