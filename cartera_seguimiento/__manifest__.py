@@ -16,6 +16,11 @@
         "mail",
         "report_xlsx",
     ],
+    # What the addon imports besides Odoo (all of them ship with Odoo 11;
+    # XLSX goes through report_xlsx, which declares xlsxwriter).
+    "external_dependencies": {
+        "python": ["psycopg2", "pytz", "werkzeug"],
+    },
     "data": [
         "security/cartera_security.xml",
         "security/ir.model.access.csv",
