@@ -3,8 +3,8 @@
 {
     "name": "Receivables Follow-up (Seguimiento de cartera)",
     "summary": "Record follow-ups of customers' debts, their next tasks, "
-               "closings into an immutable history and receivable reports",
-    "version": "11.0.1.2.0",
+               "closings that seal them, and receivable reports",
+    "version": "11.0.2.0.0",
     "category": "Accounting",
     "website": "https://github.com/cartera-seguimiento/cartera_seguimiento",
     "author": "Cartera Seguimiento contributors",
@@ -38,7 +38,7 @@
         "reports/report_templates.xml",
         "wizards/cartera_report_wizard_views.xml",
         "views/cartera_report_menus.xml",
-        "views/cartera_followup_history_views.xml",
+        "views/cartera_followup_file_views.xml",
         "views/cartera_closing_views.xml",
     ],
     "demo": [

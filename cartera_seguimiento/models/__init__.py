@@ -2,17 +2,16 @@
 # type_id and the field cartera.followup.type id share the xml id
 # field_cartera_followup_type_id; whichever comes second gets a suffix that
 # differs per database, and its translation would not load.
-from . import cartera_batch_read_mixin
+from . import cartera_scope
 from . import cartera_followup
 from . import cartera_followup_type
 from . import cartera_followup_stats_mixin
 from . import res_partner
-from . import res_users
 from . import account_invoice
 from . import mail_activity
-from . import mail_message
-from . import cartera_followup_snapshot
-from . import cartera_followup_history
 from . import cartera_closing
-from . import cartera_followup_file
 from . import cartera_ar_report
+from . import cartera_ar_report_aging
+from . import cartera_ar_report_movement
+from . import cartera_ar_report_history
+from . import cartera_ar_report_followups

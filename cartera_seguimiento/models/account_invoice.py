@@ -19,8 +19,3 @@ class AccountInvoice(models.Model):
             "default_user_id": partner.user_id.id,
             "default_invoice_id": self.id,
         }
-
-    @api.multi
-    def unlink(self):
-        self.env["cartera.followup.history"]._check_history_references(self)
-        return super(AccountInvoice, self).unlink()

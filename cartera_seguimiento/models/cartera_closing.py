@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import psycopg2
 
+from psycopg2 import sql
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -12,23 +14,12 @@ _logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "cartera_seguimiento.group_cartera_manager"
 FOLLOWUP_MODEL = "cartera.followup"
-HISTORY_MODEL = "cartera.followup.history"
-# Columns written by the closing itself, not copied from the follow-up.
-CLOSING_COLUMNS = ("id", "followup_id", "closing_id")
-# Follow-up columns with no meaning once closed: the activities are deleted.
-NOT_KEPT_COLUMNS = ("task_activity_id", "activity_date_deadline")
-# Tables whose rows point at a document by (model column, res_id) and that
-# must follow it into the history: Odoo checks an attachment against its own
-# model. Messages and followers stay where they are (see mail_message.py).
-THREAD_TABLES = (
-    ("ir_attachment", "res_model"),
-)
 LOCK_NOT_AVAILABLE = "55P03"
 
 
 class CarteraClosing(models.Model):
-    """Log of the closings: which follow-ups went into the history, when
-    and by whom. Immutable, like the history it points to."""
+    """Log of the closings: which follow-ups were sealed, when and by
+    whom. Immutable, like the follow-ups it closed."""
     _name = "cartera.closing"
     _description = "Follow-up Closing"
     _order = "date desc, id desc"
@@ -49,13 +40,14 @@ class CarteraClosing(models.Model):
     company_id = fields.Many2one(
         "res.company", readonly=True, index=True, ondelete="restrict",
     )
-    history_ids = fields.One2many(
-        "cartera.followup.history", "closing_id", string="Follow-ups",
+    followup_ids = fields.One2many(
+        "cartera.followup", "closing_id", string="Follow-ups",
         readonly=True,
     )
 
     # ------------------------------------------------------------------
-    # Immutability, as for the history (no super() call on purpose).
+    # Immutability, for everyone (no super() call on purpose): closings
+    # are written by the closing service only, with SQL.
     # ------------------------------------------------------------------
     @api.model
     def create(self, vals):  # pylint: disable=method-required-super
@@ -105,11 +97,11 @@ class CarteraClosing(models.Model):
     @api.model
     def _closing_domain(self, date_from, date_to, partner=None,
                         company=None):
-        """ORM domain of the follow-ups a closing would move (the wizard
+        """ORM domain of the follow-ups a closing would close (the wizard
         counts them with it)."""
         start, end = self._closing_bounds(date_from, date_to)
         company = company or self.env.user.company_id
-        domain = [("company_id", "=", company.id),
+        domain = [("state", "=", "open"), ("company_id", "=", company.id),
                   ("date", ">=", start), ("date", "<", end)]
         if partner:
             domain.append(("partner_id", "=", partner.id))
@@ -117,46 +109,35 @@ class CarteraClosing(models.Model):
 
     @api.model
     def _closing_where(self, date_from, date_to, partner=None, company=None):
-        """The same selection as SQL for the cartera_followup table."""
+        """The same selection as SQL on the cartera_followup table, with
+        its parameters: the open follow-ups of the range."""
         start, end = self._closing_bounds(date_from, date_to)
         company = company or self.env.user.company_id
-        where = "company_id = %s AND date >= %s AND date < %s"
-        params = [company.id, start, end]
+        conditions = [sql.SQL("state = 'open'"),
+                      sql.SQL("company_id = %(company_id)s"),
+                      sql.SQL("date >= %(start)s"),
+                      sql.SQL("date < %(end)s")]
+        params = {"company_id": company.id, "start": start, "end": end}
         if partner:
-            where += " AND partner_id = %s"
-            params.append(partner.id)
-        return where, params
+            conditions.append(sql.SQL("partner_id = %(partner_id)s"))
+            params["partner_id"] = partner.id
+        return sql.SQL(" AND ").join(conditions), params
 
     @api.model
-    def _history_columns(self):
-        """Stored columns of a follow-up that the history keeps: those both
-        models define (fields added to both by other modules follow)."""
-        followup = self.env[FOLLOWUP_MODEL]
-        history = self.env[HISTORY_MODEL]
-
-        def columns(model):
-            return {name for name, field in model._fields.items()
-                    if field.store and field.column_type}
-        lost = columns(followup) - columns(history) - set(NOT_KEPT_COLUMNS)
-        if lost:
-            # A module added fields to the follow-up only: say so rather
-            # than dropping them silently.
-            _logger.warning("Follow-up fields not kept in the history: %s",
-                            ", ".join(sorted(lost)))
-        return sorted((columns(followup) & columns(history))
-                      - set(CLOSING_COLUMNS))
+    def _execute(self, query, params, log_exceptions=None):
+        self.env.cr.execute(query.as_string(self.env.cr._obj), params,
+                            log_exceptions=log_exceptions)
 
     @api.model
     def _close_followups(self, date_from, date_to, partner=None):
-        """Move the follow-ups of the user's company dated from
+        """Close the open follow-ups of the user's company dated from
         ``date_from`` to ``date_to`` (local days, both included), of
-        ``partner`` (a record or an id) if given, into the history; return
-        the closing.
+        ``partner`` (a record or an id) if given; return the closing.
 
-        A fixed number of SQL statements whatever the number of follow-ups,
-        all of them inside one savepoint: any failure leaves the current
-        file and the history as they were, even when the caller goes on
-        with its transaction.
+        The rows stay where they are: one UPDATE seals them (state and
+        closing), whatever their number, inside one savepoint: any
+        failure leaves every follow-up as it was, even when the caller
+        goes on with its transaction.
         """
         self._check_can_close()
         self._check_closing_range(date_from, date_to)
@@ -172,17 +153,16 @@ class CarteraClosing(models.Model):
                 count = self._lock_followups(where, params)
                 if not count:
                     self._raise_nothing_to_close(date_from, date_to, partner)
-                closing_id = self._insert_closing(
-                    date_from, date_to, partner, company, count)
-                moved = self._move_followups(closing_id, where, params)
-                if moved != count:
+                closing_id = self._insert_closing(self._prepare_closing_values(
+                    date_from, date_to, partner, company, count))
+                closed = self._seal_followups(closing_id, where, params)
+                if closed != count:
                     # Cannot happen under the row locks; never half-close.
                     raise UserError(_(
                         "The follow-ups changed during the closing (%d "
-                        "locked, %d moved); nothing was closed, try again.")
-                        % (count, moved))
-                self._after_move_followups(closing_id)
-                self._move_threads(closing_id)
+                        "locked, %d closed); nothing was closed, try again.")
+                        % (count, closed))
+                self._after_close_followups(closing_id)
                 self._close_activities(closing_id)
         except psycopg2.OperationalError as error:
             if error.pgcode != LOCK_NOT_AVAILABLE:
@@ -195,9 +175,10 @@ class CarteraClosing(models.Model):
         finally:
             # Raw SQL changed or restored rows the ORM may hold in cache.
             self.invalidate_cache()
+            self.env[FOLLOWUP_MODEL].invalidate_cache()
         closing = self.browse(closing_id)
-        _logger.info("Closing %s: %d follow-ups moved to the history by "
-                     "user %s", closing.name, count, self.env.uid)
+        _logger.info("Closing %s: %d follow-ups closed by user %s",
+                     closing.name, count, self.env.uid)
         return closing
 
     @api.model
@@ -215,76 +196,67 @@ class CarteraClosing(models.Model):
         """Lock the follow-ups to close and count them. NOWAIT: a second
         closing (or an edit) on the same rows stops at once instead of
         racing the first one."""
-        # `where` is built by _closing_where from constants; values bound.
-        self.env.cr.execute(  # pylint: disable=sql-injection
+        self._execute(sql.SQL(
             "SELECT count(*) FROM (SELECT id FROM cartera_followup "
-            "WHERE %s FOR UPDATE NOWAIT) AS locked" % where, params,
-            log_exceptions=False)
+            "WHERE {where} FOR UPDATE NOWAIT) AS locked").format(
+                where=where), params, log_exceptions=False)
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _insert_closing(self, date_from, date_to, partner, company, count):
+    def _prepare_closing_values(self, date_from, date_to, partner, company,
+                                count):
+        """Column values of the closing's row; a module adding columns to
+        the closing extends them."""
         name = self.env["ir.sequence"].with_context(
             force_company=company.id).next_by_code("cartera.closing") or "/"
         now = fields.Datetime.now()
-        self.env.cr.execute(
-            """INSERT INTO cartera_closing
-                   (name, date_from, date_to, partner_id, user_id, date,
-                    followup_count, company_id, create_uid, create_date,
-                    write_uid, write_date)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-               RETURNING id""",
-            (name, date_from, date_to, partner and partner.id or None,
-             self.env.uid, now, count, company.id, self.env.uid, now,
-             self.env.uid, now))
+        return {
+            "name": name, "date_from": date_from, "date_to": date_to,
+            "partner_id": partner and partner.id or None,
+            "user_id": self.env.uid, "date": now, "followup_count": count,
+            "company_id": company.id, "create_uid": self.env.uid,
+            "create_date": now, "write_uid": self.env.uid, "write_date": now,
+        }
+
+    @api.model
+    def _insert_closing(self, values):
+        columns = sorted(values)
+        self._execute(sql.SQL(
+            "INSERT INTO cartera_closing ({columns}) VALUES ({values}) "
+            "RETURNING id").format(
+                columns=sql.SQL(", ").join(map(sql.Identifier, columns)),
+                values=sql.SQL(", ").join(map(sql.Placeholder, columns))),
+            values)
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _move_followups(self, closing_id, where, params):
-        """Delete the follow-ups and insert them into the history in one
-        statement; return how many were moved."""
-        columns = ", ".join('"%s"' % name for name in self._history_columns())
-        # Column names come from the models' fields and `where` from
-        # _closing_where; every value is bound.
-        query = """
-            WITH moved AS (
-                DELETE FROM cartera_followup WHERE {where}
-                RETURNING *
-            )
-            INSERT INTO cartera_followup_history
-                (id, followup_id, closing_id, {cols})
-            SELECT id, id, %s, {cols} FROM moved
-        """.format(where=where, cols=columns)
-        self.env.cr.execute(  # pylint: disable=sql-injection
-            query, params + [closing_id])
+    def _prepare_sealed_values(self, closing_id):
+        """Columns a closing sets on each follow-up it closes. The task's
+        activity is deleted with the follow-up's other activities."""
+        return {"state": "closed", "closing_id": closing_id,
+                "task_activity_id": None, "activity_date_deadline": None}
+
+    @api.model
+    def _seal_followups(self, closing_id, where, params):
+        """Seal the follow-ups in one statement; return how many."""
+        values = self._prepare_sealed_values(closing_id)
+        params = dict(params, **{"sealed_%s" % name: value
+                                 for name, value in values.items()})
+        self._execute(sql.SQL(
+            "UPDATE cartera_followup SET {assignments} WHERE {where}").format(
+                assignments=sql.SQL(", ").join(
+                    sql.SQL("{} = {}").format(
+                        sql.Identifier(name),
+                        sql.Placeholder("sealed_%s" % name))
+                    for name in sorted(values)),
+                where=where), params)
         return self.env.cr.rowcount
 
     @api.model
-    def _after_move_followups(self, closing_id):
-        """Hook: the follow-ups of ``closing_id`` are in the history and no
-        longer in the current file. Raise to cancel the whole closing."""
+    def _after_close_followups(self, closing_id):
+        """Hook: the follow-ups of ``closing_id`` are closed. Raise to
+        cancel the whole closing."""
         return True
-
-    @api.model
-    def _thread_tables(self):
-        """(table, model column) pairs of the rows that belong to a
-        follow-up by model and res_id and must move with it; a module adding
-        such a table extends this list."""
-        return list(THREAD_TABLES)
-
-    @api.model
-    def _move_threads(self, closing_id):
-        """Attachments follow the follow-ups into the history (same ids,
-        other model)."""
-        for table, model_column in self._thread_tables():
-            # Table and column names come from code, never from input.
-            self.env.cr.execute(  # pylint: disable=sql-injection
-                """UPDATE {table} AS t SET {col} = %s
-                     FROM cartera_followup_history AS h
-                    WHERE h.closing_id = %s AND t.{col} = %s
-                      AND t.res_id = h.id""".format(
-                    table=table, col=model_column),
-                (HISTORY_MODEL, closing_id, FOLLOWUP_MODEL))
 
     @api.model
     def _close_activities(self, closing_id):
@@ -292,9 +264,9 @@ class CarteraClosing(models.Model):
         them."""
         self.env.cr.execute(
             """DELETE FROM mail_activity AS a
-                USING cartera_followup_history AS h
-                WHERE h.closing_id = %s AND a.res_model = %s
-                  AND a.res_id = h.id""",
+                USING cartera_followup AS f
+                WHERE f.closing_id = %s AND a.res_model = %s
+                  AND a.res_id = f.id""",
             (closing_id, FOLLOWUP_MODEL))
 
     # ------------------------------------------------------------------
@@ -320,5 +292,5 @@ class CarteraClosing(models.Model):
         action = self.env.ref(
             "cartera_seguimiento.cartera_followup_file_action").read()[0]
         action["domain"] = [("closing_id", "=", self.id)]
-        action["context"] = {}
+        action["context"] = {"search_default_group_partner": 1}
         return action

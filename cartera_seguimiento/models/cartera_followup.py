@@ -18,8 +18,7 @@ NOTE_MAX_LENGTH = 10000
 class CarteraFollowup(models.Model):
     _name = "cartera.followup"
     _description = "Receivable Follow-up"
-    _inherit = ["mail.thread", "mail.activity.mixin",
-                "cartera.batch.read.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
 
     name = fields.Char(
@@ -31,7 +30,7 @@ class CarteraFollowup(models.Model):
         domain="[('customer', '=', True), ('parent_id', '=', False)]",
     )
     user_id = fields.Many2one(
-        "res.users", string="Salesperson", index=True,
+        "res.users", string="Salesperson", index=True, ondelete="restrict",
         track_visibility="onchange",
         help="Salesperson the follow-up belongs to; defaults to the "
              "customer's salesperson.",
@@ -50,6 +49,7 @@ class CarteraFollowup(models.Model):
     )
     responsible_id = fields.Many2one(
         "res.users", string="Contact", required=True, index=True,
+        ondelete="restrict",
         default=lambda self: self.env.user, track_visibility="onchange",
         help="User doing the follow-up; the next task is assigned to them.",
     )
@@ -61,17 +61,17 @@ class CarteraFollowup(models.Model):
                " ('state', 'in', ('open', 'paid'))]",
         help="Customer invoice or credit note the follow-up is about.",
     )
-    invoice_number = fields.Char(
-        related="invoice_id.number", string="Document Number", store=True,
-        readonly=True,
-    )
+    # Copies taken at capture, like the amount due, not related fields: a
+    # later change of the document must not rewrite a closed follow-up.
+    invoice_number = fields.Char(string="Document Number", readonly=True)
     journal_id = fields.Many2one(
-        related="invoice_id.journal_id", string="Transaction", store=True,
-        readonly=True,
+        "account.journal", string="Transaction", readonly=True,
     )
+    # Cancelling an invoice deletes its entry: the follow-up keeps the
+    # document and its number.
     move_id = fields.Many2one(
-        related="invoice_id.move_id", string="Journal Entry", store=True,
-        readonly=True,
+        "account.move", string="Journal Entry", readonly=True,
+        ondelete="set null",
     )
     invoice_currency_id = fields.Many2one(
         "res.currency", string="Document Currency", readonly=True,
@@ -106,6 +106,50 @@ class CarteraFollowup(models.Model):
         default=lambda self: self.env["res.company"]._company_default_get(
             "cartera.followup"),
     )
+    # Lifecycle: a follow-up is captured open; a closing seals it in place.
+    state = fields.Selection(
+        [("open", "Open"), ("closed", "Closed")], string="Status",
+        default="open", required=True, readonly=True, index=True, copy=False,
+    )
+    closing_id = fields.Many2one(
+        "cartera.closing", string="Closing", readonly=True, index=True,
+        copy=False, ondelete="restrict",
+    )
+    closed_on = fields.Datetime(
+        related="closing_id.date", string="Closed On", readonly=True)
+    closed_by = fields.Many2one(
+        related="closing_id.user_id", string="Closed By", readonly=True)
+
+    # The foreign keys Odoo creates for the references above refuse to
+    # delete what follow-ups point at. Declared again here, identically,
+    # only to give that refusal a message: Odoo shows a constraint's
+    # message, translated, instead of its generic "other records still
+    # reference it".
+    _sql_constraints = [
+        ("%s_fkey" % column,
+         "FOREIGN KEY (%s) REFERENCES %s(id) ON DELETE RESTRICT" % (
+             column, table), message)
+        for column, table, message in (
+            ("partner_id", "res_partner",
+             "This customer has receivable follow-ups and cannot be "
+             "deleted. Archive it instead."),
+            ("user_id", "res_users",
+             "This user is the salesperson of receivable follow-ups and "
+             "cannot be deleted. Archive them instead."),
+            ("responsible_id", "res_users",
+             "This user is the contact of receivable follow-ups and cannot "
+             "be deleted. Archive them instead."),
+            ("type_id", "cartera_followup_type",
+             "This follow-up type is used by follow-ups and cannot be "
+             "deleted. Archive it instead."),
+            ("next_type_id", "cartera_followup_type",
+             "This follow-up type is used by the next tasks of follow-ups "
+             "and cannot be deleted. Archive it instead."),
+            ("invoice_id", "account_invoice",
+             "This document has receivable follow-ups and cannot be "
+             "deleted."),
+        )
+    ]
 
     # ------------------------------------------------------------------
     # Derived values: applied in create/write so that they hold for every
@@ -127,9 +171,9 @@ class CarteraFollowup(models.Model):
                 self.env["account.invoice"].browse(vals["invoice_id"])))
         else:
             # The snapshot belongs to the document; never taken from a caller.
-            vals.pop("amount_due", None)
-            vals.pop("date_due", None)
-            vals.pop("invoice_currency_id", None)
+            for name in self._prepare_invoice_snapshot(
+                    self.env["account.invoice"]):
+                vals.pop(name, None)
         return vals
 
     @api.model
@@ -180,11 +224,18 @@ class CarteraFollowup(models.Model):
         """Values of the document as it stands at capture time."""
         if not invoice:
             return {"amount_due": 0.0, "date_due": False,
-                    "invoice_currency_id": False}
+                    "invoice_currency_id": False, "invoice_number": False,
+                    "journal_id": False, "move_id": False}
+        # Read as superuser: whether the user may see the document is the
+        # constraint's and the ORM's check, not the copy's.
+        invoice = invoice.sudo()
         return {
             "amount_due": invoice.residual,
             "date_due": invoice.date_due,
             "invoice_currency_id": invoice.currency_id.id,
+            "invoice_number": invoice.number,
+            "journal_id": invoice.journal_id.id,
+            "move_id": invoice.move_id.id,
         }
 
     @api.model
@@ -192,6 +243,8 @@ class CarteraFollowup(models.Model):
         # Defaults (from the context too) must go through the derivations.
         vals = self._prepare_derived_values(
             self._add_missing_default_values(vals))
+        # Born open, whatever the caller sends: only a closing closes.
+        vals.update(state="open", closing_id=False)
         if vals.get("name", "/") == "/":
             vals["name"] = self.env["ir.sequence"].next_by_code(
                 "cartera.followup") or "/"
@@ -214,6 +267,7 @@ class CarteraFollowup(models.Model):
 
     @api.multi
     def write(self, vals):
+        self._check_not_sealed("write", vals)
         vals = self._prepare_derived_values(vals)
         res = super(CarteraFollowup, self.with_context(
             **self._chatter_context())).write(vals)
@@ -224,12 +278,13 @@ class CarteraFollowup(models.Model):
 
     @api.multi
     @api.returns("self", lambda value: value.id)
-    def message_post(self, **kwargs):
+    def message_post(self, *args, **kwargs):
+        self._check_not_sealed("post")
         # Collectors often have no e-mail address of their own; the chatter
         # log of their follow-ups must not depend on one.
         if not kwargs.get("email_from") and not self.env.user.email:
             kwargs["email_from"] = self._default_sender()
-        return super(CarteraFollowup, self).message_post(**kwargs)
+        return super(CarteraFollowup, self).message_post(*args, **kwargs)
 
     @api.multi
     def message_post_with_template(self, template_id, **kwargs):
@@ -246,6 +301,66 @@ class CarteraFollowup(models.Model):
     def _default_sender(self):
         """Sender of chatter messages of a user without an e-mail address."""
         return self.env.user.company_id.email or self.env.user.name
+
+    # ------------------------------------------------------------------
+    # Sealing: a closed follow-up stays exactly as its closing left it, for
+    # every user, the superuser included (record rules do not bind him).
+    # Every way of changing a record, its conversation or its attachments
+    # passes through ``_check_not_sealed``; only the closing service
+    # changes the status, with SQL.
+    # ------------------------------------------------------------------
+    @api.multi
+    def _check_not_sealed(self, operation, vals=None):
+        if vals and {"state", "closing_id"} & set(vals):
+            raise UserError(_(
+                "The status of a follow-up is changed by closings only."))
+        if not self.ids:
+            return
+        self.env.cr.execute(
+            "SELECT name FROM cartera_followup WHERE id IN %s "
+            "AND state = 'closed' ORDER BY id LIMIT 5", (tuple(self.ids),))
+        names = [row[0] for row in self.env.cr.fetchall()]
+        if not names:
+            return
+        messages = {
+            "write": _("Follow-up %s is closed: it can no longer be "
+                       "modified."),
+            "unlink": _("Follow-up %s is closed: it can no longer be "
+                        "deleted."),
+            "post": _("Follow-up %s is closed: no message can be added "
+                      "to it."),
+            "follow": _("Follow-up %s is closed: its followers are kept "
+                        "as they were."),
+        }
+        raise UserError(messages.get(operation, messages["write"])
+                        % ", ".join(names))
+
+    @api.multi
+    def check_access_rule(self, operation):
+        # Odoo asks the document itself before a message or an attachment
+        # is filed under it, or before a low-level write (_write).
+        if operation in ("write", "unlink", "create"):
+            self._check_not_sealed(operation)
+        return super(CarteraFollowup, self).check_access_rule(operation)
+
+    @api.multi
+    def unlink(self):
+        self._check_not_sealed("unlink")
+        return super(CarteraFollowup, self).unlink()
+
+    @api.multi
+    def message_subscribe(self, partner_ids=None, channel_ids=None,
+                          subtype_ids=None, force=True):
+        self._check_not_sealed("follow")
+        return super(CarteraFollowup, self).message_subscribe(
+            partner_ids=partner_ids, channel_ids=channel_ids,
+            subtype_ids=subtype_ids, force=force)
+
+    @api.multi
+    def message_unsubscribe(self, partner_ids=None, channel_ids=None):
+        self._check_not_sealed("follow")
+        return super(CarteraFollowup, self).message_unsubscribe(
+            partner_ids=partner_ids, channel_ids=channel_ids)
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
@@ -406,6 +521,7 @@ class CarteraFollowup(models.Model):
         for rec in self:
             previous = self.sudo().search([
                 ("id", "!=", rec.id),
+                ("state", "=", "open"),
                 ("company_id", "=", rec.company_id.id),
                 ("partner_id", "=", rec.partner_id.id),
                 ("invoice_id", "=", rec.invoice_id.id),
@@ -437,7 +553,7 @@ class CarteraFollowup(models.Model):
         # No time zone is more than a day ahead of UTC.
         tomorrow = fields.Date.from_string(fields.Date.today()) + timedelta(1)
         tasks = self.sudo().search(
-            [("task_state", "=", "pending"),
+            [("state", "=", "open"), ("task_state", "=", "pending"),
              ("next_date", "<=", fields.Date.to_string(tomorrow))],
             order="responsible_id, next_date, id")
         by_user = defaultdict(lambda: self.browse())
@@ -477,7 +593,8 @@ class CarteraFollowup(models.Model):
         if not ids or not self.check_access_rights(
                 "read", raise_exception=False):
             return {}
-        query = self._where_calc([(group_field, "in", list(ids))])
+        query = self._where_calc([(group_field, "in", list(ids)),
+                                  ("state", "=", "open")])
         self._apply_ir_rules(query, "read")
         from_clause, where_clause, params = query.get_sql()
         column = '"%s"."%s"' % (self._table, group_field)

@@ -1,6 +1,6 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class CarteraFollowupType(models.Model):
@@ -22,8 +22,3 @@ class CarteraFollowupType(models.Model):
     _sql_constraints = [
         ("code_unique", "unique(code)", "The code of a follow-up type must be unique."),
     ]
-
-    @api.multi
-    def unlink(self):
-        self.env["cartera.followup.history"]._check_history_references(self)
-        return super(CarteraFollowupType, self).unlink()

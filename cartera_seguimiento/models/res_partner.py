@@ -19,8 +19,3 @@ class ResPartner(models.Model):
             "default_partner_id": commercial.id,
             "default_user_id": commercial.user_id.id,
         }
-
-    @api.multi
-    def unlink(self):
-        self.env["cartera.followup.history"]._check_history_references(self)
-        return super(ResPartner, self).unlink()

@@ -23,7 +23,9 @@ class ArReportCase(CarteraCase):
         cls.bank = cls.env["account.journal"].search([
             ("company_id", "=", cls.company.id), ("type", "=", "bank")],
             limit=1)
-        cls.usd = cls.env.ref("base.USD")
+        # The foreign currency: USD, or EUR where USD is the company's.
+        cls.usd = cls.env.ref("base.EUR" if cls.company.currency_id == cls.env.ref(
+            "base.USD") else "base.USD")
         cls.usd.active = True
         Rate = cls.env["res.currency.rate"]
         # COP is the company currency: rate 1 from 2026; USD at 4000 COP
@@ -155,6 +157,27 @@ class TestAging(ArReportCase):
         today = fields.Date.context_today(self.engine)
         self.assertEqual(self.engine._aging_method(today), "residual")
 
+    def test_scope_is_the_record_rule(self):
+        # One definition: the collectors' record rule is cartera.scope's
+        # follow-up domain, and the engine's customers are its customers.
+        scope = self.env["cartera.scope"]
+        rule = self.env.ref("cartera_seguimiento.cartera_followup_rule_collector")
+        self.assertIn("cartera.scope", rule.domain_force)
+        Followup = self.env["cartera.followup"]
+        mine = self._followup(partner_id=self.customer1.id)
+        helped = Followup.sudo(self.collector2).create({
+            "partner_id": self.customer1.id, "type_id": self.type_call.id})
+        for user in (self.collector1, self.collector2):
+            by_rule = Followup.sudo(user).search([("id", "in", (mine | helped).ids)])
+            by_scope = Followup.search(
+                [("id", "in", (mine | helped).ids)]
+                + scope._followup_domain(user))
+            self.assertEqual(by_rule, by_scope)
+        self.assertEqual(scope._customer_domain(self.collector1),
+                         [("user_id", "=", self.collector1.id)])
+        self.assertIsNone(scope._customer_domain(self.manager))
+        self.assertEqual(scope._followup_domain(self.manager), [])
+
     def test_aging_scope(self):
         rows = self.engine.sudo(self.collector1).aging(D)
         self.assertEqual({r["partner_id"] for r in rows},
@@ -182,6 +205,12 @@ class TestAging(ArReportCase):
             self.engine.aging(D, -5)
         with self.assertRaises(UserError):
             self.engine.aging("2026-13-45")
+        # Anything after the date is as wrong as an impossible date.
+        for bad in ("2020-01-01xyz", "2020-01-01 00:00:00", 20200101):
+            with self.assertRaisesRegex(UserError, "not a valid date"):
+                self.engine.aging(bad)
+            with self.assertRaisesRegex(UserError, "not a valid date"):
+                self.engine.movement("2020-01-01", bad)
         with self.assertRaises(UserError):
             self.engine.movement("2026-07-01", "2026-06-01")
         with self.assertRaises(UserError):
@@ -297,19 +326,17 @@ class TestQueryCount(ArReportCase):
 
 
 class TestClosedFollowups(ArReportCase):
-    """Closed follow-ups (moved to the history by a closing) are listed on
-    request in the follow-up report and always in the receivable history."""
+    """Closed follow-ups (sealed by a closing) are listed on request in the
+    follow-up report and always in the receivable history."""
 
     def test_closed_followups(self):
-        if "cartera.followup.history" not in self.env:
-            self.skipTest("no follow-up history model")
         followup = self._followup(partner_id=self.customer1.id,
                                   invoice_id=self.a2.id,
                                   date="2026-06-12 15:00:00")
         name = followup.name
         self.env["cartera.closing"].sudo(self.manager)._close_followups(
             "2026-06-01", D, self.customer1)
-        self.assertFalse(followup.exists())
+        self.assertEqual(followup.state, "closed")
         rows = self.engine.followups("2026-06-01", D, [self.customer1.id])
         self.assertEqual(rows, [])
         rows = self.engine.followups("2026-06-01", D, [self.customer1.id],

@@ -1,14 +1,17 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Closings: the right follow-ups move into the immutable history, all or
-nothing, with a fixed number of SQL statements."""
+"""Closings: the right follow-ups are sealed in place, all or nothing, with
+a fixed number of SQL statements, and nobody changes them afterwards."""
 import logging
 import os
 import time
 from unittest import mock
 
-from odoo.exceptions import (
-    AccessError, MissingError, UserError, ValidationError)
+import psycopg2
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CarteraCase
 
@@ -32,6 +35,8 @@ COMPARED_FIELDS = (
     "next_type_id", "next_note", "task_state", "company_id", "create_uid",
     "create_date", "write_uid", "write_date",
 )
+SUPERUSER_CONTEXTS = ({}, {"force": True, "cartera_closing": True,
+                           "install_mode": True})
 
 
 class ClosingCase(CarteraCase):
@@ -40,14 +45,18 @@ class ClosingCase(CarteraCase):
     def setUpClass(cls):
         super(ClosingCase, cls).setUpClass()
         cls.Closing = cls.env["cartera.closing"]
-        cls.History = cls.env["cartera.followup.history"]
-        cls.File = cls.env["cartera.followup.file"]
         cls.Followup = cls.env["cartera.followup"]
 
     def _close(self, date_from=DAY_FROM, date_to=DAY_TO, partner=None,
                user=None):
         return self.Closing.sudo(user or self.manager)._close_followups(
             date_from, date_to, partner=partner)
+
+    def _closed(self, **vals):
+        followup = self._followup(date=INSIDE_FIRST, **vals)
+        self._close()
+        followup.invalidate_cache()
+        return followup
 
     def _bulk_followups(self, count, date, partner=None):
         """Insert ``count`` follow-ups with one statement (the ORM would
@@ -56,19 +65,19 @@ class ClosingCase(CarteraCase):
         self.env.cr.execute(
             """INSERT INTO cartera_followup
                    (name, partner_id, user_id, date, type_id, responsible_id,
-                    notes, task_state, company_id, create_uid, create_date,
-                    write_uid, write_date)
+                    notes, task_state, state, company_id, create_uid,
+                    create_date, write_uid, write_date)
                SELECT 'BULK/' || g, %s, %s, %s, %s, %s, 'Llamada ' || g,
-                      'none', %s, %s, now() at time zone 'UTC', %s,
+                      'none', 'open', %s, %s, now() at time zone 'UTC', %s,
                       now() at time zone 'UTC'
                  FROM generate_series(1, %s) AS g""",
             (partner.id, partner.user_id.id or None, date, self.type_call.id,
              self.collector1.id, self.company.id, self.env.uid,
              self.env.uid, count))
-        self.env["cartera.followup"].invalidate_cache()
+        self.Followup.invalidate_cache()
 
 
-class TestClosingMovesRows(ClosingCase):
+class TestClosingSealsInPlace(ClosingCase):
 
     def test_range_edges(self):
         inside_first = self._followup(date=INSIDE_FIRST)
@@ -77,29 +86,40 @@ class TestClosingMovesRows(ClosingCase):
         after = self._followup(date=AFTER)
         closing = self._close()
         self.assertEqual(closing.followup_count, 2)
-        self.assertEqual(set(closing.history_ids.ids),
+        self.assertEqual(set(closing.followup_ids.ids),
                          {inside_first.id, inside_last.id})
-        self.assertEqual(
-            set(self.Followup.search([("id", "in", [
-                inside_first.id, inside_last.id, before.id, after.id])]).ids),
-            {before.id, after.id})
-        self.assertFalse(inside_first.exists())
-        self.assertTrue(before.exists() and after.exists())
+        everything = inside_first | inside_last | before | after
+        everything.invalidate_cache()
+        self.assertEqual([rec.state for rec in everything],
+                         ["closed", "closed", "open", "open"])
+        self.assertEqual(everything.mapped("closing_id"), closing)
+        # Rows stay where they are: the same table, the same ids.
+        self.assertEqual(len(everything.exists()), 4)
 
     def test_customer_filter(self):
         mine = self._followup(date=INSIDE_FIRST)
         other = self._followup(date=INSIDE_FIRST, partner_id=self.customer2.id)
         closing = self._close(partner=self.customer1)
         self.assertEqual(closing.partner_id, self.customer1)
-        self.assertEqual(closing.history_ids.ids, [mine.id])
-        self.assertTrue(other.exists())
+        self.assertEqual(closing.followup_ids, mine)
+        self.assertEqual(other.state, "open")
         # A contact stands for its commercial partner.
         again = self._followup(date=INSIDE_LAST)
         closing = self._close(partner=self.customer1_contact)
-        self.assertEqual(closing.history_ids.ids, [again.id])
+        self.assertEqual(closing.followup_ids, again)
         # Other modules may pass an id.
         closing = self._close(partner=self.customer2.id)
-        self.assertEqual(closing.history_ids.ids, [other.id])
+        self.assertEqual(closing.followup_ids, other)
+
+    def test_closed_followups_are_not_closed_again(self):
+        first = self._followup(date=INSIDE_FIRST)
+        closing = self._close()
+        with self.assertRaisesRegex(UserError, "no follow-ups to close"):
+            self._close()
+        late = self._followup(date=INSIDE_LAST)
+        second = self._close()
+        self.assertEqual(second.followup_ids, late)
+        self.assertEqual(first.closing_id, closing)
 
     def test_other_company_untouched(self):
         company2 = self.env["res.company"].create({"name": "Otra Empresa"})
@@ -111,10 +131,10 @@ class TestClosingMovesRows(ClosingCase):
                                 partner_id=customer.id)
         closing = self._close()
         self.assertEqual(closing.company_id, self.company)
-        self.assertEqual(closing.history_ids.ids, [ours.id])
-        self.assertTrue(theirs.exists())
+        self.assertEqual(closing.followup_ids, ours)
+        self.assertEqual(theirs.state, "open")
 
-    def test_history_equals_original(self):
+    def test_closed_followup_keeps_every_value(self):
         followup = self._followup(
             user=self.collector1, date=INSIDE_FIRST,
             invoice_id=self.invoice1.id, next_date="2001-01-20",
@@ -128,59 +148,215 @@ class TestClosingMovesRows(ClosingCase):
             "datas": "aG9sYQ==", "res_model": "cartera.followup",
             "res_id": followup.id})
         before = followup.read(list(COMPARED_FIELDS))[0]
-        message_ids = set(followup.message_ids.ids)
-        self.assertTrue(message_ids)
+        messages = followup.message_ids
+        followers = followup.message_follower_ids
+        self.assertTrue(messages and followers)
         closing = self._close()
-        history = self.History.browse(followup.id)
-        self.assertEqual(history.read(list(COMPARED_FIELDS))[0], before)
-        self.assertEqual(history.followup_id, followup.id)
-        self.assertEqual(history.closing_id, closing)
-        self.assertEqual(history.closed_by, self.manager)
-        self.assertTrue(history.closed_on)
+        followup.invalidate_cache()
+        self.assertEqual(followup.read(list(COMPARED_FIELDS))[0], before)
+        self.assertEqual(followup.state, "closed")
+        self.assertEqual(followup.closing_id, closing)
+        self.assertEqual(followup.closed_by, self.manager)
+        self.assertEqual(followup.closed_on, closing.date)
         self.assertEqual(closing.user_id, self.manager)
         self.assertEqual((closing.date_from, closing.date_to),
                          (DAY_FROM, DAY_TO))
-        # Its chatter reads the same, its attachments went with it, and
-        # the open task is closed.
-        self.assertEqual(set(history.message_ids.ids), message_ids)
-        self.assertEqual(attachment.res_model, "cartera.followup.history")
+        # Its conversation and attachments are untouched; its open task
+        # is closed.
+        self.assertEqual(followup.message_ids, messages)
+        self.assertEqual(followup.message_follower_ids, followers)
+        attachment.invalidate_cache()
+        self.assertEqual((attachment.res_model, attachment.res_id),
+                         ("cartera.followup", followup.id))
         self.assertFalse(activity.exists())
-        self.assertFalse(self.env["mail.activity"].search([
-            ("res_model", "=", "cartera.followup"),
-            ("res_id", "=", followup.id)]))
+        self.assertFalse(followup.task_activity_id)
+        self.assertFalse(followup.activity_ids)
         # The collector still reads it, messages included.
-        as_collector = history.sudo(self.collector1)
+        as_collector = followup.sudo(self.collector1)
         self.assertEqual(as_collector.notes, "Llamada para cobro de factura")
-        self.assertEqual(set(as_collector.message_ids.ids), message_ids)
+        self.assertEqual(as_collector.message_ids, messages)
 
-    def test_history_keeps_every_stored_field(self):
-        def stored(model):
-            return {name for name, field in self.env[model]._fields.items()
-                    if field.store and field.column_type}
-        kept = set(self.Closing._history_columns())
-        self.assertEqual(
-            stored("cartera.followup") - kept,
-            {"id", "task_activity_id", "activity_date_deadline"})
-        # The file shows the same fields as both tables.
-        self.assertFalse(kept - {"message_last_post", "create_uid",
-                                 "create_date", "write_uid", "write_date"}
-                         - stored("cartera.followup.file"))
+    def test_created_open_whatever_the_caller_sends(self):
+        closing = self._close_one()
+        followup = self.Followup.sudo(self.collector1).create({
+            "partner_id": self.customer1.id, "type_id": self.type_call.id,
+            "state": "closed", "closing_id": closing.id})
+        self.assertEqual(followup.state, "open")
+        self.assertFalse(followup.closing_id)
+        copy = closing.followup_ids.sudo(self.manager).copy()
+        self.assertEqual((copy.state, copy.closing_id.id), ("open", False))
 
-    def test_file_shows_open_and_closed(self):
+    def _close_one(self):
+        self._followup(date=INSIDE_FIRST)
+        return self._close()
+
+    def test_screens(self):
         closed = self._followup(date=INSIDE_FIRST)
         still_open = self._followup(date=AFTER)
         closing = self._close()
-        lines = self.File.search([("id", "in", [closed.id, still_open.id])])
-        by_id = {line.id: line for line in lines}
-        self.assertEqual(by_id[closed.id].state, "closed")
-        self.assertEqual(by_id[closed.id].closing_id, closing)
-        self.assertEqual(by_id[closed.id].notes,
-                         "Llamada para cobro de factura")
-        self.assertEqual(by_id[still_open.id].state, "open")
-        self.assertFalse(by_id[still_open.id].closing_id)
-        action = by_id[closed.id].action_open_record()
-        self.assertEqual(action["res_model"], "cartera.followup.history")
-        self.assertEqual(action["res_id"], closed.id)
+        ids = [closed.id, still_open.id]
+        # Capture lists open follow-ups only.
+        capture = self.env.ref("cartera_seguimiento.cartera_followup_action")
+        capture_domain = safe_eval(capture.domain)
+        self.assertEqual(self.Followup.search(
+            capture_domain + [("id", "in", ids)]), still_open)
+        # The file shows both, read-only, grouped by customer.
+        action = self.env.ref(
+            "cartera_seguimiento.cartera_followup_file_action").read()[0]
+        self.assertFalse(action["domain"])
+        self.assertIn("search_default_group_partner", action["context"])
+        views = dict((mode, view_id) for view_id, mode in action["views"])
+        for mode in ("tree", "form"):
+            arch = self.env["ir.ui.view"].browse(views[mode]).arch
+            for attribute in ('create="0"', 'edit="0"', 'delete="0"'):
+                self.assertIn(attribute, arch)
+        search = self.env.ref(
+            "cartera_seguimiento.cartera_followup_file_view_search").arch
+        self.assertIn('name="open"', search)
+        self.assertIn('name="closed"', search)
+        # Each closing opens its follow-ups in the file.
+        shown = closing.action_view_followups()
+        self.assertEqual(shown["res_model"], "cartera.followup")
+        self.assertEqual(self.Followup.search(shown["domain"]), closed)
+        self.assertEqual(shown["views"], action["views"])
+
+
+class TestSealed(ClosingCase):
+    """A closed follow-up is sealed for everyone, the superuser included,
+    with a clear error."""
+
+    def setUp(self):
+        super(TestSealed, self).setUp()
+        followup = self._followup(user=self.collector1, date=INSIDE_FIRST)
+        # Posted by the manager: collector 1 reads it only through the
+        # follow-up, not as its author or a recipient.
+        followup.sudo(self.manager).message_post(
+            body=BODY_NOTE, message_type="comment", subtype="mail.mt_note")
+        self._close()
+        followup.invalidate_cache()
+        self.sealed = followup
+        self.assertTrue(self.sealed.message_ids)
+
+    def _everyone(self):
+        yield self.sealed.sudo(self.collector1)
+        yield self.sealed.sudo(self.manager)
+        for context in SUPERUSER_CONTEXTS:
+            yield self.sealed.sudo().with_context(**context)
+
+    def test_write_and_unlink_refused(self):
+        for record in self._everyone():
+            for vals in ({"notes": "Cambio"}, {"state": "open"},
+                         {"closing_id": False}, {"next_date": "2001-02-01",
+                                                 "next_type_id":
+                                                 self.type_call.id}):
+                with self.assertRaisesRegex(UserError, "closed|closings"):
+                    record.write(vals)
+            with self.assertRaisesRegex(UserError, "closed"):
+                record.unlink()
+        # The low-level write Odoo uses for computed values is refused too.
+        with self.assertRaisesRegex(UserError, "closed"):
+            self.sealed.sudo()._write({"notes": "Cambio"})
+        self.sealed.invalidate_cache()
+        self.assertEqual((self.sealed.state, self.sealed.notes),
+                         ("closed", "Llamada para cobro de factura"))
+        self.assertTrue(self.sealed.exists())
+
+    def test_status_changed_by_closings_only(self):
+        still_open = self._followup(date=AFTER)
+        with self.assertRaisesRegex(UserError, "closings only"):
+            still_open.sudo().write({"state": "closed"})
+        self.assertEqual(still_open.state, "open")
+
+    def test_conversation_sealed(self):
+        Message = self.env["mail.message"]
+        note = self.sealed.message_ids[:1]
+        messages = self.sealed.message_ids
+        followers = self.sealed.message_follower_ids
+        for record in self._everyone():
+            with self.assertRaisesRegex(UserError, "no message"):
+                record.message_post(body=BODY_NOTE)
+            with self.assertRaisesRegex(UserError, "no message"):
+                record.message_post(BODY_NOTE)
+            user = record.env.user
+            with self.assertRaisesRegex(UserError, "followers"):
+                record.message_subscribe(partner_ids=[user.partner_id.id])
+            with self.assertRaisesRegex(UserError, "followers"):
+                record.message_unsubscribe(
+                    partner_ids=[user.partner_id.id])
+            if user._is_superuser():
+                # mail.message itself lets the superuser write anything
+                # anywhere; its security is mail's, not ours.
+                continue
+            # An answer filed under it directly is refused as well.
+            with self.assertRaises((UserError, AccessError)):
+                Message.sudo(user.id).create({
+                    "model": "cartera.followup", "res_id": self.sealed.id,
+                    "body": BODY_NOTE, "message_type": "comment",
+                    "parent_id": note.id})
+        self.sealed.invalidate_cache()
+        self.assertEqual(self.sealed.message_ids, messages)
+        self.assertEqual(self.sealed.message_follower_ids, followers)
+
+    def test_new_attachments_refused(self):
+        Attachment = self.env["ir.attachment"]
+        for user in (self.collector1, self.manager, self.env.user):
+            with self.assertRaisesRegex(UserError, "closed"):
+                Attachment.sudo(user.id).create({
+                    "name": "nuevo.txt", "datas_fname": "nuevo.txt",
+                    "datas": "aG9sYQ==", "res_model": "cartera.followup",
+                    "res_id": self.sealed.id})
+        self.assertFalse(Attachment.search([
+            ("res_model", "=", "cartera.followup"),
+            ("res_id", "=", self.sealed.id)]))
+
+    def test_collector_reads_closed_conversation_natively(self):
+        messages = self.sealed.message_ids
+        as_collector = self.env["mail.message"].sudo(self.collector1)
+        self.assertEqual(
+            as_collector.search([("id", "in", messages.ids)]), messages)
+        formatted = messages.sudo(self.collector1).message_format()
+        self.assertEqual(
+            {(value["model"], value["res_id"]) for value in formatted},
+            {("cartera.followup", self.sealed.id)})
+        # Another collector reads neither the follow-up nor its messages.
+        self.assertFalse(self.env["mail.message"].sudo(
+            self.collector2).search([("id", "in", messages.ids)]))
+        with self.assertRaises(AccessError):
+            self.sealed.sudo(self.collector2).read(["notes"])
+
+    def test_closing_immutable(self):
+        closing = self.sealed.closing_id
+        for model in (self.Closing.sudo(self.manager), self.Closing.sudo()):
+            with self.assertRaises(UserError):
+                model.create({"name": "Falso", "date_from": DAY_FROM,
+                              "date_to": DAY_TO})
+            with self.assertRaises(UserError):
+                model.browse(closing.id).write({"name": "X"})
+            with self.assertRaises(UserError):
+                model.browse(closing.id).unlink()
+        self.assertTrue(closing.exists())
+
+    def test_closed_followups_follow_the_record_rules(self):
+        theirs = self._followup(user=self.collector2, date=INSIDE_LAST,
+                                partner_id=self.customer2.id)
+        self._close()
+        ids = [self.sealed.id, theirs.id]
+        self.assertEqual(
+            self.Followup.sudo(self.collector1).search([("id", "in", ids)]),
+            self.sealed)
+        self.assertEqual(
+            self.Followup.sudo(self.collector2).search([("id", "in", ids)]),
+            theirs)
+        self.assertEqual(
+            set(self.Followup.sudo(self.manager).search(
+                [("id", "in", ids)]).ids), set(ids))
+        with self.assertRaises(AccessError):
+            self.Closing.sudo(self.collector1).search([])
+        company2 = self.env["res.company"].create({"name": "Otra Empresa"})
+        self.manager.write({"company_ids": [(4, company2.id)],
+                            "company_id": company2.id})
+        self.assertFalse(self.Followup.sudo(self.manager).search(
+            [("id", "in", ids)]))
 
 
 class TestClosingRefusals(ClosingCase):
@@ -188,11 +364,12 @@ class TestClosingRefusals(ClosingCase):
     def test_empty_range_writes_nothing(self):
         self._followup(date=AFTER)
         closings = self.Closing.search_count([])
-        history = self.History.search_count([])
+        closed = self.Followup.search_count([("state", "=", "closed")])
         with self.assertRaises(UserError):
             self._close()
         self.assertEqual(self.Closing.search_count([]), closings)
-        self.assertEqual(self.History.search_count([]), history)
+        self.assertEqual(
+            self.Followup.search_count([("state", "=", "closed")]), closed)
 
     def test_only_managers_close(self):
         followup = self._followup(user=self.collector1, date=INSIDE_FIRST)
@@ -206,7 +383,7 @@ class TestClosingRefusals(ClosingCase):
         self.assertEqual(wizard.followup_count, 1)
         with self.assertRaises(UserError):
             wizard.action_close()
-        self.assertTrue(followup.exists())
+        self.assertEqual(followup.state, "open")
 
     def test_range_checks(self):
         with self.assertRaises(UserError):
@@ -221,135 +398,59 @@ class TestClosingRefusals(ClosingCase):
         with self.assertRaises(ValidationError):
             Wizard.create({"date_from": DAY_FROM, "date_to": "2999-01-01"})
 
-    def _assert_immutable(self, model, record, vals):
-        for env_model in (model.sudo(self.manager), model.sudo(),
-                          model.sudo().with_context(
-                              force=True, cartera_closing=True,
-                              install_mode=True)):
-            with self.assertRaises((UserError, AccessError)):
-                env_model.create(vals)
-            with self.assertRaises((UserError, AccessError)):
-                env_model.browse(record.id).write({"name": "X"})
-            with self.assertRaises((UserError, AccessError)):
-                env_model.browse(record.id).unlink()
-            with self.assertRaises((UserError, AccessError)):
-                env_model.browse(record.id).copy()
-        # The superuser bypasses access rights: the model itself refuses.
-        with self.assertRaisesRegex(UserError, "."):
-            model.sudo().browse(record.id).write({"name": "X"})
-        with self.assertRaisesRegex(UserError, "."):
-            model.sudo().browse(record.id).unlink()
-        with self.assertRaisesRegex(UserError, "."):
-            model.sudo().create(vals)
-
-    def test_history_and_closing_immutable(self):
-        followup = self._followup(date=INSIDE_FIRST)
-        name = followup.name
-        closing = self._close()
-        history = self.History.browse(followup.id)
-        self._assert_immutable(self.History, history, {
-            "name": "Falso", "partner_id": self.customer1.id,
-            "date": INSIDE_FIRST, "type_id": self.type_call.id})
-        self._assert_immutable(self.Closing, closing, {
-            "name": "Falso", "date_from": DAY_FROM, "date_to": DAY_TO})
-        self._assert_immutable(self.File, self.File.browse(followup.id), {
-            "name": "Falso"})
-        history.invalidate_cache()
-        self.assertEqual(history.name, name)
-        self.assertTrue(closing.exists() and history.exists())
-        self.assertFalse(self.History.search([("name", "=", "Falso")]))
-
-    def test_history_record_rules(self):
-        mine = self._followup(user=self.collector1, date=INSIDE_FIRST)
-        theirs = self._followup(user=self.collector2, date=INSIDE_FIRST,
-                                partner_id=self.customer2.id)
-        self._close()
-        ids = [mine.id, theirs.id]
-        for model in ("cartera.followup.history", "cartera.followup.file"):
-            Model = self.env[model]
-            self.assertEqual(
-                Model.sudo(self.collector1).search([("id", "in", ids)]).ids,
-                [mine.id])
-            self.assertEqual(
-                Model.sudo(self.collector2).search([("id", "in", ids)]).ids,
-                [theirs.id])
-            self.assertEqual(
-                set(Model.sudo(self.manager).search([("id", "in", ids)]).ids),
-                set(ids))
-            with self.assertRaises(AccessError):
-                Model.sudo(self.collector1).browse(theirs.id).read(["notes"])
-            with self.assertRaises(AccessError):
-                Model.sudo(self.accountant).search([])
-        with self.assertRaises(AccessError):
-            self.Closing.sudo(self.collector1).search([])
-
-    def test_history_company_rule(self):
-        company2 = self.env["res.company"].create({"name": "Otra Empresa"})
-        self.manager.write({"company_ids": [(4, company2.id)]})
-        followup = self._followup(date=INSIDE_FIRST)
-        self._close()
-        self.assertTrue(self.History.sudo(self.manager).search(
-            [("id", "=", followup.id)]))
-        self.manager.write({"company_id": company2.id})
-        self.assertFalse(self.History.sudo(self.manager).search(
-            [("id", "=", followup.id)]))
-        self.assertFalse(self.File.sudo(self.manager).search(
-            [("id", "=", followup.id)]))
-
 
 class TestClosingAllOrNothing(ClosingCase):
 
-    def test_failure_after_insert_changes_nothing(self):
+    def _two_followups(self):
         followups = self._followup(date=INSIDE_FIRST, next_date="2001-01-20",
                                    next_type_id=self.type_visit.id)
         # Another customer: a later follow-up of the same one would
         # complete the first one's task.
         followups |= self._followup(date=INSIDE_LAST,
                                     partner_id=self.customer2.id)
+        return followups
+
+    def _assert_untouched(self, followups, activity, closings):
+        followups.invalidate_cache()
+        self.assertEqual(followups.mapped("state"), ["open", "open"])
+        self.assertFalse(followups.mapped("closing_id"))
+        self.assertEqual(followups[0].task_activity_id, activity)
+        self.assertTrue(activity.exists())
+        self.assertEqual(followups[0].task_state, "pending")
+        self.assertEqual(self.Closing.search_count([]), closings)
+
+    def test_failure_after_sealing_changes_nothing(self):
+        followups = self._two_followups()
         activity = followups[0].task_activity_id
-        followups[0].message_post(body=BODY_NOTE)
-        messages = set(followups[0].message_ids.ids)
         closings = self.Closing.search_count([])
-        history = self.History.search_count([])
         seen = {}
 
         def fail(closing_model, closing_id):
-            # The move happened: the rows are in the history right now.
-            seen["history"] = self.History.sudo().search_count(
+            # The rows are sealed right now, inside the savepoint.
+            seen["closed"] = self.Followup.sudo().search_count(
                 [("closing_id", "=", closing_id)])
             raise RuntimeError("injected failure")
 
-        with mock.patch.object(type(self.Closing), "_after_move_followups",
+        with mock.patch.object(type(self.Closing), "_after_close_followups",
                                autospec=True, side_effect=fail):
             with self.assertRaises(RuntimeError):
                 self._close()
-        self.assertEqual(seen["history"], 2)
-        self.assertEqual(self.Followup.search_count(
-            [("id", "in", followups.ids)]), 2)
-        self.assertEqual(self.History.search_count([]), history)
-        self.assertEqual(self.Closing.search_count([]), closings)
-        self.assertTrue(activity.exists())
-        self.assertEqual(followups[0].task_state, "pending")
-        self.assertEqual(set(followups[0].message_ids.ids), messages)
+        self.assertEqual(seen["closed"], 2)
+        self._assert_untouched(followups, activity, closings)
         # And the same closing goes through once the failure is gone.
         closing = self._close()
-        self.assertEqual(set(closing.history_ids.ids), set(followups.ids))
+        self.assertEqual(closing.followup_ids, followups)
 
-    def test_failure_in_thread_move_changes_nothing(self):
-        followup = self._followup(date=INSIDE_FIRST)
-        attachment = self.env["ir.attachment"].create({
-            "name": "soporte.txt", "datas_fname": "soporte.txt",
-            "datas": "aG9sYQ==", "res_model": "cartera.followup",
-            "res_id": followup.id})
+    def test_failure_closing_activities_changes_nothing(self):
+        followups = self._two_followups()
+        activity = followups[0].task_activity_id
+        closings = self.Closing.search_count([])
         with mock.patch.object(type(self.Closing), "_close_activities",
                                autospec=True,
                                side_effect=RuntimeError("injected")):
             with self.assertRaises(RuntimeError):
                 self._close()
-        self.assertTrue(followup.exists())
-        attachment.invalidate_cache()
-        self.assertEqual(attachment.res_model, "cartera.followup")
-        self.assertFalse(self.History.search([("id", "=", followup.id)]))
+        self._assert_untouched(followups, activity, closings)
 
 
 class TestClosingWizard(ClosingCase):
@@ -369,7 +470,8 @@ class TestClosingWizard(ClosingCase):
         self.assertEqual(action["res_model"], "cartera.closing")
         closing = self.Closing.browse(action["res_id"])
         self.assertEqual(closing.followup_count, 1)
-        self.assertEqual(closing.history_ids.partner_id, self.customer2)
+        self.assertEqual(closing.followup_ids.partner_id, self.customer2)
+        # What is closed is no longer counted.
         wizard.invalidate_cache()
         self.assertEqual(wizard.followup_count, 1)
 
@@ -396,7 +498,7 @@ class TestClosingIsSetBased(ClosingCase):
             "2000-08-01", "2000-08-01")
         self.assertEqual(closing_small.followup_count, 10)
         self.assertEqual(closing_large.followup_count, 1000)
-        self.assertEqual(len(closing_large.history_ids), 1000)
+        self.assertEqual(len(closing_large.followup_ids), 1000)
         self.assertEqual(small, large)
         self.assertLess(large, 30)
 
@@ -409,67 +511,55 @@ class TestClosingIsSetBased(ClosingCase):
         closing = self._close("2000-09-01", "2000-09-01")
         elapsed = time.time() - started
         self.assertEqual(closing.followup_count, rows)
-        self.assertEqual(self.History.search_count(
-            [("closing_id", "=", closing.id)]), rows)
+        self.assertEqual(self.Followup.search_count(
+            [("closing_id", "=", closing.id), ("state", "=", "closed")]),
+            rows)
         # Its speed is measured by `make bench`, never asserted here.
         _logger.info("closing %d follow-ups: %.2fs", rows, elapsed)
 
 
-class TestHistoryReferences(ClosingCase):
-    """The history copies references without foreign keys (a closing would
-    otherwise check thirteen of them per row); the ones that matter are
-    still kept from deletion."""
+class TestReferences(ClosingCase):
+    """The database's own foreign keys keep what follow-ups, open or
+    closed, refer to; Odoo reports the refusal with our message."""
 
-    def _closed(self, **vals):
-        followup = self._followup(date=INSIDE_FIRST, **vals)
-        self._close()
-        return self.History.browse(followup.id)
+    def _assert_refused(self, record):
+        with self.assertRaises(psycopg2.IntegrityError) as caught:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                record.unlink()
+        constraint = caught.exception.diag.constraint_name
+        self.assertTrue(constraint.startswith("cartera_followup_"))
+        # The message Odoo's RPC layer shows for that constraint.
+        self.assertIn(constraint, self.env.registry._sql_error)
+        self.assertIn("cannot be deleted",
+                      self.env.registry._sql_error[constraint])
+        self.assertTrue(record.exists())
 
-    def test_only_the_closing_is_a_foreign_key(self):
-        self._closed()
+    def test_foreign_keys_restrict(self):
         self.env.cr.execute(
-            """SELECT a.attname FROM pg_constraint c
+            """SELECT a.attname, c.confdeltype FROM pg_constraint c
                  JOIN pg_attribute a ON a.attrelid = c.conrelid
-                  AND a.attnum = ANY (c.conkey)
-                WHERE c.conrelid = 'cartera_followup_history'::regclass
+                  AND a.attnum = c.conkey[1]
+                WHERE c.conrelid = 'cartera_followup'::regclass
                   AND c.contype = 'f'""")
-        self.assertEqual([row[0] for row in self.env.cr.fetchall()],
-                         ["closing_id"])
+        keys = dict(self.env.cr.fetchall())
+        for column in ("partner_id", "user_id", "responsible_id", "type_id",
+                       "next_type_id", "invoice_id", "closing_id"):
+            self.assertEqual(keys.get(column), "r", column)
 
-    def test_upgrade_drops_old_foreign_keys(self):
-        # A database installed before 11.0.1.1.0 has the foreign keys.
-        cr = self.env.cr
-        cr.execute("ALTER TABLE cartera_followup_history ADD CONSTRAINT "
-                   "cartera_followup_history_partner_id_fkey FOREIGN KEY "
-                   "(partner_id) REFERENCES res_partner(id) "
-                   "ON DELETE RESTRICT")
-        field = self.History._fields["partner_id"]
-        field.update_db_foreign_key(self.History, {"udt_name": "int4"})
-        cr.execute("SELECT 1 FROM pg_constraint WHERE conname = "
-                   "'cartera_followup_history_partner_id_fkey'")
-        self.assertFalse(cr.fetchall())
-
-    def test_customer_with_history_is_not_deleted(self):
+    def test_customer_user_and_type_kept(self):
         customer = self.env["res.partner"].create({
             "name": "Cliente Cerrado", "customer": True, "is_company": True})
-        history = self._closed(partner_id=customer.id)
-        with self.assertRaisesRegex(UserError, "Cliente Cerrado"):
-            customer.unlink()
-        self.assertTrue(customer.exists())
-        self.assertEqual(history.partner_id, customer)
-
-    def test_types_and_users_with_history_are_not_deleted(self):
         next_type = self.env["cartera.followup.type"].create({
             "name": "Revisión", "code": "REV"})
         collector = self._create_user(
             "cobrador_cerrado", "Cobrador Cerrado", self.group_user)
-        self._closed(next_type_id=next_type.id, next_date="2001-01-20",
-                     responsible_id=collector.id)
-        for record in (next_type, self.type_call, collector):
-            with self.assertRaises(UserError):
-                record.unlink()
-            self.assertTrue(record.exists())
-        # Records the history does not point at still go.
+        followup = self._closed(
+            partner_id=customer.id, next_type_id=next_type.id,
+            next_date="2001-01-20", responsible_id=collector.id)
+        for record in (customer, next_type, self.type_call, collector):
+            self._assert_refused(record)
+        self.assertEqual(followup.partner_id, customer)
+        # Records no follow-up points at still go.
         spare = self.env["cartera.followup.type"].create({
             "name": "Sin uso", "code": "SINUSO"})
         spare.unlink()
@@ -478,131 +568,23 @@ class TestHistoryReferences(ClosingCase):
     def test_cancelled_invoice_of_closed_followup(self):
         invoice = self._create_invoice(self.customer1, 300.0)
         invoice.journal_id.update_posted = True
-        history = self._closed(invoice_id=invoice.id)
-        move, number = history.move_id, invoice.number
+        followup = self._closed(invoice_id=invoice.id)
+        move, number = followup.move_id, invoice.number
         self.assertEqual(move, invoice.move_id)
-        # Cancelling deletes the journal entry the history copied; the
-        # closed follow-up keeps its document and number.
+        self.assertEqual(followup.invoice_number, number)
+        # Cancelling deletes the journal entry; the closed follow-up keeps
+        # its document and number, and stays closed.
         invoice.action_invoice_cancel()
         self.assertFalse(move.exists())
-        history.invalidate_cache()
-        values = history.read(["move_id", "invoice_id", "invoice_number"])[0]
+        followup.invalidate_cache()
+        values = followup.read(["move_id", "invoice_id", "invoice_number",
+                                "state"])[0]
         self.assertFalse(values["move_id"])
         self.assertEqual(values["invoice_id"][0], invoice.id)
         self.assertEqual(values["invoice_number"], number)
-        # The cancelled invoice itself stays, as the history refers to it.
-        with self.assertRaises(UserError):
-            invoice.unlink()
-
-
-class TestClosedConversation(ClosingCase):
-    """A closed follow-up keeps its conversation where Odoo filed it
-    (model cartera.followup, same id); the history shows it, access to it
-    follows the history's record rules, and nothing can be added to it."""
-
-    def setUp(self):
-        super(TestClosedConversation, self).setUp()
-        self.ours = self._followup(user=self.collector1, date=INSIDE_FIRST)
-        # Posted by the manager: collector 1 reads it only through the
-        # follow-up, not as its author or a recipient.
-        self.note = self.ours.sudo(self.manager).message_post(
-            body=BODY_NOTE, message_type="comment", subtype="mail.mt_note")
-        self.messages = self.ours.message_ids
-        self.followers = self.ours.message_follower_ids
-        # Collector 2's customer, outside the range: stays open.
-        self.theirs = self._followup(
-            user=self.collector2, date=AFTER, partner_id=self.customer2.id)
-        self.their_note = self.theirs.sudo(self.manager).message_post(
-            body=BODY_PROMISE, message_type="comment",
-            subtype="mail.mt_note")
-        self.Message = self.env["mail.message"]
-
-    def test_conversation_stays_filed_and_shows_in_history(self):
-        self.assertIn(self.note, self.messages)
-        self.assertTrue(self.followers)
-        self._close()
-        history = self.History.browse(self.ours.id)
-        self.assertEqual(history.message_ids, self.messages)
-        self.assertEqual(history.message_follower_ids, self.followers)
-        self.messages.invalidate_cache()
-        self.assertEqual(set(self.messages.mapped("model")),
-                         {"cartera.followup"})
-        self.assertEqual(set(self.messages.mapped("res_id")),
-                         {self.ours.id})
-
-    def test_collector_reads_closed_conversation(self):
-        self._close()
-        as_collector = self.Message.sudo(self.collector1)
-        self.assertEqual(
-            as_collector.search([("id", "in", self.messages.ids)]),
-            self.messages)
-        self.assertEqual(
-            self.note.sudo(self.collector1).read(["body"])[0]["body"],
-            self.note.body)
-        formatted = self.messages.sudo(self.collector1).message_format()
-        self.assertEqual(
-            {(value["model"], value["res_id"]) for value in formatted},
-            {("cartera.followup.history", self.ours.id)})
-        # The open follow-up's messages still name the follow-up.
-        formatted = self.their_note.sudo(self.collector2).message_format()
-        self.assertEqual(formatted[0]["model"], "cartera.followup")
-
-    def test_closed_conversation_hidden_from_others(self):
-        self._close()
-        as_other = self.Message.sudo(self.collector2)
-        self.assertFalse(as_other.search([("id", "=", self.note.id)]))
-        with self.assertRaises(AccessError):
-            self.note.sudo(self.collector2).read(["body"])
-        # Reading through closed records opens nothing else: collector 1
-        # still cannot read collector 2's open follow-up.
-        with self.assertRaises(AccessError):
-            self.their_note.sudo(self.collector1).read(["body"])
-        self.assertFalse(self.Message.sudo(self.collector1).search(
-            [("id", "=", self.their_note.id)]))
-
-    def test_closed_conversation_is_sealed(self):
-        self._close()
-        history = self.History.browse(self.ours.id)
-        for user in (self.collector1, self.manager):
-            with self.assertRaises(UserError):
-                history.sudo(user).message_post(body=BODY_NOTE)
-            with self.assertRaises(UserError):
-                history.sudo(user).message_post(BODY_NOTE)
-            with self.assertRaises(UserError):
-                history.sudo(user).message_subscribe(
-                    partner_ids=[user.partner_id.id])
-            with self.assertRaises(UserError):
-                history.sudo(user).message_unsubscribe(
-                    partner_ids=[user.partner_id.id])
-        # Reading it does not let anyone change it or answer on it.
-        with self.assertRaises(AccessError):
-            self.note.sudo(self.collector1).write({"body": "<p>Otro</p>"})
-        with self.assertRaises(AccessError):
-            self.note.sudo(self.collector1).unlink()
-        # An answer filed under the closed follow-up finds no record.
-        with self.assertRaises((AccessError, MissingError)):
-            self.Message.sudo(self.collector1).create({
-                "model": "cartera.followup", "res_id": self.ours.id,
-                "body": BODY_NOTE, "message_type": "comment",
-                "parent_id": self.note.id})
-        self.assertEqual(history.message_ids, self.messages)
-        self.assertEqual(history.message_follower_ids, self.followers)
-
-    def test_update_files_old_conversations_under_followups(self):
-        # Closings before 11.0.1.2.0 moved the conversation to the history.
-        self._close()
-        cr = self.env.cr
-        cr.execute("UPDATE mail_message SET model = %s WHERE id IN %s",
-                   ("cartera.followup.history", tuple(self.messages.ids)))
-        cr.execute("UPDATE mail_followers SET res_model = %s WHERE id IN %s",
-                   ("cartera.followup.history", tuple(self.followers.ids)))
-        self.History.invalidate_cache()
-        history = self.History.browse(self.ours.id)
-        self.assertFalse(history.message_ids)
-        self.History._file_conversations_under_followups()
-        self.History.invalidate_cache()
-        self.assertEqual(history.message_ids, self.messages)
-        self.assertEqual(history.message_follower_ids, self.followers)
-        self.assertEqual(
-            self.Message.sudo(self.collector1).search(
-                [("id", "in", self.messages.ids)]), self.messages)
+        self.assertEqual(values["state"], "closed")
+        # The cancelled invoice itself stays.
+        with self.assertRaises((UserError, psycopg2.IntegrityError)):
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                invoice.unlink()
+        self.assertTrue(invoice.exists())

@@ -6,7 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 
 class CarteraClosingWizard(models.TransientModel):
     """Close the follow-ups of a date range (and optionally one customer):
-    they move to the history and leave the current file."""
+    they are sealed and leave the capture screen."""
     _name = "cartera.closing.wizard"
     _description = "Close Follow-ups"
 
@@ -25,8 +25,7 @@ class CarteraClosingWizard(models.TransientModel):
     )
     followup_count = fields.Integer(
         string="Follow-ups to Close", compute="_compute_followup_count",
-        help="Follow-ups of your company that the closing will move to the "
-             "history.",
+        help="Open follow-ups of your company that the closing will seal.",
     )
 
     @api.depends("date_from", "date_to", "partner_id")

@@ -36,8 +36,7 @@ class CarteraFollowupReportWizard(models.TransientModel):
         string="Contacts", help="Users who did the follow-ups.")
     include_closed = fields.Boolean(
         string="Include Closed",
-        help="Also list the follow-ups already moved to the history by a "
-             "closing.")
+        help="Also list the follow-ups already sealed by a closing.")
 
     @api.multi
     def _title(self):

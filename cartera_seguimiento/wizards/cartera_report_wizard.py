@@ -135,6 +135,5 @@ class CarteraReportWizard(models.AbstractModel):
     @api.model
     def _visible_customers_domain(self):
         domain = [("customer", "=", True), ("parent_id", "=", False)]
-        if not self.env["cartera.ar.report"]._is_manager():
-            domain.append(("user_id", "=", self.env.uid))
-        return domain
+        return domain + (self.env["cartera.scope"]._customer_domain(
+            self.env.user) or [])

@@ -1,0 +1,85 @@
+# Copyright 2026 Cartera Seguimiento contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What a user may see of the portfolio, defined once.
+
+The follow-ups' record rules evaluate ``_followup_domain`` and the report
+engine turns ``_customer_domain`` into SQL, so that a collector's lists,
+reports and figures can never disagree about whose customers they are. A
+module that assigns portfolios otherwise (by team, by zone) overrides these
+two methods and every screen follows.
+"""
+from psycopg2 import sql
+
+from odoo import _, api, models
+from odoo.exceptions import AccessError
+from odoo.osv import expression
+
+MANAGER_GROUP = "cartera_seguimiento.group_cartera_manager"
+COLLECTOR_GROUP = "cartera_seguimiento.group_cartera_user"
+
+
+class CarteraScope(models.AbstractModel):
+    _name = "cartera.scope"
+    _description = "Receivables Scope of a User"
+
+    @api.model
+    def _is_manager(self, user=None):
+        user = user or self.env.user
+        return user._is_superuser() or user.has_group(MANAGER_GROUP)
+
+    @api.model
+    def _check_access(self):
+        if not (self._is_manager() or self.env.user.has_group(
+                COLLECTOR_GROUP)):
+            raise AccessError(_(
+                "Only collectors and receivable managers can read the "
+                "receivable reports."))
+
+    @api.model
+    def _customer_domain(self, user):
+        """Domain on commercial partners: the customers ``user`` collects,
+        those whose salesperson they are. None for a manager (all)."""
+        if self._is_manager(user):
+            return None
+        return [("user_id", "=", user.id)]
+
+    @api.model
+    def _followup_domain(self, user):
+        """Domain on follow-ups that ``user`` may read and capture: those
+        of the customers they collect, and those they record or are the
+        salesperson of (a colleague helping on a customer sees their own
+        follow-ups). The collectors' record rule is this domain."""
+        customers = self._customer_domain(user)
+        if customers is None:
+            return []
+        return expression.OR([
+            [("user_id", "=", user.id)],
+            [("responsible_id", "=", user.id)],
+            self._prefix_domain(customers, "partner_id."),
+        ])
+
+    @api.model
+    def _prefix_domain(self, domain, prefix):
+        """``domain`` with every leaf's field path behind ``prefix``."""
+        return [("%s%s" % (prefix, term[0]),) + tuple(term[1:])
+                if expression.is_leaf(term) and not expression.is_operator(
+                    term) else term
+                for term in domain]
+
+    @api.model
+    def _customer_condition(self, column):
+        """SQL condition restricting ``column`` (a composable naming a
+        partner id) to the customers of the current user, or None for a
+        manager. Built from ``_customer_domain`` through the ORM's own
+        query compiler, with the values bound by psycopg2."""
+        domain = self._customer_domain(self.env.user)
+        if domain is None:
+            return None
+        Partner = self.env["res.partner"].sudo()
+        query = Partner._where_calc(domain, active_test=False)
+        from_clause, where_clause, params = query.get_sql()
+        subquery = self.env.cr.mogrify(
+            'SELECT "res_partner".id FROM %s WHERE %s' % (
+                from_clause, where_clause or "TRUE"), params).decode()
+        return sql.SQL("{column} IN ({subquery})").format(
+            column=column, subquery=sql.SQL(subquery))
