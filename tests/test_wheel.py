@@ -1,0 +1,184 @@
+"""The OCA-style wheel: `pip wheel setup/cartera_seguimiento` (setuptools-odoo)
+builds odoo11_addon_cartera_seguimiento-11.0.*-py3-none-any.whl; installed
+with `pip install --no-deps --target` into a scratch directory, whose
+odoo/addons is then the addons path (without this repository), it installs
+the addon into a fresh database cloned from the template of
+scripts/db_ensure.sh."""
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+
+import psycopg2
+import pytest
+
+from conftest import DB, OUTPUT, PGHOST, ROOT, db_connect
+
+PYTHON = str(ROOT / ".venv/bin/python")
+WHEEL_DB = "%s_wheel" % DB
+WHEEL_NAME = re.compile(
+    r"^odoo11_addon_cartera_seguimiento-11\.0\.\d+\.\d+\.\d+"
+    r"(\.99\.dev\d+)?-py3-none-any\.whl$")
+FILESTORE = os.path.join(os.environ.get("ODOO_DATA_DIR") or os.path.expanduser(
+    "~/.local/share/Odoo"), "filestore")
+
+
+def run(cmd, **kwargs):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, **kwargs)
+    return proc.returncode, proc.stdout.decode(errors="replace")
+
+
+def template_name():
+    """The base template of scripts/db_ensure.sh (account + l10n_co +
+    es_CO), named after the requirements and scripts/db_base.py."""
+    digest = hashlib.sha256(
+        (ROOT / "requirements.txt").read_bytes() +
+        (ROOT / "scripts/db_base.py").read_bytes()).hexdigest()[:8]
+    return "cartera_base_%s_d0" % digest
+
+
+def sql(dbname, query, params=None):
+    """One statement in autocommit on ``dbname``; its rows, if any."""
+    conn = db_connect(dbname)
+    try:
+        with conn.cursor() as cr:
+            cr.execute(query, params)
+            return cr.fetchall() if cr.description else []
+    finally:
+        conn.close()
+
+
+def drop(dbname):
+    sql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = %s AND pid <> pg_backend_pid()", (dbname,))
+    sql("postgres", 'DROP DATABASE IF EXISTS "%s"' % dbname)
+    shutil.rmtree(os.path.join(FILESTORE, dbname), ignore_errors=True)
+
+
+def clone_template(dbname):
+    """createdb -T the template, with its filestore, as db_ensure.sh does;
+    an empty database (Odoo installs base itself) if there is none."""
+    template = template_name()
+    if not sql("postgres", "SELECT 1 FROM pg_database WHERE datname = %s",
+               (template,)):
+        sql("postgres", 'CREATE DATABASE "%s"' % dbname)
+        return None
+    for attempt in range(30):
+        try:
+            sql("postgres", 'CREATE DATABASE "%s" TEMPLATE "%s"'
+                % (dbname, template))
+            break
+        except psycopg2.Error:
+            # Another session is connected to the template: wait.
+            if attempt == 29:
+                raise
+            time.sleep(2)
+    source = os.path.join(FILESTORE, template)
+    if os.path.isdir(source):
+        shutil.copytree(source, os.path.join(FILESTORE, dbname),
+                        symlinks=True)
+    return template
+
+
+@pytest.fixture(scope="module")
+def scratch():
+    path = OUTPUT / "wheel"
+    shutil.rmtree(str(path), ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def wheel(scratch):
+    started = time.time()
+    code, log = run([PYTHON, "-m", "pip", "wheel", "--no-deps", "-w",
+                     str(scratch / "dist"), "setup/cartera_seguimiento"],
+                    cwd=str(ROOT))
+    (scratch / "pip-wheel.log").write_text(log)
+    assert code == 0, log[-3000:]
+    wheels = os.listdir(str(scratch / "dist"))
+    assert len(wheels) == 1 and WHEEL_NAME.match(wheels[0]), wheels
+    print("wheel built in %.1f s: %s" % (time.time() - started, wheels[0]))
+    return scratch / "dist" / wheels[0]
+
+
+def test_wheel_holds_the_whole_addon(wheel):
+    """Every file of the addon that git holds is in the wheel (data, views,
+    translations, static files, not only the Python packages), and the
+    metadata comes from the manifest."""
+    with zipfile.ZipFile(str(wheel)) as archive:
+        names = set(archive.namelist())
+        metadata = archive.read([n for n in names if n.endswith(
+            ".dist-info/METADATA")][0]).decode()
+    code, out = run(["git", "ls-tree", "-r", "--name-only", "HEAD",
+                     "cartera_seguimiento"], cwd=str(ROOT))
+    assert code == 0, out
+    tracked = [path for path in out.split() if (ROOT / path).exists()]
+    assert "cartera_seguimiento/__manifest__.py" in tracked
+    missing = [path for path in tracked
+               if "odoo/addons/%s" % path not in names]
+    assert not missing, missing
+    assert "Name: odoo11-addon-cartera-seguimiento" in metadata
+    assert "Requires-Dist: odoo11-addon-report-xlsx" in metadata
+    for library in ("psycopg2", "pytz", "werkzeug"):
+        assert "Requires-Dist: %s" % library in metadata, library
+
+
+def test_wheel_installs_the_addon(wheel, scratch):
+    started = time.time()
+    target = scratch / "target"
+    code, log = run([PYTHON, "-m", "pip", "install", "--no-deps", "--target",
+                     str(target), str(wheel)])
+    assert code == 0, log[-3000:]
+    addons = target / "odoo" / "addons"
+    assert (addons / "cartera_seguimiento" / "__manifest__.py").is_file()
+    assert not (addons / "cartera_seguimiento").is_symlink()
+    # With that addons path (and not this repository), Odoo finds the addon
+    # in the scratch directory.
+    code, out = run([PYTHON, "-c", (
+        "import sys, odoo; odoo.tools.config.parse_config(sys.argv[1:]); "
+        "from odoo.modules.module import get_module_path; "
+        "print(get_module_path('cartera_seguimiento'))"),
+        "--addons-path=%s" % addons], cwd=str(scratch))
+    assert code == 0, out
+    assert out.strip().splitlines()[-1] == str(
+        addons / "cartera_seguimiento"), out
+    drop(WHEEL_DB)
+    try:
+        template = clone_template(WHEEL_DB)
+        code, log = run([
+            PYTHON, str(ROOT / "scripts/odoo-bin"),
+            "--addons-path=%s" % addons, "--db_host=%s" % PGHOST,
+            "-d", WHEEL_DB, "--db-filter=^%s$" % WHEEL_DB,
+            "-i", "cartera_seguimiento", "--without-demo=all",
+            "--stop-after-init", "--max-cron-threads=0",
+            "--logfile=%s" % (scratch / "install.log")], cwd=str(scratch))
+        log = (scratch / "install.log").read_text(errors="replace")
+        assert code == 0, log[-3000:]
+        errors = [line for line in log.splitlines()
+                  if re.search(r"\d+ (ERROR|CRITICAL) ", line)]
+        assert not errors, errors
+        paths = re.search(r"addons paths: (\[.*\])", log).group(1)
+        assert str(addons) in paths and "'%s'" % ROOT not in paths, paths
+        state, version = sql(
+            WHEEL_DB, "SELECT state, latest_version FROM ir_module_module "
+            "WHERE name = 'cartera_seguimiento'")[0]
+        views = sql(
+            WHEEL_DB, "SELECT count(*) FROM ir_ui_view v JOIN ir_model_data d "
+            "ON d.res_id = v.id AND d.model = 'ir.ui.view' "
+            "WHERE d.module = 'cartera_seguimiento'")[0][0]
+        assert state == "installed"
+        manifest = (addons / "cartera_seguimiento" / "__manifest__.py"
+                    ).read_text()
+        assert '"version": "%s"' % version in manifest, version
+        assert views > 10, views
+        print("installed from the wheel in %.1f s (%s)" % (
+            time.time() - started, "cloned from %s" % template if template
+            else "new database"), file=sys.stderr)
+    finally:
+        drop(WHEEL_DB)
