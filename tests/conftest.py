@@ -180,20 +180,20 @@ def page(browser):
 
 def seed_followups(db, prefix, partner_id, user_id, type_id, company_id,
                    count, first_day, days):
-    """``count`` follow-ups of one customer spread over ``days`` days from
-    ``first_day``, at noon UTC, named ``prefix/n``, in one INSERT ...
+    """``count`` open follow-ups of one customer spread over ``days`` days
+    from ``first_day``, at noon UTC, named ``prefix/n``, in one INSERT ...
     SELECT generate_series (fast, for closings of thousands of rows).
     Returns their ids."""
     with db.cursor() as cr:
         cr.execute(
             """INSERT INTO cartera_followup
                    (name, partner_id, user_id, date, type_id, responsible_id,
-                    notes, task_state, company_id, create_uid, create_date,
-                    write_uid, write_date)
+                    notes, task_state, state, company_id, create_uid,
+                    create_date, write_uid, write_date)
                SELECT %s || '/' || g, %s, %s,
                       %s::timestamp + interval '12 hours'
                           + ((g %% %s) || ' days')::interval,
-                      %s, %s, 'Llamada ' || g, 'none', %s, 1,
+                      %s, %s, 'Llamada ' || g, 'none', 'open', %s, 1,
                       now() at time zone 'UTC', 1, now() at time zone 'UTC'
                  FROM generate_series(1, %s) AS g
                RETURNING id""",
