@@ -50,6 +50,7 @@ def _add_lifecycle_columns(cr):
 def _empty_dangling_references(cr):
     """For each foreign key of cartera_followup, empty the history's copies
     that point at nothing."""
+    history_columns = _columns(cr, "cartera_followup_history")
     cr.execute("""
         SELECT a.attname, cf.relname
           FROM pg_constraint c
@@ -58,7 +59,6 @@ def _empty_dangling_references(cr):
            AND a.attnum = c.conkey[1]
          WHERE c.conrelid = 'cartera_followup'::regclass
            AND c.contype = 'f' AND array_length(c.conkey, 1) = 1""")
-    history_columns = _columns(cr, "cartera_followup_history")
     for column, target in cr.fetchall():
         if column not in history_columns:
             continue
