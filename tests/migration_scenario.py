@@ -27,8 +27,8 @@ BODY = "Conversación de %s antes de la migración"
 
 
 def _env(cr):
-    return api.Environment(cr, SUPERUSER_ID, {"tz": "America/Bogota",
-                                             "tracking_disable": True})
+    return api.Environment(
+        cr, SUPERUSER_ID, {"tz": "America/Bogota", "tracking_disable": True})
 
 
 def _rows(cr, table, ids):
