@@ -40,9 +40,15 @@ def db_connect(dbname=DB):
 class OdooServer:
     """A real Odoo server process serving one database."""
 
-    def __init__(self, dbname=DB, workers=2, log_name="server"):
+    def __init__(self, dbname=DB, workers=2, log_name="server",
+                 cron_workers=0, report_url=True):
         self.dbname = dbname
         self.workers = workers
+        # Cron workers run the due ir.cron jobs, as in production.
+        self.cron_workers = cron_workers
+        # Whether wkhtmltopdf is to fetch the report CSS from this server
+        # (the server of the session keeps it while others come and go).
+        self.report_url = report_url
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.log_path = OUTPUT / ("%s-%d.log" % (log_name, self.port))
@@ -50,12 +56,14 @@ class OdooServer:
 
     def start(self, timeout=120):
         OUTPUT.mkdir(exist_ok=True)
-        with db_connect(self.dbname) as conn, conn.cursor() as cr:
-            # wkhtmltopdf fetches the report CSS from the server itself.
-            cr.execute("DELETE FROM ir_config_parameter WHERE key = 'report.url'")
-            cr.execute(
-                "INSERT INTO ir_config_parameter (key, value) VALUES "
-                "('report.url', %s)", (self.url,))
+        if self.report_url:
+            with db_connect(self.dbname) as conn, conn.cursor() as cr:
+                # wkhtmltopdf fetches the report CSS from the server itself.
+                cr.execute(
+                    "DELETE FROM ir_config_parameter WHERE key = 'report.url'")
+                cr.execute(
+                    "INSERT INTO ir_config_parameter (key, value) VALUES "
+                    "('report.url', %s)", (self.url,))
         env = dict(os.environ)
         env["PATH"] = "%s:%s:%s" % (ROOT / ".node/node_modules/.bin",
                                     ROOT / ".venv/bin", env.get("PATH", ""))
@@ -65,7 +73,8 @@ class OdooServer:
             "-d", self.dbname, "--db-filter=^%s$" % self.dbname,
             "--http-interface=127.0.0.1", "--http-port=%d" % self.port,
             "--longpolling-port=%d" % free_port(),
-            "--workers=%d" % self.workers, "--max-cron-threads=0",
+            "--workers=%d" % self.workers,
+            "--max-cron-threads=%d" % self.cron_workers,
             "--limit-time-real=600", "--limit-time-cpu=300",
             "--limit-memory-soft=2147483648", "--limit-memory-hard=4294967296",
             "--logfile=%s" % self.log_path,
@@ -139,6 +148,24 @@ def odoo_server():
     server = OdooServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def start_odoo_server():
+    """Start more servers, each its own process tree, on the test database
+    and the same filestore, as Odoo runs on several machines; they stop at
+    the end of the test module. ``start_odoo_server(**OdooServer args)``."""
+    servers = []
+
+    def start(**kwargs):
+        kwargs.setdefault("report_url", False)
+        server = OdooServer(**kwargs)
+        servers.append(server)
+        return server.start()
+
+    yield start
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

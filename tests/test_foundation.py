@@ -44,3 +44,19 @@ def test_pdf_over_http_is_real(odoo_server, admin_rpc, output_dir):
                           capture_output=True, text=True, check=True).stdout
     assert "cartera_seguimiento" in text
     assert partner_ids
+
+
+def test_database_is_colombian(admin_rpc):
+    """The fixture database of `make run` and of these live tests (the
+    addon's own tests run on any database): a Colombian company in COP with
+    a chart of accounts loaded, Spanish for the administrator."""
+    company_id = admin_rpc("ir.model.data", "xmlid_to_res_id",
+                           "base.main_company")
+    company = admin_rpc("res.company", "read", [company_id],
+                        ["currency_id", "chart_template_id", "country_id"])[0]
+    assert company["currency_id"][1] == "COP"
+    assert company["chart_template_id"]
+    assert company["country_id"][0] == admin_rpc(
+        "ir.model.data", "xmlid_to_res_id", "base.co")
+    assert admin_rpc("res.users", "read", [admin_rpc.uid],
+                     ["lang"])[0]["lang"] == "es_CO"

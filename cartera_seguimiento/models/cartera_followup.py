@@ -3,7 +3,9 @@
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
+import psycopg2
 import pytz
+from psycopg2 import errorcodes
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -13,6 +15,8 @@ CAPTURABLE_INVOICE_STATES = ("open", "paid")
 # A note is typed by a collector: anything longer is a pasted file or an
 # attack, and would bloat every list and report that prints it.
 NOTE_MAX_LENGTH = 10000
+# System parameter holding the date of the last daily digest sent.
+DIGEST_DATE_KEY = "cartera_seguimiento.digest_date"
 
 
 class CarteraFollowup(models.Model):
@@ -566,6 +570,8 @@ class CarteraFollowup(models.Model):
 
     @api.model
     def _cron_notify_pending_tasks(self):
+        if not self._claim_todays_digest():
+            return True
         template = "cartera_seguimiento.cartera_followup_task_digest"
         for user, tasks in self._pending_tasks_by_user().items():
             lang = user.lang or "en_US"
@@ -577,6 +583,49 @@ class CarteraFollowup(models.Model):
             user.partner_id.sudo().message_post(
                 body=body, subject=subject, partner_ids=[user.partner_id.id],
                 message_type="notification", subtype="mail.mt_comment")
+        return True
+
+    @api.model
+    def _claim_todays_digest(self):
+        """Whether this transaction sends today's digest: False when another
+        one is sending it or has sent it. Several Odoo servers on one
+        database may run it at the same moment: ir.cron locks its job for
+        its own workers, but "Run Manually" and RPC callers of
+        ``method_direct_trigger`` go around that lock. One system parameter,
+        locked without waiting, keeps the date of the last digest; the claim
+        commits or rolls back with the messages."""
+        today = fields.Date.today()
+        cr = self.env.cr
+        try:
+            with cr.savepoint():
+                cr.execute(
+                    """INSERT INTO ir_config_parameter
+                           (key, value, create_uid, create_date, write_uid,
+                            write_date)
+                       VALUES (%s, '', %s, now() at time zone 'UTC', %s,
+                               now() at time zone 'UTC')
+                       ON CONFLICT (key) DO NOTHING""",
+                    (DIGEST_DATE_KEY, self.env.uid, self.env.uid),
+                    log_exceptions=False)
+                cr.execute(
+                    """SELECT value FROM ir_config_parameter WHERE key = %s
+                       FOR UPDATE NOWAIT""", (DIGEST_DATE_KEY,),
+                    log_exceptions=False)
+                if cr.fetchone()[0] == today:
+                    return False
+                cr.execute(
+                    """UPDATE ir_config_parameter
+                          SET value = %s, write_uid = %s,
+                              write_date = now() at time zone 'UTC'
+                        WHERE key = %s""",
+                    (today, self.env.uid, DIGEST_DATE_KEY))
+        except psycopg2.OperationalError as error:
+            # Locked by a digest under way, or changed by one committed
+            # since this transaction began: that one sends it.
+            if error.pgcode not in (errorcodes.LOCK_NOT_AVAILABLE,
+                                    errorcodes.SERIALIZATION_FAILURE):
+                raise
+            return False
         return True
 
     @api.model

@@ -5,3 +5,4 @@ from . import test_closing
 from . import test_report_wizards
 from . import test_reliability
 from . import test_i18n
+from . import test_digest

@@ -1,8 +1,29 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Real users with only the groups they need, customers with salespeople and
-posted invoices: the ground every test of the addon stands on."""
+posted invoices: the ground every test of the addon stands on.
+
+The tests run on any Odoo 11 database with the addon: ours (Colombian chart,
+COP, Spanish) and a plain one (any chart and currency, English only). Accounts
+and journals are taken from the company's chart by type, and Spanish, which
+the collectors speak, is loaded by the tests themselves where it is missing."""
 from odoo.tests.common import SavepointCase
+
+from ..models.cartera_followup import DIGEST_DATE_KEY
+
+SPANISH = "es_CO"
+
+
+def load_spanish(env):
+    """Make es_CO active with the addon's Spanish terms, if the database has
+    not got it (a plain database is English only). Inside the test's
+    transaction: rolled back with it."""
+    if not env["res.lang"].search([("code", "=", SPANISH)]):
+        # Creates and activates the language, then loads the addon's es.po
+        # (es_CO is read over es): what Odoo does for an installed module.
+        env["ir.translation"].load_module_terms(
+            ["cartera_seguimiento"], [SPANISH])
+    return SPANISH
 
 
 class CarteraCase(SavepointCase):
@@ -13,6 +34,13 @@ class CarteraCase(SavepointCase):
         cls.env = cls.env(context=dict(
             cls.env.context, tracking_disable=True, mail_create_nolog=True,
             mail_notrack=True, no_reset_password=True, lang="en_US"))
+        load_spanish(cls.env)
+        # The administrator works in Bogotá, as the collectors do (a plain
+        # database has another time zone, or none).
+        cls.env.user.tz = "America/Bogota"
+        # Whether a server already sent today's digest is no business of
+        # these tests: each may send its own.
+        cls.env["ir.config_parameter"].set_param(DIGEST_DATE_KEY, False)
         cls.company = cls.env.ref("base.main_company")
         cls.group_user = cls.env.ref("cartera_seguimiento.group_cartera_user")
         cls.group_manager = cls.env.ref(
@@ -56,7 +84,7 @@ class CarteraCase(SavepointCase):
             "company_id": cls.env.ref("base.main_company").id,
             "company_ids": [(6, 0, [cls.env.ref("base.main_company").id])],
             "groups_id": [(6, 0, [group.id])],
-            "lang": "es_CO", "tz": "America/Bogota",
+            "lang": SPANISH, "tz": "America/Bogota",
         })
 
     @classmethod

@@ -28,6 +28,10 @@ class ArReportCase(CarteraCase):
             "base.USD") else "base.USD")
         cls.usd.active = True
         Rate = cls.env["res.currency.rate"]
+        # Only the rates below (a database's own, e.g. Odoo's demo rates of
+        # USD, would change the figures).
+        Rate.search([("currency_id", "in", (
+            cls.company.currency_id | cls.usd).ids)]).unlink()
         # COP is the company currency: rate 1 from 2026; USD at 4000 COP
         # until June 10th, then at 5000 COP.
         for currency, day, rate in (

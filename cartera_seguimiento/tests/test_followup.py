@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import mute_logger
 
 from .common import CarteraCase
 
@@ -186,6 +187,7 @@ class TestFollowupValidation(CarteraCase):
             "name": "Cliente Ajeno", "customer": True, "company_id": other.id})
         self.assertRefused("belongs to the company", partner_id=partner.id)
 
+    @mute_logger("odoo.sql_db")
     def test_missing_required_fields(self):
         with self.assertRaises(Exception):
             with self.env.cr.savepoint():

@@ -9,6 +9,8 @@ from odoo.modules.module import get_module_path
 from odoo.tests.common import TransactionCase
 from odoo.tools.translate import trans_export
 
+from .common import load_spanish
+
 
 class TestSpanishTranslation(TransactionCase):
     """Every string the addon shows has its Spanish in i18n/es.po, and the
@@ -37,8 +39,9 @@ class TestSpanishTranslation(TransactionCase):
 
     def test_spanish_labels_loaded(self):
         fields = self.env["cartera.followup"].with_context(
-            lang="es_CO").fields_get(["partner_id", "user_id", "type_id",
-                                      "responsible_id", "invoice_id"])
+            lang=load_spanish(self.env)).fields_get([
+                "partner_id", "user_id", "type_id", "responsible_id",
+                "invoice_id"])
         self.assertEqual(
             [fields[name]["string"] for name in (
                 "partner_id", "user_id", "type_id", "responsible_id",
