@@ -1,7 +1,11 @@
-"""Closings against a real server: the history refuses every change over
-XML-RPC, two closings at once never duplicate or lose a follow-up, and a
-manager closes from Procesos / Cartera / Seguimiento / Cierres in Spanish and
-then finds the follow-ups closed in Seguimiento."""
+"""Closings against a real server: a closed follow-up refuses every change
+over XML-RPC, the superuser included (fields, status, deletion, messages,
+followers, attachments), deleting what follow-ups refer to gets our
+message, two closings at once never half-close or close a follow-up twice,
+and a manager closes from Procesos / Cartera / Seguimiento / Cierres in
+Spanish, then finds the follow-ups closed in Seguimiento and reads their
+conversation there, without the buttons that would extend it."""
+import base64
 import shutil
 import threading
 import uuid
@@ -11,8 +15,12 @@ import pytest
 
 from conftest import ROOT, seed_followups, web_login
 
-HISTORY = "cartera.followup.history"
+FOLLOWUP = "cartera.followup"
 ENGLISH = {"lang": "en_US"}
+SPANISH = {"lang": "es_CO"}
+# Context flags that open nothing.
+FLAGS = {"force": True, "cartera_closing": True, "install_mode": True,
+         "tracking_disable": True, "mail_notrack": True}
 
 
 def xmlid(admin_rpc, name):
@@ -57,49 +65,181 @@ def close(rpc, world, date_from, date_to):
 
 
 def where_are(db, ids):
+    """{id: (state, closing_id)} of the follow-ups, read from the table."""
     with db.cursor() as cr:
-        cr.execute("SELECT id FROM cartera_followup WHERE id = ANY(%s)",
-                   (ids,))
-        current = [row[0] for row in cr.fetchall()]
-        cr.execute("SELECT id, closing_id FROM cartera_followup_history "
+        cr.execute("SELECT id, state, closing_id FROM cartera_followup "
                    "WHERE id = ANY(%s)", (ids,))
-        history = cr.fetchall()
-    return current, history
+        return {row[0]: row[1:] for row in cr.fetchall()}
 
 
-def test_history_refuses_changes_over_xmlrpc(odoo_server, admin_rpc, db,
-                                             world):
+def check_consistent(db, ids, closings):
+    """Every follow-up is where it was (no row lost or added), either open
+    and in no closing or closed by one of ``closings``, and each closing
+    counts exactly the follow-ups that name it. Returns the closed ids."""
+    rows = where_are(db, ids)
+    assert sorted(rows) == sorted(ids)
+    closed = {fid for fid, (state, closing) in rows.items()
+              if state == "closed"}
+    for fid, (state, closing) in rows.items():
+        assert state in ("open", "closed"), (fid, state)
+        assert (state == "closed") == (closing is not None), \
+            (fid, state, closing)
+        assert closing is None or closing in closings, (fid, closing)
+    with db.cursor() as cr:
+        cr.execute("""SELECT c.id, c.followup_count,
+                             (SELECT count(*) FROM cartera_followup f
+                               WHERE f.closing_id = c.id)
+                        FROM cartera_closing c WHERE c.id = ANY(%s)""",
+                   (list(closings),))
+        for closing_id, logged, sealed in cr.fetchall():
+            assert logged == sealed, (closing_id, logged, sealed)
+    return closed
+
+
+def refused(rpc, model, method, *args, **kwargs):
+    """The fault string of a call that must fail."""
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        rpc(model, method, *args, **kwargs)
+    return caught.value.faultString
+
+
+def test_closed_followup_refuses_changes_over_xmlrpc(odoo_server, admin_rpc,
+                                                     db, world):
     ids = bulk_followups(db, world, 3, "2002-02-01", 1)
+    # A conversation and an attachment from before the closing.
+    admin_rpc(FOLLOWUP, "message_post", ids[:1], body="Antes del cierre",
+              message_type="comment", subtype="mail.mt_note")
+    attachment = admin_rpc("ir.attachment", "create", {
+        "name": "acta.txt", "datas_fname": "acta.txt",
+        "datas": base64.b64encode(b"acta").decode(),
+        "res_model": FOLLOWUP, "res_id": ids[0]})
     manager = odoo_server.rpc(world["login"], world["login"])
     action = close(manager, world, "2002-02-01", "2002-02-01")
     closing_id = action["res_id"]
-    before = admin_rpc(HISTORY, "read", ids, ["name", "notes", "closing_id"])
-    assert [row["closing_id"][0] for row in before] == [closing_id] * 3
+    fields = ["name", "notes", "state", "closing_id", "closed_by",
+              "message_ids", "message_follower_ids", "task_state"]
+
+    def snapshot():
+        return (admin_rpc(FOLLOWUP, "read", ids, fields),
+                admin_rpc("ir.attachment", "search",
+                          [("res_model", "=", FOLLOWUP),
+                           ("res_id", "in", ids)]))
+    before = snapshot()
+    assert [row["state"] for row in before[0]] == ["closed"] * 3
+    assert [row["closing_id"][0] for row in before[0]] == [closing_id] * 3
+    assert before[1] == [attachment]
+    # The conversation stays filed under the follow-up, untouched.
+    assert len(before[0][0]["message_ids"]) >= 1
+    partner = admin_rpc("res.users", "read", [world["manager_id"]],
+                        ["partner_id"])[0]["partner_id"][0]
+    spare = admin_rpc("ir.attachment", "create", {
+        "name": "otro.txt", "datas_fname": "otro.txt",
+        "datas": base64.b64encode(b"otro").decode()})
+    attempts = [
+        ("write", [ids[:1], {"notes": "Cambiado"}], {}, "modified"),
+        ("write", [ids[:1], {"state": "open"}], {}, "closings only"),
+        ("write", [ids[:1], {"closing_id": False}], {}, "closings only"),
+        ("unlink", [ids[:1]], {}, "deleted"),
+        ("message_post", [ids[:1]], {
+            "body": "Después del cierre", "message_type": "comment",
+            "subtype": "mail.mt_note"}, "no message"),
+        ("message_subscribe", [ids[:1]], {"partner_ids": [partner]},
+         "followers"),
+        ("message_unsubscribe", [ids[:1]], {"partner_ids": [partner]},
+         "followers"),
+    ]
     for rpc in (manager, admin_rpc):
-        for method, args in (
-                ("create", [{"name": "Falso", "partner_id": world["partner_id"],
-                             "type_id": world["type_id"]}]),
-                ("write", [ids[:1], {"notes": "Cambiado"}]),
-                ("unlink", [ids[:1]]),
-                ("copy", [ids[0]])):
-            with pytest.raises(xmlrpc.client.Fault):
-                rpc(HISTORY, method, *args)
-            # A context flag is no way in either.
-            with pytest.raises(xmlrpc.client.Fault):
-                rpc(HISTORY, method, *args,
-                    context={"force": True, "cartera_closing": True,
-                             "install_mode": True})
+        for method, args, kwargs, message in attempts:
+            for context in (ENGLISH, dict(FLAGS, **ENGLISH)):
+                fault = refused(rpc, FOLLOWUP, method, *args,
+                                context=context, **kwargs)
+                assert message in fault, (method, fault[-300:])
+        # No new attachment on it, nor an old one moved onto it.
+        for context in (ENGLISH, dict(FLAGS, **ENGLISH)):
+            fault = refused(rpc, "ir.attachment", "create", {
+                "name": "nuevo.txt", "datas_fname": "nuevo.txt",
+                "datas": base64.b64encode(b"nuevo").decode(),
+                "res_model": FOLLOWUP, "res_id": ids[1]}, context=context)
+            assert "is closed" in fault, fault[-300:]
+            fault = refused(rpc, "ir.attachment", "write", [spare], {
+                "res_model": FOLLOWUP, "res_id": ids[1]}, context=context)
+            assert "is closed" in fault, fault[-300:]
+        # Nor one of its attachments changed or deleted.
+        for method, args in (("write", [[attachment], {"name": "x.txt"}]),
+                             ("unlink", [[attachment]])):
+            fault = refused(rpc, "ir.attachment", method, *args,
+                            context=ENGLISH)
+            assert "is closed" in fault, (method, fault[-300:])
         for method, args in (("write", [[closing_id], {"followup_count": 0}]),
                              ("unlink", [[closing_id]])):
-            with pytest.raises(xmlrpc.client.Fault):
-                rpc("cartera.closing", method, *args)
-    with pytest.raises(xmlrpc.client.Fault) as refused:
-        admin_rpc(HISTORY, "unlink", ids[:1], context=ENGLISH)
-    assert "cannot be deleted" in refused.value.faultString
-    assert admin_rpc(HISTORY, "read", ids, ["name", "notes", "closing_id"]) \
-        == before
+            refused(rpc, "cartera.closing", method, *args)
+    # In the users' language.
+    fault = refused(admin_rpc, FOLLOWUP, "write", ids[:1], {"notes": "x"},
+                    context=SPANISH)
+    assert "está cerrado" in fault, fault[-300:]
+    assert snapshot() == before
     assert admin_rpc("cartera.closing", "read", [closing_id],
                      ["followup_count"])[0]["followup_count"] == 3
+    # The closing's follow-ups are its one2many.
+    assert sorted(admin_rpc("cartera.closing", "read", [closing_id],
+                            ["followup_ids"])[0]["followup_ids"]) == ids
+
+
+def test_status_is_set_by_closings_only(admin_rpc, world):
+    """A follow-up is born open whatever the caller sends, and nobody
+    writes its status or closing."""
+    closing_id = admin_rpc("cartera.closing", "search", [], limit=1)
+    followup_id = admin_rpc(FOLLOWUP, "create", {
+        "partner_id": world["partner_id"], "type_id": world["type_id"],
+        "date": "2002-06-01 12:00:00", "state": "closed",
+        "closing_id": closing_id and closing_id[0]})
+    row = admin_rpc(FOLLOWUP, "read", [followup_id],
+                    ["state", "closing_id"])[0]
+    assert row["state"] == "open" and not row["closing_id"], row
+    for values in ({"state": "closed"}, {"closing_id": closing_id[0]},
+                   {"state": "open", "notes": "x"}):
+        fault = refused(admin_rpc, FOLLOWUP, "write", [followup_id], values,
+                        context=ENGLISH)
+        assert "changed by closings only" in fault, fault[-300:]
+    assert admin_rpc(FOLLOWUP, "read", [followup_id],
+                     ["state", "closing_id"])[0] == row
+    admin_rpc(FOLLOWUP, "unlink", [followup_id])
+
+
+def test_deleting_what_followups_refer_to_is_refused(admin_rpc, world):
+    """The database's foreign keys refuse; over RPC Odoo answers with the
+    addon's message, in the user's language."""
+    suffix = uuid.uuid4().hex[:6]
+    user_id = admin_rpc("res.users", "create", {
+        "name": "Vendedor Borrado %s" % suffix,
+        "login": "vendedor_borrado_%s" % suffix})
+    partner_id = admin_rpc("res.partner", "create", {
+        "name": "Cliente Borrado %s" % suffix, "customer": True,
+        "is_company": True, "user_id": user_id})
+    type_id = admin_rpc("cartera.followup.type", "create", {
+        "name": "Tipo Borrado %s" % suffix, "code": "B%s" % suffix})
+    admin_rpc(FOLLOWUP, "create", {
+        "partner_id": partner_id, "type_id": type_id,
+        "responsible_id": user_id})
+    for model, record, english, spanish in (
+            ("res.partner", partner_id,
+             "This customer has receivable follow-ups and cannot be "
+             "deleted. Archive it instead.",
+             "Este cliente tiene seguimientos de cartera y no se puede "
+             "eliminar. Archívelo en su lugar."),
+            ("cartera.followup.type", type_id,
+             "This follow-up type is used by follow-ups and cannot be "
+             "deleted.", "Este tipo de seguimiento lo usan seguimientos"),
+            ("res.users", user_id,
+             "of receivable follow-ups and cannot be deleted.",
+             "de seguimientos de cartera y no se puede eliminar.")):
+        for context, message in ((ENGLISH, english), (SPANISH, spanish)):
+            fault = refused(admin_rpc, model, "unlink", [record],
+                            context=context)
+            assert "ValidationError" in fault and message in fault, \
+                (model, fault[-400:])
+        assert admin_rpc(model, "search", [("id", "=", record)],
+                         context={"active_test": False}) == [record]
 
 
 def test_concurrent_overlapping_closings(odoo_server, db, world):
@@ -134,26 +274,21 @@ def test_concurrent_overlapping_closings(odoo_server, db, world):
             assert "another user right now" in outcome[1], outcome[1]
     assert any(outcome[0] == "ok" for outcome in outcomes), outcomes
 
-    # No follow-up is lost or duplicated, whatever the interleaving.
-    current, history = where_are(db, ids)
-    assert len(current) + len(history) == len(ids)
-    assert set(current) | {row[0] for row in history} == set(ids)
-    assert not set(current) & {row[0] for row in history}
+    # No follow-up is lost, half-closed or closed twice, whatever the
+    # interleaving; each closing counts what it sealed.
     closings = {outcome[1] for outcome in outcomes if outcome[0] == "ok"}
+    closed = check_consistent(db, ids, closings)
     with db.cursor() as cr:
-        cr.execute("SELECT id, followup_count FROM cartera_closing "
+        cr.execute("SELECT sum(followup_count) FROM cartera_closing "
                    "WHERE id = ANY(%s)", (list(closings),))
-        counts = dict(cr.fetchall())
-    assert sum(counts.values()) == len(history)
-    assert {row[1] for row in history} == closings
+        assert cr.fetchone()[0] == len(closed)
 
     # The refused one, run again, closes what is left; nothing remains.
     for index, outcome in enumerate(outcomes):
         if outcome[0] == "refused":
-            close(clients[index], world, *ranges[index])
-    current, history = where_are(db, ids)
-    assert current == []
-    assert sorted(row[0] for row in history) == ids
+            closings.add(close(clients[index], world,
+                               *ranges[index])["res_id"])
+    assert check_consistent(db, ids, closings) == set(ids)
 
 
 def test_close_from_cierres_and_see_closed_in_seguimiento(
@@ -163,10 +298,15 @@ def test_close_from_cierres_and_see_closed_in_seguimiento(
     partner_id = admin_rpc("res.partner", "create", {
         "name": partner_name, "customer": True, "is_company": True})
     notes = ["Llamada de cierre %s %d" % (suffix, n) for n in (1, 2)]
-    ids = [admin_rpc("cartera.followup", "create", {
+    ids = [admin_rpc(FOLLOWUP, "create", {
         "partner_id": partner_id, "type_id": world["type_id"],
         "date": "2003-03-%02d 15:00:00" % day, "notes": note})
         for day, note in zip((3, 17), notes)]
+    # The conversation of the first one (ordered by date, newest first, it
+    # is the second row of the list).
+    said = "El cliente promete pagar el viernes %s" % suffix
+    admin_rpc(FOLLOWUP, "message_post", ids[:1], body=said,
+              message_type="comment", subtype="mail.mt_note")
     web_login(page, odoo_server, "admin", "admin")
     page.click("#oe_main_menu_navbar a[data-menu-xmlid="
                "'cartera_seguimiento.cartera_menu_root']")
@@ -191,15 +331,23 @@ def test_close_from_cierres_and_see_closed_in_seguimiento(
         "el => el.innerText.trim() === '2'", arg=count.element_handle())
     page.screenshot(path=str(output_dir / "cierre-asistente.png"))
     dialog.locator("button[name=action_close]").click()
-    # The confirmation, then the closing record.
+    # The confirmation, then the closing record, listing its follow-ups.
     page.locator(".modal-dialog:visible .modal-footer .btn-primary").last.click()
     page.wait_for_selector(".o_form_view .o_field_widget[name=followup_count]")
     page.wait_for_load_state("networkidle")
+    closing_form = page.locator(".o_form_view")
+    for note in notes:
+        closing_form.locator(".o_field_widget[name=followup_ids]",
+                             has_text=note).wait_for()
     page.screenshot(path=str(output_dir / "cierre-resultado.png"))
     shutil.copy(str(output_dir / "cierre-resultado.png"),
                 str(ROOT / "cartera_seguimiento/static/description/cierre.png"))
-    assert admin_rpc("cartera.followup", "search_count",
-                     [("id", "in", ids)]) == 0
+    # Closed where they are: out of Captura (its action lists open ones).
+    assert admin_rpc(FOLLOWUP, "search_count", [
+        ("id", "in", ids), ("state", "=", "open")]) == 0
+    capture = admin_rpc("ir.actions.act_window", "read", [xmlid(
+        admin_rpc, "cartera_followup_action")], ["domain"])[0]["domain"]
+    assert "state" in capture and "open" in capture, capture
 
     # Seguimiento: both follow-ups are there, closed.
     page.click("#oe_main_menu_navbar a[data-menu-xmlid="
@@ -209,8 +357,12 @@ def test_close_from_cierres_and_see_closed_in_seguimiento(
         "'cartera_seguimiento.cartera_followup_file_menu']")
     assert file_menu.inner_text().strip() == "Seguimiento"
     file_menu.click()
-    page.wait_for_selector(".o_list_view")
+    page.locator(".o_control_panel .breadcrumb",
+                 has_text="Seguimiento").wait_for()
+    page.wait_for_selector(".o_list_view .o_group_header")
     page.wait_for_load_state("networkidle")
+    # Read-only: no button to create in this action.
+    assert not page.locator(".o_list_button_add").is_visible()
     # Grouped by customer by default: open the customer's group.
     page.locator(".o_group_header", has_text=partner_name).first.click()
     rows = page.locator(".o_data_row")
@@ -227,22 +379,39 @@ def test_close_from_cierres_and_see_closed_in_seguimiento(
     page.screenshot(path=str(output_dir / "seguimiento-cerrados.png"))
     shutil.copy(str(output_dir / "seguimiento-cerrados.png"), str(
         ROOT / "cartera_seguimiento/static/description/seguimiento.png"))
-    lines = admin_rpc("cartera.followup.file", "search_read",
-                      [("id", "in", ids)], ["state", "notes"])
+    lines = admin_rpc(FOLLOWUP, "search_read", [("id", "in", ids)],
+                      ["state", "notes"])
     assert sorted((line["state"], line["notes"]) for line in lines) == \
         sorted(("closed", note) for note in notes)
 
-    # A closed follow-up opens with its conversation, sealed: the messages
-    # are there, the buttons to add messages or followers are not.
-    rows.first.click()
-    page.locator(".o_form_statusbar button",
-                 has_text="Abrir con mensajes").click()
-    sealed = page.locator(".o_form_view.o_cartera_sealed")
-    sealed.wait_for()
-    messages = sealed.locator(".o_thread_message")
-    messages.first.wait_for()
-    assert messages.count() >= 1
-    assert not sealed.locator(".o_chatter_button_new_message").is_visible()
-    assert not sealed.locator(".o_followers_follow_button").is_visible()
+    # A closed follow-up opens in the file's form with its conversation,
+    # read-only: the messages are there, no chatter buttons to add
+    # messages or followers, no button to edit or delete.
+    rows.filter(has_text=notes[0]).first.click()
+    form = page.locator(".o_form_view")
+    form.locator(".o_field_widget[name=notes]", has_text=notes[0]).wait_for()
     page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(output_dir / "historico-conversacion.png"))
+    assert "Conversación" in form.inner_text()
+    conversation = form.locator(".o_cartera_conversation")
+    conversation.locator(".o_cartera_message", has_text=said).wait_for()
+    assert conversation.locator(".o_cartera_message").count() >= 1
+    statusbar = form.locator(".o_statusbar_status")
+    assert "Cerrado" in statusbar.locator(".btn-primary, .active").first \
+        .inner_text()
+    for selector in (".o_chatter", ".o_chatter_button_new_message",
+                     ".o_chatter_button_log_note",
+                     ".o_followers_follow_button", ".o_followers",
+                     ".o_form_button_edit", ".o_form_button_create"):
+        assert page.locator(selector).count() == 0 or not page.locator(
+            selector).first.is_visible(), selector
+    for label in ("Enviar mensaje", "Registrar nota", "Seguir"):
+        assert not page.locator("button:visible", has_text=label).count(), \
+            label
+    page.wait_for_selector(".o_loading", state="hidden")
+    page.screenshot(path=str(output_dir / "seguimiento-conversacion.png"))
+    # Its "Acción" menu prints; it neither duplicates nor deletes.
+    page.locator(".o_cp_sidebar .o_dropdown_toggler_btn",
+                 has_text="Acción").click()
+    items = page.locator(".o_cp_sidebar .dropdown-menu:visible").inner_text()
+    for label in ("Eliminar", "Duplicar", "Archivar"):
+        assert label not in items, items
