@@ -1,5 +1,6 @@
 """Run the benchmarks of issue 6 against the generated database and write
-benchmarks/results/latest.json (and a copy named after the scale).
+benchmarks/results/local/latest.json (and a copy named after the scale),
+which git ignores; `make bench-record` copies them to benchmarks/results/.
 
     BENCH_SCALE=tiny|small|large BENCH_RUNS=5 python benchmarks/run.py
 
@@ -25,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import DB, PGHOST, ROOT, SCALE, connect  # noqa: E402
 
 HERE = ROOT / "benchmarks"
-RESULTS = HERE / "results"
+RESULTS = HERE / "results" / "local"
 PYTHON = str(ROOT / ".venv/bin/python")
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 CAP = float(os.environ.get("BENCH_CAP", "600" if SCALE == "large" else "0"))
@@ -465,6 +466,8 @@ def main():
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
     out = {}
     previous = RESULTS / ("%s.json" % SCALE)
+    if not previous.exists():  # nothing measured here yet: the recorded run
+        previous = HERE / "results" / ("%s.json" % SCALE)
     if only and previous.exists() and not os.environ.get("BENCH_OUT"):
         # A partial run (BENCH_ONLY) updates the figures of the last full
         # run of the same scale instead of dropping the other measures.

@@ -9,6 +9,13 @@ OUT=$ROOT/test-output
 rm -rf "$OUT"; mkdir -p "$OUT"
 DB=${CARTERA_TEST_DB:-cartera_test}
 status=0
+# The whole suite leaves the git tree as it found it: tests write to
+# test-output/ (README images: make screenshots; bench results: make bench).
+git_state() {
+    git -C "$ROOT" status --porcelain --untracked-files=all 2>/dev/null
+    git -C "$ROOT" diff HEAD 2>/dev/null | sha256sum
+}
+[ $# -gt 0 ] || git_before=$(git_state)
 
 "$ROOT/scripts/pg_up.sh" || exit 1
 if [ $# -eq 0 ]; then
@@ -28,4 +35,10 @@ CARTERA_TEST_DB=$DB "$BVENV/bin/pytest" -p no:cacheprovider -q \
     --junitxml="$OUT/live.xml" "${@:-tests}" || status=1
 
 "$BVENV/bin/python" "$ROOT/scripts/junit_summary.py" "$OUT"/*.xml || status=1
+if [ $# -eq 0 ] && [ "$(git_state)" != "$git_before" ]; then
+    echo "test: FAILED: the run changed the git tree:"
+    diff <(echo "$git_before") <(git_state) | grep '^[<>]' \
+        | sed 's/^\(.\) [0-9a-f]\{64\}  -$/\1 (the contents of tracked files)/'
+    status=1
+fi
 exit $status

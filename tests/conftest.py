@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import time
+import warnings
 import xmlrpc.client
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
+DESCRIPTION = ROOT / "cartera_seguimiento" / "static" / "description"
 DB = os.environ.get("CARTERA_TEST_DB", "cartera_test")
 PGHOST = os.environ.get("PGHOST", "/var/run/postgresql")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -184,6 +186,25 @@ def db():
 def output_dir():
     OUTPUT.mkdir(exist_ok=True)
     return OUTPUT
+
+
+@pytest.fixture(scope="session", autouse=True)
+def readme_images_untouched():
+    """Tests write only to test-output/; the README's images are
+    `make screenshots`' business (scripts/screenshots.sh copies them from
+    test-output/). A picture a test still copies into static/description
+    is put back as it was at the end of the session, with a warning."""
+    before = {path: path.read_bytes() for path in DESCRIPTION.iterdir()
+              if path.is_file()}
+    yield
+    touched = []
+    for path, data in before.items():
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+            touched.append(path.name)
+    if touched:
+        warnings.warn("tests wrote README images, put back: %s (only "
+                      "`make screenshots` updates them)" % ", ".join(touched))
 
 
 @pytest.fixture(scope="session")

@@ -129,17 +129,57 @@ def test_wheel_holds_the_whole_addon(wheel):
         assert "Requires-Dist: %s" % library in metadata, library
 
 
-def test_wheel_installs_the_addon(wheel, scratch):
-    started = time.time()
+def odoo(addons, *args, logfile):
+    """Odoo with ``addons`` alone as addons path (besides Odoo's own), on
+    the wheel's database, until the modules are loaded; its log."""
+    code, out = run([
+        PYTHON, str(ROOT / "scripts/odoo-bin"), "--addons-path=%s" % addons,
+        "--db_host=%s" % PGHOST, "-d", WHEEL_DB,
+        "--db-filter=^%s$" % WHEEL_DB, "--stop-after-init",
+        "--max-cron-threads=0", "--logfile=%s" % logfile] + list(args),
+        cwd=str(logfile.parent))
+    log = logfile.read_text(errors="replace") if logfile.exists() else out
+    assert code == 0, log[-3000:]
+    errors = [line for line in log.splitlines()
+              if re.search(r"\d+ (ERROR|CRITICAL) ", line)]
+    assert not errors, errors
+    return log
+
+
+@pytest.fixture(scope="module")
+def wheel_addons(wheel, scratch):
+    """The wheel installed with --no-deps into a scratch directory: its
+    odoo/addons."""
     target = scratch / "target"
     code, log = run([PYTHON, "-m", "pip", "install", "--no-deps", "--target",
                      str(target), str(wheel)])
     assert code == 0, log[-3000:]
-    addons = target / "odoo" / "addons"
+    return target / "odoo" / "addons"
+
+
+@pytest.fixture(scope="module")
+def wheel_db(wheel_addons, scratch):
+    """A fresh database with the addon installed from the wheel."""
+    started = time.time()
+    drop(WHEEL_DB)
+    try:
+        template = clone_template(WHEEL_DB)
+        log = odoo(wheel_addons, "-i", "cartera_seguimiento",
+                   "--without-demo=all", logfile=scratch / "install.log")
+        print("installed from the wheel in %.1f s (%s)" % (
+            time.time() - started, "cloned from %s" % template if template
+            else "new database"), file=sys.stderr)
+        yield log
+    finally:
+        drop(WHEEL_DB)
+
+
+def test_wheel_installs_the_addon(wheel_addons, wheel_db, scratch):
+    addons = wheel_addons
     assert (addons / "cartera_seguimiento" / "__manifest__.py").is_file()
     assert not (addons / "cartera_seguimiento").is_symlink()
     # With that addons path (and not this repository), Odoo finds the addon
-    # in the scratch directory.
+    # in the scratch directory...
     code, out = run([PYTHON, "-c", (
         "import sys, odoo; odoo.tools.config.parse_config(sys.argv[1:]); "
         "from odoo.modules.module import get_module_path; "
@@ -148,37 +188,40 @@ def test_wheel_installs_the_addon(wheel, scratch):
     assert code == 0, out
     assert out.strip().splitlines()[-1] == str(
         addons / "cartera_seguimiento"), out
-    drop(WHEEL_DB)
-    try:
-        template = clone_template(WHEEL_DB)
-        code, log = run([
-            PYTHON, str(ROOT / "scripts/odoo-bin"),
-            "--addons-path=%s" % addons, "--db_host=%s" % PGHOST,
-            "-d", WHEEL_DB, "--db-filter=^%s$" % WHEEL_DB,
-            "-i", "cartera_seguimiento", "--without-demo=all",
-            "--stop-after-init", "--max-cron-threads=0",
-            "--logfile=%s" % (scratch / "install.log")], cwd=str(scratch))
-        log = (scratch / "install.log").read_text(errors="replace")
-        assert code == 0, log[-3000:]
-        errors = [line for line in log.splitlines()
-                  if re.search(r"\d+ (ERROR|CRITICAL) ", line)]
-        assert not errors, errors
-        paths = re.search(r"addons paths: (\[.*\])", log).group(1)
-        assert str(addons) in paths and "'%s'" % ROOT not in paths, paths
-        state, version = sql(
-            WHEEL_DB, "SELECT state, latest_version FROM ir_module_module "
-            "WHERE name = 'cartera_seguimiento'")[0]
-        views = sql(
-            WHEEL_DB, "SELECT count(*) FROM ir_ui_view v JOIN ir_model_data d "
-            "ON d.res_id = v.id AND d.model = 'ir.ui.view' "
-            "WHERE d.module = 'cartera_seguimiento'")[0][0]
-        assert state == "installed"
-        manifest = (addons / "cartera_seguimiento" / "__manifest__.py"
-                    ).read_text()
-        assert '"version": "%s"' % version in manifest, version
-        assert views > 10, views
-        print("installed from the wheel in %.1f s (%s)" % (
-            time.time() - started, "cloned from %s" % template if template
-            else "new database"), file=sys.stderr)
-    finally:
-        drop(WHEEL_DB)
+    # ... and installed it from there.
+    paths = re.search(r"addons paths: (\[.*\])", wheel_db).group(1)
+    assert str(addons) in paths and "'%s'" % ROOT not in paths, paths
+    state, version = sql(
+        WHEEL_DB, "SELECT state, latest_version FROM ir_module_module "
+        "WHERE name = 'cartera_seguimiento'")[0]
+    views = sql(
+        WHEEL_DB, "SELECT count(*) FROM ir_ui_view v JOIN ir_model_data d "
+        "ON d.res_id = v.id AND d.model = 'ir.ui.view' "
+        "WHERE d.module = 'cartera_seguimiento'")[0][0]
+    assert state == "installed"
+    manifest = (addons / "cartera_seguimiento" / "__manifest__.py"
+                ).read_text()
+    assert '"version": "%s"' % version in manifest, version
+    assert views > 10, views
+
+
+def test_upgrade_keeps_the_cron_settings(wheel_addons, wheel_db, scratch):
+    """The digest's scheduled action is noupdate (readme/CONFIGURE.rst has
+    administrators change its time): an upgrade of the addon keeps what they
+    set; its qweb view stays updatable."""
+    flags = dict(sql(
+        WHEEL_DB, "SELECT name, noupdate FROM ir_model_data WHERE module = "
+        "'cartera_seguimiento' AND name IN ('cartera_followup_cron_notify', "
+        "'cartera_followup_task_digest')"))
+    assert flags == {"cartera_followup_cron_notify": True,
+                     "cartera_followup_task_digest": False}, flags
+    cron_id = sql(WHEEL_DB, "SELECT res_id FROM ir_model_data WHERE module = "
+                  "'cartera_seguimiento' AND name = "
+                  "'cartera_followup_cron_notify'")[0][0]
+    sql(WHEEL_DB, "UPDATE ir_cron SET interval_number = 2, interval_type = "
+        "'weeks', nextcall = '2030-01-07 11:30:00' WHERE id = %s", (cron_id,))
+    odoo(wheel_addons, "-u", "cartera_seguimiento",
+         logfile=scratch / "upgrade.log")
+    row = sql(WHEEL_DB, "SELECT interval_number, interval_type, "
+              "nextcall::text FROM ir_cron WHERE id = %s", (cron_id,))[0]
+    assert row == (2, "weeks", "2030-01-07 11:30:00"), row
