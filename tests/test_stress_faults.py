@@ -1,13 +1,16 @@
 """Faults: the server SIGKILLed in the middle of a large closing (after the
-restart the closing happened completely or not at all), and two closings at
-once over overlapping ranges (no follow-up duplicated or lost). The
-PostgreSQL restart during the capture load is in test_stress_load.py (full
-run only: it disturbs the shared PostgreSQL).
+restart the closing happened completely or not at all: every follow-up of
+the range open and in no closing, or every one closed by the one closing
+that counts them), and two closings at once over overlapping ranges (no
+follow-up half-closed or closed twice). The PostgreSQL restart during the
+capture load is in test_stress_load.py (full run only: it disturbs the
+shared PostgreSQL).
 
 Quick: 5,000 follow-ups, and the kill is made to land in the middle for
-sure: a row lock held by the test on one attachment stops the closing
-after it has moved the follow-ups and before it commits. STRESS=full: also
-50,000 follow-ups killed at the moment the move statement is running."""
+sure: a row lock held by the test on the open task (mail_activity) of one
+of them stops the closing after its UPDATE has sealed the follow-ups and
+before it commits. STRESS=full: also 50,000 follow-ups killed at the moment
+the sealing UPDATE is running."""
 import threading
 import time
 import xmlrpc.client
@@ -45,35 +48,52 @@ def seed(db, world, partner_id, count, first_day, days):
 
 
 def state_of(db, partner_id):
-    """Where the follow-ups of a customer are, and the closings' log."""
+    """The follow-ups of a customer, {id: (state, closing_id)}, and the
+    closings' log: (id, count logged, follow-ups naming it)."""
     with db.cursor() as cr:
-        cr.execute("SELECT id FROM cartera_followup WHERE partner_id = %s",
-                   (partner_id,))
-        current = {row[0] for row in cr.fetchall()}
-        cr.execute("SELECT id, closing_id FROM cartera_followup_history "
+        cr.execute("SELECT id, state, closing_id FROM cartera_followup "
                    "WHERE partner_id = %s", (partner_id,))
-        history = cr.fetchall()
+        rows = {row[0]: row[1:] for row in cr.fetchall()}
         cr.execute("""SELECT c.id, c.followup_count,
-                             (SELECT count(*) FROM cartera_followup_history h
-                               WHERE h.closing_id = c.id)
+                             (SELECT count(*) FROM cartera_followup f
+                               WHERE f.closing_id = c.id)
                         FROM cartera_closing c WHERE c.partner_id = %s""",
                    (partner_id,))
         closings = cr.fetchall()
-    return current, history, closings
+    return rows, closings
 
 
 def check_consistent(db, partner_id, seeded):
-    """No loss, no duplicate, and every closing logs what it moved."""
-    current, history, closings = state_of(db, partner_id)
-    history_ids = [row[0] for row in history]
-    assert len(history_ids) == len(set(history_ids))
-    assert not current & set(history_ids), "a follow-up is in both tables"
-    assert current | set(history_ids) == set(seeded), (
-        len(current), len(history_ids), len(seeded))
-    for closing_id, logged, moved in closings:
-        assert logged == moved, (closing_id, logged, moved)
-    assert sum(moved for _c, _l, moved in closings) == len(history_ids)
-    return current, history_ids, closings
+    """No loss, no half-closed row, and every closing logs what it sealed.
+    Returns the open ids, the closed ids and the closings."""
+    rows, closings = state_of(db, partner_id)
+    assert set(rows) == set(seeded), (len(rows), len(seeded))
+    closing_ids = {closing_id for closing_id, _l, _s in closings}
+    current = {fid for fid, (state, _c) in rows.items() if state == "open"}
+    closed = {fid for fid, (state, _c) in rows.items() if state == "closed"}
+    assert current | closed == set(rows), "a follow-up in no known state"
+    for fid, (state, closing_id) in rows.items():
+        # Open means in no closing; closed means in one that is logged.
+        if state == "open":
+            assert closing_id is None, (fid, closing_id)
+        else:
+            assert closing_id in closing_ids, (fid, closing_id)
+    for closing_id, logged, sealed in closings:
+        assert logged == sealed, (closing_id, logged, sealed)
+    assert sum(sealed for _c, _l, sealed in closings) == len(closed)
+    return current, closed, closings
+
+
+def task_of(db, followup_id):
+    """(task_activity_id, whether that activity still exists)."""
+    with db.cursor() as cr:
+        cr.execute("""SELECT f.task_activity_id,
+                             EXISTS (SELECT 1 FROM mail_activity a
+                                      WHERE a.res_model = 'cartera.followup'
+                                        AND a.res_id = f.id)
+                        FROM cartera_followup f WHERE f.id = %s""",
+                   (followup_id,))
+        return cr.fetchone()
 
 
 def start_closing(server, world, partner_id, date_from, date_to, outcome):
@@ -103,13 +123,6 @@ def backend_running(db, dbname, pattern, waiting_for_lock=False):
         return [row[0] for row in cr.fetchall()]
 
 
-def attachment_model(db, attachment_id):
-    with db.cursor() as cr:
-        cr.execute("SELECT res_model FROM ir_attachment WHERE id = %s",
-                   (attachment_id,))
-        return cr.fetchone()[0]
-
-
 def backend_gone(db, pid):
     with db.cursor() as cr:
         cr.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,))
@@ -126,31 +139,29 @@ def kill_and_recover(odoo_server, admin_rpc, db, world, count, held_lock):
     lock_conn = None
     try:
         if held_lock:
-            # An attachment of one of the follow-ups: the closing moves it
-            # after the follow-ups; holding its row stops the closing
-            # there, its DELETE/INSERT done and not committed.
-            with db.cursor() as cr:
-                cr.execute("""INSERT INTO ir_attachment
-                                  (name, res_model, res_id, type, url)
-                              VALUES ('acta.txt', 'cartera.followup', %s,
-                                      'url', 'https://example.com/acta')
-                              RETURNING id""", (ids[-1],))
-                attachment_id = cr.fetchone()[0]
+            # The open task of one of the follow-ups: the closing deletes
+            # it after the UPDATE that seals the follow-ups; holding its
+            # row stops the closing there, its UPDATE done and not
+            # committed.
+            admin_rpc("cartera.followup", "write", [ids[-1]], {
+                "next_date": "2004-05-03", "next_type_id": world["type_id"]})
+            activity_id, exists = task_of(db, ids[-1])
+            assert activity_id and exists, (activity_id, exists)
             lock_conn = db_connect(odoo_server.dbname)
             lock_conn.autocommit = False
             lock_conn.cursor().execute(
-                "SELECT id FROM ir_attachment WHERE id = %s FOR UPDATE",
-                (attachment_id,))
+                "SELECT id FROM mail_activity WHERE id = %s FOR UPDATE",
+                (activity_id,))
         outcome = {}
         started = time.time()
         thread = start_closing(server, world, partner_id, "2004-04-01",
                                "2004-04-05", outcome)
         if held_lock:
             pids = wait_for(lambda: backend_running(
-                db, server.dbname, "%UPDATE ir_attachment%", True), 120)
+                db, server.dbname, "%DELETE FROM mail_activity%", True), 120)
         else:
             pids = wait_for(lambda: backend_running(
-                db, server.dbname, "%cartera_followup_history%") or
+                db, server.dbname, "%UPDATE cartera_followup SET%") or
                 outcome, 120, 0.02)
         assert pids, "the closing never started: %s" % outcome
         server.kill()
@@ -161,13 +172,15 @@ def kill_and_recover(odoo_server, admin_rpc, db, world, count, held_lock):
             for pid in pids:
                 assert wait_for(lambda: backend_gone(db, pid), 60), pid
         thread.join(timeout=60)
-        current, history, closings = check_consistent(db, partner_id, ids)
-        after_kill = "none" if not history else "all"
+        current, closed, closings = check_consistent(db, partner_id, ids)
+        after_kill = "none" if not closed else "all"
         if held_lock:
             assert after_kill == "none", "killed mid-closing but committed"
-            assert attachment_model(db, attachment_id) == "cartera.followup"
+            assert not closings, closings
+            # The task is as it was, activity and link.
+            assert task_of(db, ids[-1]) == (activity_id, True)
         else:
-            assert len(history) in (0, count), len(history)
+            assert len(closed) in (0, count), len(closed)
         # The server comes back and the closing runs to the end.
         restart_started = time.time()
         server.start()
@@ -177,12 +190,11 @@ def kill_and_recover(odoo_server, admin_rpc, db, world, count, held_lock):
             start_closing(server, world, partner_id, "2004-04-01",
                           "2004-04-05", outcome).join(timeout=600)
             assert "result" in outcome, outcome
-        current, history, closings = check_consistent(db, partner_id, ids)
-        assert not current and len(history) == count and len(closings) == 1
+        current, closed, closings = check_consistent(db, partner_id, ids)
+        assert not current and len(closed) == count and len(closings) == 1
         if held_lock:
-            # The attachment went with its follow-up, once.
-            assert attachment_model(db, attachment_id) == \
-                "cartera.followup.history"
+            # The task ended with its follow-up, once.
+            assert task_of(db, ids[-1]) == (None, False)
         return {"seeded": count, "killed_after_s": round(killed_after, 2),
                 "after_kill": after_kill,
                 "restart_s": round(restart_seconds, 1)}
@@ -247,18 +259,42 @@ def test_two_closings_over_overlapping_ranges(odoo_server, admin_rpc, db,
                                  "action_close", [wizard], context=ENGLISH)
             # Nothing left in its range is a clear answer too.
             assert retry[0] in ("ok", "clear"), retry
-    current, history, closings = check_consistent(db, partner_id, ids)
-    assert not current and len(history) == count
+    current, closed, closings = check_consistent(db, partner_id, ids)
+    assert not current and len(closed) == count
     report("overlap", {"seeded": count, "outcomes": [o[0] for o in outcomes],
                        "messages": [o[2][:120] for o in outcomes
                                     if o[0] != "ok"],
                        "closings": len(closings)})
 
 
-def test_history_refuses_sql_free_ways_in(admin_rpc):
-    """No context switch opens the history (as superuser over RPC)."""
+def test_closed_followup_refuses_sql_free_ways_in(admin_rpc, db, world):
+    """No context switch opens a closed follow-up (as superuser over RPC),
+    nor gets a follow-up created closed."""
+    partner_id = new_customer(admin_rpc, world, "Sellado")
+    ids = seed(db, world, partner_id, 1, "2004-06-01", 1)
+    wizard = admin_rpc("cartera.closing.wizard", "create", {
+        "date_from": "2004-06-01", "date_to": "2004-06-01",
+        "partner_id": partner_id})
+    outcome = call_outcome(admin_rpc, "cartera.closing.wizard",
+                           "action_close", [wizard])
+    assert outcome[0] == "ok", outcome
+    closing_id = outcome[1]["res_id"]
     for context in ({}, {"cartera_closing": True}, {"force": True},
-                    {"install_mode": True, "module": "cartera_seguimiento"}):
-        with pytest.raises(xmlrpc.client.Fault):
-            admin_rpc("cartera.followup.history", "create",
-                      {"name": "x"}, context=context)
+                    {"install_mode": True, "module": "cartera_seguimiento"},
+                    {"tracking_disable": True, "mail_notrack": True}):
+        for method, args in (
+                ("write", [ids, {"notes": "x"}]),
+                ("write", [ids, {"state": "open", "closing_id": False}]),
+                ("unlink", [ids])):
+            with pytest.raises(xmlrpc.client.Fault):
+                admin_rpc("cartera.followup", method, *args,
+                          context=context)
+        created = admin_rpc("cartera.followup", "create", {
+            "partner_id": partner_id, "type_id": world["type_id"],
+            "state": "closed", "closing_id": closing_id}, context=context)
+        assert admin_rpc("cartera.followup", "read", [created], [
+            "state", "closing_id"])[0] == {
+                "id": created, "state": "open", "closing_id": False}
+        admin_rpc("cartera.followup", "unlink", [created])
+    current, closed, closings = check_consistent(db, partner_id, ids)
+    assert closed == set(ids) and len(closings) == 1
