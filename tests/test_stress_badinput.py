@@ -25,8 +25,9 @@ SQL_ID = "1) OR (1=1"
 XSS_NOTE = ('<script>window.__xss = 1;</script><img src="x" '
             'onerror="window.__xss = 2"> & <b>negrita</b>')
 XSS_NAME = 'Cliente <script>window.__xss = 3;</script><i>%s</i>' % RUN
-BUSINESS_TABLES = ("cartera_followup", "cartera_followup_history",
-                   "cartera_closing", "mail_activity", "cartera_followup_type")
+BUSINESS_TABLES = ("cartera_followup", "cartera_closing", "mail_activity",
+                   "cartera_followup_type", "mail_message", "mail_followers",
+                   "ir_attachment")
 
 
 def po_english_patterns():
@@ -76,6 +77,15 @@ def world(admin_rpc):
     own_followup_id = admin_rpc("cartera.followup", "create", {
         "partner_id": partner_id, "type_id": type_id,
         "responsible_id": collector_id, "notes": "Propio"})
+    # A follow-up of the collector's, closed (only managers close).
+    closed_followup_id = admin_rpc("cartera.followup", "create", {
+        "partner_id": partner_id, "type_id": type_id,
+        "responsible_id": collector_id, "notes": "Cerrado",
+        "date": "2003-05-05 12:00:00"})
+    wizard_id = admin_rpc("cartera.closing.wizard", "create", {
+        "date_from": "2003-05-05", "date_to": "2003-05-05",
+        "partner_id": partner_id})
+    admin_rpc("cartera.closing.wizard", "action_close", [wizard_id])
     invoice_ids = admin_rpc("account.invoice", "search", [
         ("type", "=", "out_invoice"), ("state", "=", "open"),
         ("commercial_partner_id", "!=", partner_id)], limit=1)
@@ -87,6 +97,10 @@ def world(admin_rpc):
             "foreign_partner_id": foreign_partner_id, "type_id": type_id,
             "other_followup_id": other_followup_id,
             "own_followup_id": own_followup_id,
+            "closed_followup_id": closed_followup_id,
+            "collector_partner_id": admin_rpc(
+                "res.users", "read", [collector_id],
+                ["partner_id"])[0]["partner_id"][0],
             "other_invoice_id": invoice_ids and invoice_ids[0],
             "supplier_invoice_id": supplier_ids and supplier_ids[0]}
 
@@ -95,7 +109,9 @@ def counts(db):
     with db.cursor() as cr:
         result = {}
         for table in BUSINESS_TABLES:
-            cr.execute("SELECT count(*), max(write_date) FROM %s" % table)
+            # Followers have no write date: their last id tells.
+            column = "id" if table == "mail_followers" else "write_date"
+            cr.execute("SELECT count(*), max(%s) FROM %s" % (column, table))
             result[table] = cr.fetchone()
         return result
 
@@ -115,6 +131,7 @@ def catalogue(w):
                 values[key] = value
         return values
 
+    closed = [w["closed_followup_id"]]
     F = "cartera.followup"
     cases = [
         # Wrong types.
@@ -187,6 +204,24 @@ def catalogue(w):
         ("give own follow-up away", F, "write",
          [own, {"partner_id": w["other_partner_id"],
                 "responsible_id": w["other_id"]}], {}),
+        # The status is the closings' alone; a closed follow-up is sealed.
+        ("close own follow-up by writing", F, "write",
+         [own, {"state": "closed"}], {}),
+        ("status as a number", F, "write", [own, {"state": 1}], {}),
+        ("closing id on own follow-up", F, "write",
+         [own, {"closing_id": SQL_ID}], {}),
+        ("write own closed follow-up", F, "write",
+         [closed, {"notes": "Reabierto"}], {}),
+        ("reopen own closed follow-up", F, "write",
+         [closed, {"state": "open", "closing_id": False}], {}),
+        ("post on own closed follow-up", F, "message_post", [closed],
+         {"body": "Tarde", "message_type": "comment",
+          "subtype": "mail.mt_note"}),
+        ("follow own closed follow-up", F, "message_subscribe", [closed],
+         {"partner_ids": [w["collector_partner_id"]]}),
+        ("attach to own closed follow-up", "ir.attachment", "create",
+         [{"name": "acta.txt", "datas": "YWN0YQ==", "res_model": F,
+           "res_id": w["closed_followup_id"]}], {}),
     ]
     if w["other_invoice_id"]:
         cases.append(("invoice of another customer", F, "create",
