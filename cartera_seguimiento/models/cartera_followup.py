@@ -9,6 +9,8 @@ from psycopg2 import errorcodes
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import DEFAULT_SERVER_DATE_FORMAT, \
+    DEFAULT_SERVER_DATETIME_FORMAT
 
 CAPTURABLE_INVOICE_TYPES = ("out_invoice", "out_refund")
 CAPTURABLE_INVOICE_STATES = ("open", "paid")
@@ -185,7 +187,9 @@ class CarteraFollowup(models.Model):
         """Refuse values of the wrong type, impossible dates and oversized
         notes with a clear message, before they reach the ORM, where they
         fail deep down (a KeyError, a PostgreSQL DataError) or are stored
-        (a number as a date). Found by tests/test_stress_badinput.py."""
+        (a number as a date, "2020-01-01xyz" as 2020-01-01). Found by
+        tests/test_stress_badinput.py. A UserError, so that RPC clients
+        get a warning, not a traceback."""
         for name, value in vals.items():
             field = self._fields.get(name)
             if field is None or value is False or value is None:
@@ -195,33 +199,44 @@ class CarteraFollowup(models.Model):
             elif field.type in ("date", "datetime"):
                 # Python callers may pass date objects; RPC sends strings.
                 valid = isinstance(value, date) or isinstance(value, str) \
-                    and len(value) in (10, 19) \
                     and self._is_valid_date(field, value)
             elif field.type in ("char", "text"):
                 valid = isinstance(value, str)
                 if valid and field.type == "text" and \
                         len(value) > NOTE_MAX_LENGTH:
-                    raise ValidationError(_(
+                    raise UserError(_(
                         "%s: at most %d characters, not %d.") % (
                         self._field_label(field), NOTE_MAX_LENGTH,
                         len(value)))
             else:
                 continue
             if not valid:
-                raise ValidationError(_("%s: invalid value %s.") % (
+                raise UserError(_("%s: invalid value %s.") % (
                     self._field_label(field), repr(value)[:80]))
 
     @api.model
     def _is_valid_date(self, field, value):
-        try:
-            field.from_string(value)
-        except ValueError:
-            return False
-        return True
+        """Only a whole date (or date and time): Odoo's own parsing reads
+        the first characters and ignores the rest."""
+        formats = [DEFAULT_SERVER_DATE_FORMAT]
+        if field.type == "datetime":
+            formats.append(DEFAULT_SERVER_DATETIME_FORMAT)
+        for date_format in formats:
+            try:
+                datetime.strptime(value, date_format)
+                return True
+            except ValueError:
+                continue
+        return False
 
     @api.model
     def _field_label(self, field):
-        return field.get_description(self.env)["string"]
+        """The field's label in the language of the message around it:
+        ``_()`` falls back to the user's language when the context has
+        none (an RPC call), the ORM's labels do not."""
+        lang = self.env.context.get("lang") or self.env.user.lang
+        return field.get_description(self.with_context(lang=lang).env)[
+            "string"]
 
     @api.model
     def _prepare_invoice_snapshot(self, invoice):

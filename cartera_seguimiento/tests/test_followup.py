@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import mute_logger
 
 from .common import CarteraCase
@@ -200,6 +200,29 @@ class TestFollowupValidation(CarteraCase):
                     "partner_id": self.customer1.id, "type_id": self.type_call.id,
                     "next_date": days_from_today(2)})
         self.assertIn("tiene fecha pero no tipo", error.exception.name)
+
+    def test_field_named_in_the_users_language_without_context(self):
+        # An RPC call carries no language: the label follows the user's
+        # language, like the sentence around it.
+        Followup = self.env["cartera.followup"].with_context(lang=None)
+        with self.assertRaises(UserError) as error:
+            Followup.sudo(self.collector1).create({
+                "partner_id": self.customer1.id,
+                "type_id": self.type_call.id,
+                "next_date": "2026-13-45", "next_type_id": self.type_call.id})
+        self.assertEqual(
+            error.exception.name,
+            "Fecha próxima tarea: valor no válido '2026-13-45'.")
+
+    def test_dates_mean_dates(self):
+        for vals in ({"next_date": "2026-01-01xyz"},
+                     {"next_date": "2026-01-01 10:00:00"},
+                     {"date": "2026-01-01 10:00:00xyz"},
+                     {"date": "2026-01-01T10:00:00"}):
+            vals.setdefault("next_type_id", self.type_call.id)
+            with self.assertRaisesRegex(UserError, "invalid value"):
+                with self.env.cr.savepoint():
+                    self._followup(**vals)
 
 
 class TestFollowupTasks(CarteraCase):

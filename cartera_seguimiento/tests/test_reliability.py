@@ -4,7 +4,7 @@
 each pinned here at the level of the model."""
 from datetime import date, datetime
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError
 
 from ..models.cartera_followup import NOTE_MAX_LENGTH
 from .common import CarteraCase
@@ -33,7 +33,7 @@ class TestReliability(CarteraCase):
     def test_wrong_types_are_refused_clearly(self):
         """Found by test_stress_badinput: wrong types reached the ORM and
         failed there (KeyError, PostgreSQL DataError) or were stored (a
-        number as a date); now a ValidationError names the field."""
+        number as a date); now a UserError names the field."""
         Followup = self.env["cartera.followup"].sudo(self.collector1)
         before = Followup.search_count([])
         for values in ({"partner_id": "abc"}, {"partner_id": 1.5},
@@ -43,12 +43,12 @@ class TestReliability(CarteraCase):
                        {"next_date": "2026-02-30",
                         "next_type_id": self.type_call.id},
                        {"notes": {"a": 1}}, {"notes": "x" * (1 << 20)}):
-            with self.assertRaises(ValidationError):
+            with self.assertRaises(UserError):
                 self._followup(user=self.collector1, **values)
         followup = self._followup(user=self.collector1)
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(UserError):
             followup.write({"date": [2026, 1, 1]})
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(UserError):
             followup.write({"next_note": "y" * (NOTE_MAX_LENGTH + 1)})
         self.assertEqual(Followup.search_count([]), before + 1)
 

@@ -163,3 +163,36 @@ class TestReportWizards(ArReportCase):
         self.assertEqual(menu.parent_id, self.env.ref(
             "cartera_seguimiento.cartera_menu_followup"))
         self.assertEqual(len(menu.child_id), 5)
+
+
+class TestReportNames(ArReportCase):
+
+    def test_file_names_translated(self):
+        from odoo.tools.safe_eval import safe_eval
+        today = fields.Date.context_today(self.env.user)
+        for xmlid, model, spanish in (
+                ("cartera_aging_report", "cartera.aging.report.wizard",
+                 "Análisis de cartera"),
+                ("cartera_aging_report_xlsx", "cartera.aging.report.wizard",
+                 "Análisis de cartera")):
+            report = self.env.ref("cartera_seguimiento.%s" % xmlid)
+            wizard = self.env[model].with_context(lang="es_CO").create(
+                {"date_at": D})
+            name = safe_eval(report.print_report_name,
+                             {"object": wizard, "time": __import__("time")})
+            self.assertEqual(name, "%s - %s" % (spanish, today))
+            english = safe_eval(report.print_report_name, {
+                "object": wizard.with_context(lang="en_US"),
+                "time": __import__("time")})
+            self.assertEqual(english, "Receivable Analysis - %s" % today)
+
+    def test_tax_id_label_from_the_company_country(self):
+        wizard = self.env["cartera.aging.report.wizard"].with_context(
+            lang="es_CO").create({"date_at": D})
+        country = self.env.ref("base.cl")
+        country.vat_label = "RUT"
+        wizard.company_id.country_id = country
+        self.assertEqual(wizard._xlsx_sheets()[0]["columns"][1][0], "RUT")
+        wizard.company_id.country_id = False
+        self.assertEqual(wizard._xlsx_sheets()[0]["columns"][1][0],
+                         "Identificación tributaria")

@@ -107,7 +107,7 @@ class CarteraAgingReportWizard(models.TransientModel):
     def _xlsx_sheets(self):
         self.ensure_one()
         values = self._report_values()
-        columns = [(_("Customer"), "text"), (_("Tax ID"), "text"),
+        columns = [(_("Customer"), "text"), (self._tax_id_label(), "text"),
                    (_("Salesperson"), "text"), (_("Not due"), "amount")]
         columns += [(label, "amount") for label in values["labels"]]
         columns += [(_("Total"), "amount")]

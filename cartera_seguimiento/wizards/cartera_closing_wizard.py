@@ -61,8 +61,8 @@ class CarteraClosingWizard(models.TransientModel):
                 valid = False
             if not valid:
                 raise UserError(_("%s: invalid value %s.") % (
-                    self._fields[name].get_description(self.env)["string"],
-                    repr(value)[:80]))
+                    self.env["cartera.followup"]._field_label(
+                        self._fields[name]), repr(value)[:80]))
         return super(CarteraClosingWizard, self).create(vals)
 
     @api.constrains("date_from", "date_to")

@@ -61,9 +61,22 @@ class CarteraReportWizard(models.AbstractModel):
             else:
                 continue
             if not valid:
-                label = field.get_description(self.env)["string"]
+                label = self.env["cartera.followup"]._field_label(field)
                 raise UserError(_("%s: invalid value %s.") % (
                     label, repr(value)[:80]))
+
+    @api.multi
+    def _print_file_name(self):
+        """Name of the printed file (``print_report_name``), in the user's
+        language: the report's title and the day it was printed."""
+        self.ensure_one()
+        return "%s - %s" % (self._title(), fields.Date.context_today(self))
+
+    @api.multi
+    def _tax_id_label(self):
+        """What the company's country calls the customers' tax id (NIT in
+        Colombia, RUT in Chile...)."""
+        return self.company_id.country_id.vat_label or _("Tax ID")
 
     @api.model
     def _valid_command(self, command):
