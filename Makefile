@@ -2,11 +2,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test lint bench bench-record stress pot readme screenshots clean
+.PHONY: help setup run test test-plain lint bench bench-record stress pot readme screenshots clean
 
 help:
 	@echo "make run    - set up, create/update the demo database, serve http://127.0.0.1:8069 (admin/admin)"
 	@echo "make test   - set up, lint, build a fresh test database and run the whole suite"
+	@echo "make test-plain - the addon's tests through Odoo's runner on a fresh plain database"
+	@echo "              (account + l10n_generic_coa, English; with and without the addon's demo)"
 	@echo "make lint   - flake8 + pylint-odoo (OCA 11.0 checks)"
 	@echo "make bench  - benchmarks against Odoo core and OCA (BENCH_SCALE=small|large),"
 	@echo "              results in benchmarks/results/local/ (not tracked)"
@@ -27,6 +29,9 @@ lint: setup
 
 test: setup
 	@bash scripts/test.sh
+
+test-plain: setup
+	@bash scripts/test_plain.sh
 
 bench: setup
 	@bash scripts/bench.sh

@@ -5,11 +5,15 @@ runs ask for it (two servers at the same moment: tests/test_multi_server.py)."""
 from datetime import timedelta
 
 from odoo import fields
+from odoo.tests.common import post_install
 
 from ..models.cartera_followup import DIGEST_DATE_KEY
 from .common import CarteraCase
 
 
+# Also after the whole installation (the only run of a module installed
+# without demo data).
+@post_install(True)
 class TestDigestOnceADay(CarteraCase):
 
     @classmethod
