@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 TODAY = datetime.date.today()
+CLOSED_NOTE = "Llamada cerrada en vivo"
 
 
 def day(offset):
@@ -29,7 +30,7 @@ def portfolio(admin_rpc):
     """A customer of our own with hand-made figures, next to the demo data:
     1,234,567.89 invoiced 75 days ago and due 45 days ago (31-60), 500,000
     invoiced 5 days ago and due in 10 days (not due), two follow-ups, one
-    with an overdue task."""
+    with an overdue task, and a third one, 20 days ago, closed."""
     ref = admin_rpc("ir.model.data", "xmlid_to_res_id",
                     "account.data_account_type_revenue")
     account = admin_rpc("account.account", "search",
@@ -59,6 +60,15 @@ def portfolio(admin_rpc):
         "date": day(-10) + " 15:00:00",
         "notes": "Llamada de prueba en vivo", "next_date": day(-5),
         "next_type_id": visit, "next_note": "Visitar en vivo"})
+    # Closed where it is, by a closing of that customer and day.
+    closed = admin_rpc("cartera.followup", "create", {
+        "partner_id": partner, "type_id": call, "invoice_id": invoices[0],
+        "date": day(-20) + " 15:00:00", "notes": CLOSED_NOTE})
+    wizard = admin_rpc("cartera.closing.wizard", "create", {
+        "date_from": day(-20), "date_to": day(-20), "partner_id": partner})
+    admin_rpc("cartera.closing.wizard", "action_close", [wizard])
+    assert admin_rpc("cartera.followup", "read", [closed], [
+        "state"])[0]["state"] == "closed"
     return {"partner": partner, "numbers": numbers, "total": 1734567.89}
 
 
@@ -143,8 +153,10 @@ def test_history_pdf_and_xlsx(odoo_server, admin_rpc, portfolio, output_dir):
     text = fetch_pdf(odoo_server, "report_history", wizard, output_dir,
                      "informe_historico")
     for heading in ("Histórico de cartera", "Saldo", "Seguimiento",
-                    "Llamada de prueba en vivo"):
+                    "Llamada de prueba en vivo", CLOSED_NOTE):
         assert heading in text, heading
+    # The closed follow-up is marked so, in Spanish.
+    assert re.search(re.escape(CLOSED_NOTE) + r"\s+\(cerrado\)", text), text
     for number in portfolio["numbers"]:
         assert number in text
     assert money(portfolio["total"]) in text
@@ -161,9 +173,58 @@ def test_followup_pdf_and_xlsx(odoo_server, admin_rpc, portfolio,
     for heading in ("Informe de seguimientos", "Tipo", "Cliente",
                     "Llamada de prueba en vivo", "Cliente Informe en Vivo"):
         assert heading in text, heading
+    # Open follow-ups only, unless asked.
+    assert CLOSED_NOTE not in text
     sheets = fetch_xlsx(odoo_server, "report_followup", wizard)
     rows = list(sheets.values())[0]
     assert [r for r in rows if "Llamada de prueba en vivo" in r]
+    assert not [r for r in rows if CLOSED_NOTE in r]
+
+
+def test_followup_report_with_closed(odoo_server, admin_rpc, portfolio,
+                                     output_dir):
+    """The follow-ups the closing sealed, listed on demand, marked."""
+    wizard = admin_rpc("cartera.followup.report.wizard", "create", {
+        "date_from": day(-30), "date_to": day(0), "include_closed": True,
+        "partner_ids": [(6, 0, [portfolio["partner"]])]})
+    text = fetch_pdf(odoo_server, "report_followup", wizard, output_dir,
+                     "informe_seguimientos_cerrados")
+    assert "Llamada de prueba en vivo" in text
+    assert CLOSED_NOTE in text and "(cerrado)" in text
+    rows = list(fetch_xlsx(odoo_server, "report_followup",
+                           wizard).values())[0]
+    assert [r for r in rows if CLOSED_NOTE in r]
+    engine = admin_rpc("cartera.ar.report", "followups", day(-30), day(0),
+                       [portfolio["partner"]], None, None, None, True)
+    assert sorted((row["notes"], row["closed"]) for row in engine) == [
+        (CLOSED_NOTE, True), ("Llamada de prueba en vivo", False)]
+
+
+def test_collector_followup_listings_follow_record_rules(odoo_server,
+                                                         admin_rpc):
+    """A collector's follow-up and task listings hold what her follow-up
+    list holds, open and closed: the record rules, nothing else."""
+    camila = odoo_server.rpc("camila", "camila")
+    company = camila("res.users", "read", [camila.uid],
+                     ["company_id"])[0]["company_id"][0]
+    mine = [("company_id", "=", company)]
+    visible = set(camila("cartera.followup", "search", mine))
+    assert visible
+    # The last year (other live tests seed thousands of older ones).
+    rows = camila("cartera.ar.report", "followups", day(-365),
+                  day(0), None, None, None, None, True)
+    # The same local days as the listing's.
+    assert {row["id"] for row in rows} == set(camila(
+        "cartera.followup", "search", mine + [
+            ("day", ">=", day(-365)), ("day", "<=", day(0))]))
+    assert {row["id"] for row in rows} <= visible
+    everyone = admin_rpc("cartera.ar.report", "followups", day(-365),
+                         day(0), None, None, None, None, True)
+    assert len(everyone) > len(rows)
+    tasks = camila("cartera.ar.report", "tasks")
+    assert {row["id"] for row in tasks} == set(camila(
+        "cartera.followup", "search", mine + [
+            ("state", "=", "open"), ("task_state", "=", "pending")]))
 
 
 def test_task_pdf_and_xlsx(odoo_server, admin_rpc, portfolio, output_dir):
