@@ -118,3 +118,38 @@ def test_f2_opens_search_more(odoo_server, page, collector, admin_rpc, output_di
     user_input.click()
     user_input.press("F2")
     page.locator(".modal-dialog:visible .modal-title", has_text="Vendedor").wait_for()
+
+
+def test_capture_lists_open_followups_only(odoo_server, page, collector,
+                                           admin_rpc, output_dir):
+    """A closed follow-up leaves Captura (it stays in Seguimiento)."""
+    notes = {state: "Captura %s %s" % (state, collector["suffix"])
+             for state in ("abierto", "cerrado")}
+    for state, day in (("abierto", "2003-07-08"), ("cerrado", "2003-07-07")):
+        admin_rpc("cartera.followup", "create", {
+            "partner_id": collector["partner_id"],
+            "type_id": admin_rpc("ir.model.data", "xmlid_to_res_id",
+                                 "cartera_seguimiento.followup_type_call"),
+            "date": day + " 15:00:00", "notes": notes[state]})
+    wizard = admin_rpc("cartera.closing.wizard", "create", {
+        "date_from": "2003-07-07", "date_to": "2003-07-07",
+        "partner_id": collector["partner_id"]})
+    admin_rpc("cartera.closing.wizard", "action_close", [wizard])
+    web_login(page, odoo_server, collector["login"], collector["login"])
+    open_capture(page, odoo_server)
+    page.locator(".o_data_row", has_text=notes["abierto"]).wait_for()
+    assert not page.locator(".o_data_row", has_text=notes["cerrado"]).count()
+    # Seguimiento lists both, the closed one closed.
+    page.locator(".o_sub_menu:visible a[data-menu-xmlid="
+                 "'cartera_seguimiento.cartera_followup_file_menu']").click()
+    page.locator(".o_control_panel .breadcrumb",
+                 has_text="Seguimiento").wait_for()
+    page.locator(".o_group_header", has_text=collector["partner_name"]) \
+        .first.click()
+    closed = page.locator(".o_data_row", has_text=notes["cerrado"])
+    closed.wait_for()
+    assert "Cerrado" in closed.inner_text()
+    assert "Abierto" in page.locator(
+        ".o_data_row", has_text=notes["abierto"]).inner_text()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(output_dir / "captura-solo-abiertos.png"))
