@@ -28,6 +28,7 @@
         "data/cartera_followup_type_data.xml",
         "data/ir_cron_data.xml",
         "data/cartera_closing_data.xml",
+        "data/cartera_promise_data.xml",
         "views/assets.xml",
         "views/cartera_menus.xml",
         "views/cartera_followup_type_views.xml",
@@ -40,6 +41,7 @@
         "views/cartera_report_menus.xml",
         "views/cartera_followup_file_views.xml",
         "views/cartera_closing_views.xml",
+        "views/cartera_promise_views.xml",
     ],
     "demo": [
         "demo/cartera_demo.xml",

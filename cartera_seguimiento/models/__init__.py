@@ -10,6 +10,9 @@ from . import res_partner
 from . import account_invoice
 from . import mail_activity
 from . import cartera_closing
+from . import cartera_promise
+from . import res_company
+from . import res_config_settings
 from . import cartera_ar_report
 from . import cartera_ar_report_aging
 from . import cartera_ar_report_movement

@@ -121,6 +121,20 @@ class CarteraFollowup(models.Model):
         "cartera.closing", string="Closing", readonly=True, index=True,
         copy=False, ondelete="restrict",
     )
+    promise_ids = fields.One2many(
+        "cartera.promise", "followup_id", string="Payment Promises")
+    # The editable list captures one promise per line: its amount and date.
+    promise_amount = fields.Monetary(
+        string="Promised Amount", compute="_compute_promise",
+        inverse="_inverse_promise", currency_field="company_currency_id",
+        help="Amount of the follow-up's first payment promise.")
+    promise_date = fields.Date(
+        string="Promised Date", compute="_compute_promise",
+        inverse="_inverse_promise",
+        help="Date of the follow-up's first payment promise.")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency",
+        readonly=True)
     closed_on = fields.Datetime(
         related="closing_id.date", string="Closed On", readonly=True)
     closed_by = fields.Many2one(
@@ -320,6 +334,30 @@ class CarteraFollowup(models.Model):
     def _default_sender(self):
         """Sender of chatter messages of a user without an e-mail address."""
         return self.env.user.company_id.email or self.env.user.name
+
+    @api.depends("promise_ids.amount", "promise_ids.date")
+    def _compute_promise(self):
+        for rec in self:
+            first = rec.promise_ids[:1]
+            rec.promise_amount = first.amount
+            rec.promise_date = first.date
+
+    @api.multi
+    def _inverse_promise(self):
+        for rec in self:
+            first = rec.promise_ids[:1]
+            if first:
+                if (first.amount, first.date) != (rec.promise_amount,
+                                                  rec.promise_date):
+                    first.write({"amount": rec.promise_amount,
+                                 "date": rec.promise_date})
+            elif rec.promise_amount or rec.promise_date:
+                if not (rec.promise_amount and rec.promise_date):
+                    raise UserError(_(
+                        "A payment promise needs an amount and a date."))
+                self.env["cartera.promise"].create({
+                    "followup_id": rec.id, "amount": rec.promise_amount,
+                    "date": rec.promise_date})
 
     # ------------------------------------------------------------------
     # Sealing: a closed follow-up stays exactly as its closing left it, for
@@ -588,13 +626,20 @@ class CarteraFollowup(models.Model):
         if not self._claim_todays_digest():
             return True
         template = "cartera_seguimiento.cartera_followup_task_digest"
-        for user, tasks in self._pending_tasks_by_user().items():
+        tasks_by_user = self._pending_tasks_by_user()
+        promises_by_user = self.env["cartera.promise"]._failed_by_user()
+        for user in set(tasks_by_user) | set(promises_by_user):
+            tasks = tasks_by_user.get(user, self.browse())
+            promises = promises_by_user.get(
+                user, self.env["cartera.promise"].browse())
             lang = user.lang or "en_US"
             today = fields.Date.context_today(self.with_context(tz=user.tz))
             body = self.env["ir.qweb"].with_context(lang=lang).render(
                 template, {"user": user, "tasks": tasks.with_context(lang=lang),
+                           "promises": promises.with_context(lang=lang),
                            "today": today})
-            subject = self.with_context(lang=lang)._digest_subject(len(tasks))
+            subject = self.with_context(lang=lang)._digest_subject(
+                len(tasks) + len(promises))
             user.partner_id.sudo().message_post(
                 body=body, subject=subject, partner_ids=[user.partner_id.id],
                 message_type="notification", subtype="mail.mt_comment")

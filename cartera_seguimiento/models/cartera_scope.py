@@ -59,6 +59,18 @@ class CarteraScope(models.AbstractModel):
         ])
 
     @api.model
+    def _promise_domain(self, user):
+        """Domain on payment promises: those of the follow-ups ``user``
+        may see, and those they are responsible for."""
+        followups = self._followup_domain(user)
+        if not followups:
+            return []
+        return expression.OR([
+            [("responsible_id", "=", user.id)],
+            self._prefix_domain(followups, "followup_id."),
+        ])
+
+    @api.model
     def _prefix_domain(self, domain, prefix):
         """``domain`` with every leaf's field path behind ``prefix``."""
         return [("%s%s" % (prefix, term[0]),) + tuple(term[1:])

@@ -1,11 +1,38 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import api, fields, models
+
+from .cartera_promise import STATES, STATE_SEVERITY
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "cartera.followup.stats.mixin"]
+
+    cartera_promise_ids = fields.One2many(
+        "cartera.promise", "partner_id", string="Payment Promises")
+    cartera_promise_state = fields.Selection(
+        STATES, string="Payment Promises Status",
+        compute="_compute_cartera_promise_state",
+        help="The worst status of the customer's payment promises.")
+
+    @api.multi
+    def _compute_cartera_promise_state(self):
+        Promise = self.env["cartera.promise"]
+        if not Promise.check_access_rights("read", raise_exception=False):
+            return
+        groups = Promise.read_group(
+            [("partner_id", "in", self.mapped("commercial_partner_id").ids)],
+            ["partner_id", "state"], ["partner_id", "state"], lazy=False)
+        worst = {}
+        for group in groups:
+            partner_id = group["partner_id"][0]
+            if STATE_SEVERITY[group["state"]] > STATE_SEVERITY.get(
+                    worst.get(partner_id), 0):
+                worst[partner_id] = group["state"]
+        for partner in self:
+            partner.cartera_promise_state = worst.get(
+                partner.commercial_partner_id.id, False)
 
     @api.multi
     def _cartera_followup_target(self):

@@ -6,3 +6,4 @@ from . import test_report_wizards
 from . import test_reliability
 from . import test_i18n
 from . import test_digest
+from . import test_promise

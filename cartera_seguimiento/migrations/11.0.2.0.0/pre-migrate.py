@@ -128,9 +128,18 @@ def _drop_removed_models(cr):
     cr.execute("DELETE FROM ir_model WHERE model IN %s", (REMOVED_MODELS,))
 
 
+def _cron_left_to_administrators(cr):
+    # The digest's time is the administrators' (readme/CONFIGURE.rst): from
+    # now on an update keeps it, as a new install does.
+    cr.execute("""UPDATE ir_model_data SET noupdate = true
+                   WHERE module = 'cartera_seguimiento'
+                     AND name = 'cartera_followup_cron_notify'""")
+
+
 def migrate(cr, version):
     if not version:
         return
+    _cron_left_to_administrators(cr)
     _add_lifecycle_columns(cr)
     if _table_exists(cr, "cartera_followup_history"):
         _empty_dangling_references(cr)

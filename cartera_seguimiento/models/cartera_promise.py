@@ -1,0 +1,392 @@
+# Copyright 2026 Cartera Seguimiento contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Payment promises (compromisos de pago), judged against the ledger.
+
+A promise belongs to a follow-up: the customer promises to pay an amount by
+a date (an agreement in instalments is several promises). ``evaluate``
+gives the customer's real payments to their promises and decides each one's
+state; see its docstring for the rule.
+"""
+from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2 import sql
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang
+
+STATES = [("pending", "Pending"), ("kept", "Kept"),
+          ("partial", "Partially kept"), ("broken", "Broken")]
+# Worst first: the agenda shows a customer's worst promise.
+STATE_SEVERITY = {"broken": 4, "partial": 3, "pending": 2, "kept": 1}
+DECIDED = ("kept", "partial", "broken")
+# Half a cent: amounts are compared in the company currency's cents.
+EPSILON = 0.005
+
+# The customer's payments: posted credits on receivable accounts in bank
+# and cash journals, from the earliest follow-up day of a promise to judge.
+PAYMENTS = sql.SQL("""
+    SELECT l.partner_id, l.date, l.id, l.credit
+      FROM account_move_line l
+      JOIN account_move m ON m.id = l.move_id
+      JOIN account_account a ON a.id = l.account_id
+      JOIN account_journal j ON j.id = l.journal_id
+     WHERE m.state = 'posted' AND a.internal_type = 'receivable'
+       AND j.type IN ('bank', 'cash') AND l.credit > 0
+       AND l.company_id = %(company_id)s
+       AND l.date <= %(date_at)s
+       AND l.partner_id IN (SELECT partner_id FROM promises)
+       AND l.date >= (SELECT min(day) FROM promises)
+     ORDER BY l.partner_id, l.date, l.id
+""")
+
+PROMISES = sql.SQL("""
+    SELECT p.id, p.partner_id, p.date, p.amount, p.state, p.paid_amount,
+           f.state = 'closed' AS sealed,
+           (f.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day
+      FROM cartera_promise p
+      JOIN cartera_followup f ON f.id = p.followup_id
+     WHERE p.company_id = %(company_id)s {scope}
+""")
+
+
+class CarteraPromise(models.Model):
+    _name = "cartera.promise"
+    _description = "Payment Promise"
+    _order = "date, id"
+
+    followup_id = fields.Many2one(
+        "cartera.followup", string="Follow-up", required=True, index=True,
+        ondelete="cascade",
+    )
+    partner_id = fields.Many2one(
+        related="followup_id.partner_id", string="Customer", store=True,
+        readonly=True, index=True,
+    )
+    responsible_id = fields.Many2one(
+        "res.users", string="Responsible", index=True, ondelete="restrict",
+        help="Collector who follows the promise up; the follow-up's contact "
+             "by default.",
+    )
+    company_id = fields.Many2one(
+        related="followup_id.company_id", string="Company", store=True,
+        readonly=True, index=True,
+    )
+    currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Currency", readonly=True)
+    amount = fields.Monetary(
+        string="Promised Amount", required=True,
+        help="In the company currency.")
+    date = fields.Date(string="Promised Date", required=True, index=True)
+    invoice_ids = fields.Many2many(
+        "account.invoice", "cartera_promise_invoice_rel", "promise_id",
+        "invoice_id", string="Documents",
+        domain="[('commercial_partner_id', '=', partner_id),"
+               " ('type', '=', 'out_invoice'), ('state', '=', 'open')]",
+    )
+    paid_amount = fields.Monetary(
+        string="Paid", readonly=True, copy=False,
+        help="Part of the customer's payments given to this promise by the "
+             "last evaluation.")
+    state = fields.Selection(
+        STATES, string="Status", default="pending", required=True,
+        readonly=True, index=True, copy=False,
+    )
+    evaluated_on = fields.Date(string="Evaluated On", readonly=True,
+                               copy=False)
+    # The "broken promise" activity of the responsible, while it is open:
+    # the daily digest lists it.
+    failed_activity_id = fields.Many2one(
+        "mail.activity", string="Broken Promise Activity", readonly=True,
+        copy=False, index=True, ondelete="set null")
+    followup_state = fields.Selection(
+        related="followup_id.state", string="Follow-up Status",
+        readonly=True)
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK (amount > 0)",
+         "The promised amount must be greater than zero."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Capture
+    # ------------------------------------------------------------------
+    @api.model
+    def create(self, vals):
+        vals = dict(vals, state="pending", paid_amount=0.0,
+                    evaluated_on=False)
+        followup = self.env["cartera.followup"].browse(
+            vals.get("followup_id"))
+        followup._check_not_sealed("write")
+        if not vals.get("responsible_id") and followup:
+            vals["responsible_id"] = followup.responsible_id.id
+        return super(CarteraPromise, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        if {"state", "paid_amount", "evaluated_on",
+                "failed_activity_id"} & set(vals):
+            raise UserError(_(
+                "The status of a payment promise is set by its evaluation "
+                "against the payments only."))
+        self._check_not_sealed()
+        return super(CarteraPromise, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        self._check_not_sealed()
+        return super(CarteraPromise, self).unlink()
+
+    @api.multi
+    def _check_not_sealed(self):
+        """Promises of closed follow-ups are sealed with them."""
+        self.mapped("followup_id")._check_not_sealed("write")
+
+    @api.constrains("amount", "date", "followup_id")
+    def _check_promise(self):
+        for promise in self:
+            if promise.amount <= 0:
+                raise ValidationError(_(
+                    "The promised amount must be greater than zero."))
+            day = promise.followup_id._local_date()
+            if promise.date < day:
+                raise ValidationError(_(
+                    "The promised date (%s) is before the follow-up's day "
+                    "(%s).") % (promise.date, day))
+
+    @api.constrains("invoice_ids", "followup_id")
+    def _check_invoices(self):
+        for promise in self.sudo():
+            others = promise.invoice_ids.filtered(
+                lambda inv: inv.commercial_partner_id != promise.partner_id
+                or inv.type != "out_invoice" or inv.state != "open")
+            if others:
+                raise ValidationError(_(
+                    "Document %s is not an open invoice of %s.") % (
+                    others[0].number or others[0].display_name,
+                    promise.partner_id.display_name))
+
+    # ------------------------------------------------------------------
+    # Evaluation against the ledger
+    # ------------------------------------------------------------------
+    @api.model
+    def evaluate(self, date_at=None):
+        """Judge the promises the user may see against the payments, as of
+        ``date_at`` (today by default); return the count per state.
+
+        The customer's payments are the posted credits on receivable
+        accounts in bank and cash journals, dated from the day of a
+        promise's follow-up to ``date_at``. They go to the customer's
+        promises in order of promised date, then id, each payment amount
+        once, the earliest payment first. A promise is ``kept`` once its
+        share reaches its amount, and stays so. Otherwise, once its date
+        plus the company's grace days has passed, it is ``partial`` (some
+        paid) or ``broken`` (nothing paid); until then ``pending``.
+        Promises of closed follow-ups are sealed: they keep their share,
+        which no other promise receives again.
+
+        A fixed number of queries whatever the promises, plus the
+        activities and messages of the promises that turn broken or
+        partial.
+        """
+        return self._evaluate(self.env.user.company_id, date_at)
+
+    @api.model
+    def _evaluate(self, company, date_at=None):
+        date_at = self.env["cartera.ar.report"]._check_date(
+            date_at, _("As of date")) or fields.Date.context_today(self)
+        promises, payments = self._evaluation_data(company, date_at)
+        results = self._allocate(promises, payments, date_at,
+                                 company.cartera_promise_grace_days)
+        changed = self._store_evaluation(promises, results, date_at)
+        changed._notify_failed()
+        counts = defaultdict(int)
+        for promise_id, row in promises.items():
+            counts[results.get(promise_id, (row["state"], 0))[0]] += 1
+        return {state: counts.get(state, 0) for state, _label in STATES}
+
+    @api.model
+    def _evaluation_data(self, company, date_at):
+        """{promise id: values} of the company's promises the user may see,
+        and {partner: [[date, amount left], ...]} of their payments."""
+        scope = sql.SQL("")
+        visible = self.env["cartera.scope"]._customer_condition(
+            sql.SQL("p.partner_id"))
+        if visible is not None:
+            scope = sql.SQL(" AND ") + visible
+        params = {"company_id": company.id, "date_at": date_at,
+                  "tz": self._context.get("tz") or self.env.user.tz or "UTC"}
+        cr = self.env.cr
+        query = PROMISES.format(scope=scope)
+        cr.execute(query.as_string(cr._obj), params)
+        promises = {}
+        for (promise_id, partner_id, date, amount, state, paid, sealed,
+             day) in cr.fetchall():
+            promises[promise_id] = {
+                "partner_id": partner_id, "date": date,
+                "amount": float(amount), "state": state,
+                "paid": float(paid or 0.0), "sealed": sealed,
+                "day": day}
+        payments = defaultdict(list)
+        if promises:
+            query = sql.SQL("WITH promises AS ({promises}) {payments}").format(
+                promises=PROMISES.format(scope=scope), payments=PAYMENTS)
+            cr.execute(query.as_string(cr._obj), params)
+            for partner_id, date, _line_id, credit in cr.fetchall():
+                payments[partner_id].append([date, float(credit)])
+        return promises, payments
+
+    @api.model
+    def _allocate(self, promises, payments, date_at, grace_days):
+        """{promise id: (state, share)} of the promises to update."""
+        by_partner = defaultdict(list)
+        for promise_id, row in promises.items():
+            by_partner[row["partner_id"]].append(promise_id)
+        today = fields.Date.from_string(date_at)
+        results = {}
+        for partner_id, ids in by_partner.items():
+            pool = payments.get(partner_id, [])
+            ids.sort(key=lambda pid: (promises[pid]["date"], pid))
+            for promise_id in ids:
+                row = promises[promise_id]
+                # A sealed promise takes back its own share, nothing more.
+                wanted = row["paid"] if row["sealed"] else row["amount"]
+                share = self._take(pool, row["day"], wanted)
+                if row["sealed"]:
+                    continue
+                results[promise_id] = (self._decide(
+                    row, share, today, grace_days), round(share, 2))
+        return results
+
+    @api.model
+    def _take(self, pool, day, wanted):
+        """Take up to ``wanted`` from the payments of ``pool`` dated on or
+        after ``day``, the earliest first; return what was taken."""
+        taken = 0.0
+        for payment in pool:
+            if wanted - taken <= EPSILON:
+                break
+            if payment[0] < day or payment[1] <= EPSILON:
+                continue
+            part = min(payment[1], wanted - taken)
+            payment[1] -= part
+            taken += part
+        return taken
+
+    @api.model
+    def _decide(self, row, share, today, grace_days):
+        if row["state"] == "kept" or share >= row["amount"] - EPSILON:
+            return "kept"
+        due = fields.Date.from_string(row["date"]) + timedelta(
+            days=grace_days)
+        if today <= due:
+            return "pending"
+        return "partial" if share > EPSILON else "broken"
+
+    @api.model
+    def _store_evaluation(self, promises, results, date_at):
+        """Write the new states and shares in one statement; return the
+        ids whose state became broken or partial."""
+        changes = [(pid, state, share) for pid, (state, share)
+                   in results.items()
+                   if state != promises[pid]["state"]
+                   or abs(share - promises[pid]["paid"]) > EPSILON]
+        failed = [pid for pid, state, _share in changes
+                  if state in ("broken", "partial")
+                  and promises[pid]["state"] not in ("broken", "partial")]
+        if changes:
+            cr = self.env.cr
+            # One UPDATE ... FROM (VALUES ...) for every changed promise.
+            values = sql.SQL(", ").join(
+                sql.SQL("(%s, %s, %s)") for _change in changes)
+            query = sql.SQL(
+                """UPDATE cartera_promise AS p
+                      SET state = v.state, paid_amount = v.share,
+                          evaluated_on = %s, write_date = now() AT TIME
+                          ZONE 'UTC', write_uid = %s
+                     FROM (VALUES {values}) AS v (id, state, share)
+                    WHERE p.id = v.id""").format(values=values)
+            params = [date_at, self.env.uid]
+            for change in changes:
+                params.extend(change)
+            cr.execute(query.as_string(cr._obj), params)
+            self.invalidate_cache(["state", "paid_amount", "evaluated_on"])
+        return self.browse(failed)
+
+    @api.multi
+    def _notify_failed(self):
+        """One activity "Compromiso incumplido" for the responsible, on the
+        customer, and a line in the customer's chatter, per promise that
+        turned broken or partial."""
+        activity_type = self.env.ref(
+            "cartera_seguimiento.mail_activity_promise_broken",
+            raise_if_not_found=False)
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        for promise in self.sudo():
+            values = self._prepare_failed_activity(
+                promise, activity_type, partner_model)
+            # The evaluation's own bookkeeping: its user need not be
+            # allowed to edit customers.
+            activity = self.env["mail.activity"].sudo().create(values)
+            # The activity is the evaluation's own bookkeeping, set past
+            # the guard of write() (the follow-up may be closed since).
+            self.env.cr.execute(
+                "UPDATE cartera_promise SET failed_activity_id = %s "
+                "WHERE id = %s", (activity.id, promise.id))
+            promise.partner_id.message_post(
+                body=self._failed_message(promise),
+                message_type="notification", subtype="mail.mt_note")
+
+    @api.model
+    def _prepare_failed_activity(self, promise, activity_type,
+                                 partner_model):
+        lang = promise.responsible_id.lang or "en_US"
+        return {
+            "res_model_id": partner_model,
+            "res_id": promise.partner_id.id,
+            "activity_type_id": activity_type.id if activity_type else False,
+            "summary": self.with_context(lang=lang)._failed_summary(),
+            "note": self.with_context(lang=lang)._failed_message(promise),
+            "date_deadline": fields.Date.context_today(self),
+            "user_id": (promise.responsible_id
+                        or promise.followup_id.responsible_id).id,
+        }
+
+    @api.model
+    def _failed_by_user(self):
+        """{user: promises} of the broken or partly kept promises whose
+        activity is still open, for the daily digest."""
+        self.invalidate_cache(["failed_activity_id"])
+        promises = self.sudo().search(
+            [("failed_activity_id", "!=", False),
+             ("state", "in", ("broken", "partial"))],
+            order="failed_activity_id, date, id")
+        by_user = defaultdict(lambda: self.browse())
+        for promise in promises:
+            by_user[promise.failed_activity_id.user_id] |= promise
+        return by_user
+
+    @api.model
+    def _failed_summary(self):
+        return _("Broken payment promise")
+
+    @api.model
+    def _failed_message(self, promise):
+        state = dict(self._fields["state"]._description_selection(
+            self.env))[promise.state]
+
+        def money(amount):
+            return formatLang(self.env, amount,
+                              currency_obj=promise.currency_id)
+        return _("Payment promise of %s due %s: %s, %s paid.") % (
+            money(promise.amount), promise.date, state,
+            money(promise.paid_amount))
+
+    @api.model
+    def _cron_evaluate(self):
+        """Daily: the promises of every company, as the superuser (who
+        sees every customer)."""
+        for company in self.env["res.company"].sudo().search([]):
+            self.sudo()._evaluate(company)
+        return True
