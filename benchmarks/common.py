@@ -16,21 +16,23 @@ DB = os.environ.get("BENCH_DB") or {
 SEED = int(os.environ.get("BENCH_SEED", "42"))
 # Bumped whenever the generator changes what it writes, so that a database
 # built by an older generator is rebuilt instead of reused.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 # The data ends on a fixed day so that the same seed always gives the same
 # rows, whatever the day the generator runs; three years of history.
 END_DATE = date(2026, 11, 27)
 YEARS = 3
 
 # items: target number of journal items; partials follow from the payment
-# behaviour (about 0.24 per item).
+# behaviour (about 0.24 per item). followups: open ones, all closable;
+# closed: one more tenth, sealed by a closing of the year before the data
+# (rows of cartera_followup with state 'closed' and their closing_id).
 SCALES = {
     "tiny": {"customers": 50, "items": 1000, "followups": 200,
-             "salespeople": 3},
+             "closed": 20, "salespeople": 3},
     "small": {"customers": 1000, "items": 50000, "followups": 10000,
-              "salespeople": 6},
+              "closed": 1000, "salespeople": 6},
     "large": {"customers": 5000, "items": 1000000, "followups": 100000,
-              "salespeople": 12},
+              "closed": 10000, "salespeople": 12},
 }
 
 COLLECTOR_LOGIN = "bench_collector"

@@ -140,6 +140,9 @@ def setup_config(env, params):
         })
     types = env["cartera.followup.type"].search([])
     assert types, "no follow-up types"
+    # The closing that sealed the closed follow-ups: its reference from the
+    # closings' own sequence, so that the next closing follows it.
+    closing_name = env["ir.sequence"].next_by_code("cartera.closing")
     everyone = users | collector | env.user
     return {
         "company": company.id, "currency": company.currency_id.id,
@@ -163,6 +166,7 @@ def setup_config(env, params):
         "followup_model": env["ir.model"]._get("cartera.followup").id,
         "subtype_note": env.ref("mail.mt_note").id,
         "subtype_activities": env.ref("mail.mt_activities").id,
+        "closing_name": closing_name,
     }
 
 
@@ -195,8 +199,8 @@ class Book:
                             "account_invoice", "account_invoice_line",
                             "account_payment", "account_partial_reconcile",
                             "account_full_reconcile", "cartera_followup",
-                            "mail_message", "mail_followers",
-                            "mail_activity"])
+                            "cartera_closing", "mail_message",
+                            "mail_followers", "mail_activity"])
         self.rows = defaultdict(list)
         self.seq = defaultdict(int)
         self.lines = {}   # line id -> [date, signed balance, residual, ...]
@@ -521,10 +525,53 @@ def generate(cr, cfg, params, rng):
             with_doc and inv["maturity"] or None,
             "Llamada de cobro %d" % (n + 1), state, next_date, next_type,
             next_type and "Tarea %d" % (n + 1) or None, activity,
-            cfg["company"], moment, moment, uid, uid])
+            cfg["company"], moment, moment, uid, uid, "open", None])
         chatter(book, cfg, fu_id, name, moment, user, responsible, state,
                 next_type, next_date, activity)
+    closed_followups(book, cfg, params, rng, start, partners)
     return book
+
+
+def closed_followups(book, cfg, params, rng, start, partners):
+    """Follow-ups of the year before the data, closed where they are by one
+    closing of that year: state 'closed' and its closing_id, their
+    conversation and followers under cartera.followup as a closing leaves
+    them, their tasks done or none (a closing ends the pending ones). They
+    refer to no document (the invoices start with the data). Drawn after
+    the open ones, which stay as earlier generators made them."""
+    count = params.get("closed", 0)
+    if not count:
+        return
+    uid = cfg["uid"]
+    types = cfg["types"]
+    first = start - timedelta(days=365)
+    closed_on = "%s 09:00:00" % start
+    closing_id = book.ids.take("cartera_closing")
+    book.rows["cartera_closing"].append([
+        closing_id, cfg["closing_name"], first, start - timedelta(days=1),
+        None, uid, closed_on, count, cfg["company"], closed_on, closed_on,
+        uid, uid])
+    for k in range(count):
+        pid, user = rng.choice(partners)
+        fu_id = book.ids.take("cartera_followup")
+        day = first + timedelta(days=rng.randrange(365))
+        moment = "%s %02d:%02d:00" % (day, rng.randrange(13, 23),
+                                      rng.randrange(60))
+        responsible = cfg["collector"] if rng.random() < 0.1 else user
+        name = "SEG/%06d" % (params["followups"] + k + 1)
+        state = "done" if rng.random() < 0.5 else "none"
+        next_type = rng.choice(types) if state == "done" else None
+        next_date = day + timedelta(days=rng.randrange(1, 21)) \
+            if next_type else None
+        book.rows["cartera_followup"].append([
+            fu_id, name, pid, user, moment, rng.choice(types), responsible,
+            None, None, None, None, None, 0, None,
+            "Llamada de cobro cerrada %d" % (k + 1), state, next_date,
+            next_type, next_type and "Tarea %d" % (k + 1) or None, None,
+            cfg["company"], moment, closed_on, uid, uid, "closed",
+            closing_id])
+        chatter(book, cfg, fu_id, name, moment, user, responsible, state,
+                next_type, next_date, None)
 
 
 def chatter(book, cfg, fu_id, name, moment, user, responsible, state,
@@ -610,7 +657,12 @@ COLUMNS = {
         "invoice_id, invoice_number, journal_id, move_id, "
         "invoice_currency_id, amount_due, date_due, notes, task_state, "
         "next_date, next_type_id, next_note, task_activity_id, "
-        "company_id, create_date, write_date, create_uid, write_uid"),
+        "company_id, create_date, write_date, create_uid, write_uid, state, "
+        "closing_id"),
+    "cartera_closing": (
+        "id, name, date_from, date_to, partner_id, user_id, date, "
+        "followup_count, company_id, create_date, write_date, create_uid, "
+        "write_uid"),
     "mail_message": (
         "id, body, model, res_id, record_name, message_type, subtype_id, "
         "mail_activity_type_id, author_id, date, create_date, write_date, "
@@ -628,7 +680,8 @@ ORDER = ["res_partner", "account_full_reconcile", "account_move",
          "account_partial_reconcile", "account_invoice_line",
          "account_invoice_payment_rel",
          "account_invoice_account_move_line_rel", "mail_activity",
-         "cartera_followup", "mail_message", "mail_followers"]
+         "cartera_closing", "cartera_followup", "mail_message",
+         "mail_followers"]
 
 
 def copy_value(value):
@@ -703,6 +756,16 @@ def check_integrity(cr):
          "cartera_followup f LEFT JOIN mail_activity a ON "
          "a.id = f.task_activity_id AND a.res_id = f.id WHERE "
          "(f.task_state = 'pending') <> (a.id IS NOT NULL)"),
+        ("follow-ups closed without a closing, or open in one",
+         "SELECT count(*) FROM cartera_followup f LEFT JOIN cartera_closing "
+         "c ON c.id = f.closing_id WHERE (f.state = 'closed') <> "
+         "(c.id IS NOT NULL) OR f.state NOT IN ('open', 'closed')"),
+        ("closings miscounted", "SELECT count(*) FROM cartera_closing c "
+         "WHERE c.followup_count <> (SELECT count(*) FROM cartera_followup "
+         "f WHERE f.closing_id = c.id)"),
+        ("closed follow-ups with a pending task", "SELECT count(*) FROM "
+         "cartera_followup f WHERE f.state = 'closed' AND "
+         "(f.task_state = 'pending' OR f.task_activity_id IS NOT NULL)"),
         ("follow-ups without creation log", "SELECT count(*) FROM "
          "cartera_followup f WHERE NOT EXISTS (SELECT 1 FROM mail_message m "
          "WHERE m.model = 'cartera.followup' AND m.res_id = f.id)"),
@@ -750,10 +813,10 @@ def main():
     with conn.cursor() as cr:
         cr.execute("VACUUM ANALYZE")
     conn.close()
-    log("%s built in %.0f s: %d journal items, %d partials, %d follow-ups",
-        DB, time.time() - started, rows,
+    log("%s built in %.0f s: %d journal items, %d partials, %d follow-ups "
+        "(%d closed)", DB, time.time() - started, rows,
         len(book.rows["account_partial_reconcile"]),
-        len(book.rows["cartera_followup"]))
+        len(book.rows["cartera_followup"]), params.get("closed", 0))
     return 0
 
 

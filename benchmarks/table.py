@@ -56,7 +56,7 @@ def main(scales):
                       ratio(entry, "ratio_oca", "oca"), queries(entry),
                       entry.get("ours_peak_mib", "–")))
     print()
-    print("| measure | scale | ours | steps (rows / attachments / activities) "
+    print("| measure | scale | ours | steps (lock / seal / activities) "
           "| chatter kept | ORM loop | ms per row ours / ORM | ORM/ours "
           "per row | queries ours / ORM |")
     print("|---|---|---:|---|---:|---:|---:|---:|---:|")
@@ -70,8 +70,8 @@ def main(scales):
                   "%s followers | %s (%s rows) | %s / %s | %s | %s / %s |" % (
                       measure, scale, seconds(entry, "ours"),
                       "{:,}".format(entry.get("ours_rows", 0)),
-                      steps.get("move_followups", "–"),
-                      steps.get("move_threads", "–"),
+                      steps.get("lock_followups", "–"),
+                      steps.get("seal_followups", "–"),
                       steps.get("close_activities", "–"),
                       "{:,}".format(entry.get("ours_messages") or 0),
                       "{:,}".format(entry.get("ours_followers") or 0),
@@ -86,10 +86,13 @@ def main(scales):
     for scale in scales:
         capture = data[scale].get("capture_list", {})
         pdf = data[scale].get("pdf_aging", {})
-        print("- %s: capture list %s ms (%s queries, %s follow-ups); aging "
+        print("- %s: capture list %s ms with Odoo's read (batch read of "
+              "11.0.1.2.0: %s ms; %s queries, %s follow-ups, %s open); aging "
               "PDF %s pages in %s s = %s pages/s" % (
-                  scale, capture.get("ours_ms"), capture.get("queries"),
+                  scale, capture.get("ours_ms"), capture.get("batch_read_ms"),
+                  capture.get("queries"),
                   "{:,}".format(capture.get("total_followups") or 0),
+                  "{:,}".format(capture.get("open_followups") or 0),
                   pdf.get("pages"), pdf.get("seconds"),
                   pdf.get("pages_per_s")))
 
