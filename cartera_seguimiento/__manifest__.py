@@ -42,6 +42,7 @@
         "views/cartera_followup_file_views.xml",
         "views/cartera_closing_views.xml",
         "views/cartera_promise_views.xml",
+        "reports/cartera_promise_report.xml",
     ],
     "demo": [
         "demo/cartera_demo.xml",

@@ -18,3 +18,4 @@ from . import cartera_ar_report_aging
 from . import cartera_ar_report_movement
 from . import cartera_ar_report_history
 from . import cartera_ar_report_followups
+from . import cartera_ar_report_promises

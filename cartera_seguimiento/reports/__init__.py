@@ -5,3 +5,4 @@ from . import report_task
 from . import report_aging
 from . import report_movement
 from . import report_history
+from . import report_promise

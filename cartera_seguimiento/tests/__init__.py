@@ -7,3 +7,4 @@ from . import test_reliability
 from . import test_i18n
 from . import test_digest
 from . import test_promise
+from . import test_promise_report
