@@ -16,6 +16,7 @@ Cobrador Dos (Cliente Dos; payment of 1000 on 03-03):
 """
 from odoo.exceptions import UserError
 
+from .common import CarteraCase
 from .test_promise import PromiseCase
 
 import xlrd
@@ -161,7 +162,7 @@ class TestPromiseReport(PromiseCase):
         self.assertGreater(wizard.date_to, wizard.date_from)
 
 
-class TestPromiseDemo(PromiseCase):
+class TestPromiseDemo(CarteraCase):
 
     def test_demo_has_kept_partial_and_broken_promises(self):
         if not self.env.ref("cartera_seguimiento.demo_promise_kept",

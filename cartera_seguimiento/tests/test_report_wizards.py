@@ -152,7 +152,8 @@ class TestReportWizards(ArReportCase):
         bound = self.env["ir.actions.act_window"].search([
             ("binding_model_id", "=", model.id),
             ("res_model", "like", "report.wizard")])
-        self.assertEqual(len(bound), 5)
+        # The five receivable reports and the payment promises report.
+        self.assertEqual(len(bound), 6)
         arch = self.env["cartera.followup"].fields_view_get(
             view_type="form")["arch"]
         for xmlid in ("cartera_aging_wizard_action",
@@ -162,7 +163,7 @@ class TestReportWizards(ArReportCase):
         menu = self.env.ref("cartera_seguimiento.cartera_menu_reports")
         self.assertEqual(menu.parent_id, self.env.ref(
             "cartera_seguimiento.cartera_menu_followup"))
-        self.assertEqual(len(menu.child_id), 5)
+        self.assertEqual(len(menu.child_id), 6)
 
 
 class TestReportNames(ArReportCase):
