@@ -42,7 +42,8 @@ if [ $# -eq 0 ]; then
         --junitxml="$OUT/addon.xml" cartera_seguimiento/tests || status=1
     timed "addon tests (pytest-odoo)"
     echo "test: addon tests (Odoo's runner on a plain database)"
-    bash "$ROOT/scripts/test_plain.sh" || status=1
+    CARTERA_PLAIN_DB=${CARTERA_PLAIN_DB:-${DB}_plain} \
+        bash "$ROOT/scripts/test_plain.sh" || status=1
     timed "addon tests (plain database)"
 fi
 
