@@ -42,6 +42,8 @@
         "views/cartera_followup_file_views.xml",
         "views/cartera_closing_views.xml",
         "views/cartera_promise_views.xml",
+        "security/cartera_agenda_security.xml",
+        "views/cartera_agenda_views.xml",
         "reports/cartera_promise_report.xml",
     ],
     "demo": [

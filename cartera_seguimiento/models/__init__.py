@@ -19,3 +19,4 @@ from . import cartera_ar_report_movement
 from . import cartera_ar_report_history
 from . import cartera_ar_report_followups
 from . import cartera_ar_report_promises
+from . import cartera_agenda

@@ -71,6 +71,15 @@ class CarteraScope(models.AbstractModel):
         ])
 
     @api.model
+    def _agenda_domain(self, user):
+        """Domain on the collection agenda (``cartera.agenda``): the rows
+        of the customers ``user`` collects."""
+        customers = self._customer_domain(user)
+        if customers is None:
+            return []
+        return self._prefix_domain(customers, "partner_id.")
+
+    @api.model
     def _prefix_domain(self, domain, prefix):
         """``domain`` with every leaf's field path behind ``prefix``."""
         return [("%s%s" % (prefix, term[0]),) + tuple(term[1:])

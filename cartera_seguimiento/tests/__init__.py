@@ -8,3 +8,4 @@ from . import test_i18n
 from . import test_digest
 from . import test_promise
 from . import test_promise_report
+from . import test_agenda

@@ -1,0 +1,248 @@
+# Copyright 2026 Cartera Seguimiento contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Agenda de cobro: the collector's day, one row per customer.
+
+A database view (``_auto = False``) with one row per company and customer
+that has an open receivable amount, a pending task (an open follow-up whose
+task is pending) or an open promise (pending, partially kept or broken, on
+an open follow-up). It is searched, sorted, grouped and read with the ORM
+like any model; the record rules (``cartera.scope``) restrict it.
+
+"Today" is the database's ``CURRENT_DATE`` (the PostgreSQL session's date),
+the day the view is read. The amounts are the aging engine's "residual"
+figures as of that day (``cartera.ar.report.aging(CURRENT_DATE)``): posted
+items on receivable accounts dated on or before today, their stored
+``amount_residual`` plus the partial reconciliations dated after today;
+"overdue" is due before today (``COALESCE(date_maturity, date)``), as the
+aging's periods. Amounts are in the company currency.
+"""
+from psycopg2 import sql
+
+from odoo import api, fields, models
+
+from .cartera_promise import STATES, STATE_SEVERITY
+
+# The open receivable items of each customer as of today, as the aging's
+# "residual" method reads them.
+AGENDA_ITEMS = """
+    SELECT l.company_id, l.partner_id, COALESCE(l.date_maturity, l.date) AS due,
+           l.amount_residual AS amount
+      FROM account_move_line l
+      JOIN account_move m ON m.id = l.move_id
+      JOIN account_account a ON a.id = l.account_id
+     WHERE m.state = 'posted' AND a.internal_type = 'receivable'
+       AND l.partner_id IS NOT NULL
+       AND l.date <= CURRENT_DATE AND l.balance <> 0
+       AND l.amount_residual <> 0
+    UNION ALL
+    SELECT l.company_id, l.partner_id, COALESCE(l.date_maturity, l.date),
+           v.amount
+      FROM account_partial_reconcile p
+     CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.amount),
+                                (p.credit_move_id, -p.amount)) v (line_id, amount)
+      JOIN account_move_line l ON l.id = v.line_id
+      JOIN account_move m ON m.id = l.move_id
+      JOIN account_account a ON a.id = l.account_id
+     WHERE p.max_date > CURRENT_DATE AND p.company_id = l.company_id
+       AND m.state = 'posted' AND a.internal_type = 'receivable'
+       AND l.partner_id IS NOT NULL
+       AND l.date <= CURRENT_DATE AND l.balance <> 0
+"""
+
+# Three partial aggregates per (company, customer), put together by the
+# outer GROUP BY: conditions on partner_id (the record rules) reach each.
+AGENDA_VIEW = """
+CREATE OR REPLACE VIEW {view} AS
+SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
+       g.partner_id, g.company_id, rp.user_id,
+       g.amount_due, g.amount_overdue, g.amount_due_7d, g.days_overdue,
+       g.last_followup_date, g.last_type_id, g.next_task_date,
+       g.promise_amount_pending, {promise_state} AS promise_state,
+       {priority} AS priority
+  FROM (
+    SELECT s.company_id, s.partner_id,
+           COALESCE(sum(s.amount_due), 0) AS amount_due,
+           COALESCE(sum(s.amount_overdue), 0) AS amount_overdue,
+           COALESCE(sum(s.amount_due_7d), 0) AS amount_due_7d,
+           max(s.days_overdue) AS days_overdue,
+           COALESCE(sum(s.weighted_overdue), 0) AS weighted_overdue,
+           sum(s.item_count) AS item_count,
+           max(s.last_followup_date) AS last_followup_date,
+           max(s.last_type_id) AS last_type_id,
+           min(s.next_task_date) AS next_task_date,
+           COALESCE(sum(s.promise_amount_pending), 0)
+               AS promise_amount_pending,
+           COALESCE(sum(s.broken_unpaid), 0) AS broken_unpaid,
+           sum(s.open_promises) AS open_promises,
+           max(s.promise_severity) AS promise_severity
+      FROM (
+        SELECT i.company_id, i.partner_id,
+               sum(i.amount) AS amount_due,
+               sum(i.amount) FILTER (WHERE i.due < CURRENT_DATE)
+                   AS amount_overdue,
+               sum(i.amount) FILTER (
+                   WHERE i.due >= CURRENT_DATE AND i.due <= CURRENT_DATE + 7)
+                   AS amount_due_7d,
+               max(CURRENT_DATE - i.due) FILTER (
+                   WHERE i.due < CURRENT_DATE AND i.amount > 0)
+                   AS days_overdue,
+               sum(i.amount * (1 + LEAST(CURRENT_DATE - i.due, 360) / 30.0))
+                   FILTER (WHERE i.due < CURRENT_DATE) AS weighted_overdue,
+               count(*) AS item_count,
+               NULL::timestamp AS last_followup_date,
+               NULL::integer AS last_type_id, NULL::date AS next_task_date,
+               NULL::numeric AS promise_amount_pending,
+               NULL::numeric AS broken_unpaid, NULL::bigint AS open_promises,
+               NULL::integer AS promise_severity
+          FROM ({items}) i
+         GROUP BY i.company_id, i.partner_id
+        UNION ALL
+        SELECT f.company_id, f.partner_id,
+               NULL, NULL, NULL, NULL, NULL, NULL,
+               max(f.date),
+               (array_agg(f.type_id ORDER BY f.date DESC, f.id DESC))[1],
+               min(f.next_date) FILTER (
+                   WHERE f.state = 'open' AND f.task_state = 'pending'),
+               NULL, NULL, NULL, NULL
+          FROM cartera_followup f
+         GROUP BY f.company_id, f.partner_id
+        UNION ALL
+        SELECT p.company_id, p.partner_id,
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               sum(p.amount - p.paid_amount) FILTER (
+                   WHERE p.state IN ('pending', 'partial', 'broken')),
+               sum(p.amount - p.paid_amount) FILTER (
+                   WHERE p.state IN ('partial', 'broken')),
+               count(*) FILTER (
+                   WHERE p.state IN ('pending', 'partial', 'broken')),
+               max({severity})
+          FROM cartera_promise p
+          JOIN cartera_followup pf ON pf.id = p.followup_id
+         WHERE pf.state = 'open'
+         GROUP BY p.company_id, p.partner_id
+      ) s
+     GROUP BY s.company_id, s.partner_id
+  ) g
+  JOIN res_partner rp ON rp.id = g.partner_id
+ WHERE g.item_count > 0 OR g.next_task_date IS NOT NULL
+    OR g.open_promises > 0
+"""
+
+
+class CarteraAgenda(models.Model):
+    _name = "cartera.agenda"
+    _description = "Collection Agenda"
+    _auto = False
+    _order = "priority desc, amount_overdue desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", string="Company", readonly=True)
+    currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Currency", readonly=True)
+    amount_due = fields.Monetary(
+        string="Amount Due", readonly=True,
+        help="Open receivable amount today, as in the aging.")
+    amount_overdue = fields.Monetary(
+        string="Overdue", readonly=True,
+        help="Open amount due before today.")
+    days_overdue = fields.Integer(
+        string="Days Overdue", readonly=True,
+        help="Days overdue of the oldest open overdue item.")
+    amount_due_7d = fields.Monetary(
+        string="Due in 7 Days", readonly=True,
+        help="Open amount falling due from today to 7 days from today.")
+    last_followup_date = fields.Datetime(
+        string="Last Follow-up", readonly=True)
+    last_type_id = fields.Many2one(
+        "cartera.followup.type", string="Last Follow-up Type",
+        readonly=True)
+    next_task_date = fields.Date(
+        string="Next Task", readonly=True,
+        help="Earliest pending task of the customer's open follow-ups.")
+    promise_amount_pending = fields.Monetary(
+        string="Promised, Unpaid", readonly=True,
+        help="What the open promises (pending, partially kept or broken) "
+             "of open follow-ups still lack.")
+    promise_state = fields.Selection(
+        STATES, string="Promises", readonly=True,
+        help="The worst status of the promises of the customer's open "
+             "follow-ups.")
+    priority = fields.Float(
+        string="Priority", readonly=True, digits=(16, 2),
+        help="Whom to call first: see cartera.agenda._priority_sql.")
+
+    @api.model
+    def _priority_sql(self):
+        """The SQL expression of ``priority``; override to change it.
+
+        It reads the columns of ``g``, one row per customer: the aggregates
+        of the view (``amount_overdue``, ``days_overdue``, ``amount_due``,
+        ``last_followup_date``...) and ``weighted_overdue``: the sum of
+        every overdue item's open amount times ``1 + min(days overdue,
+        360) / 30`` (30 days overdue counts twice, a year 13 times), and
+        ``broken_unpaid``: what broken and partially kept promises still
+        lack. The default::
+
+            (max(weighted_overdue, 0) + 2 * broken_unpaid)
+                * (1 + min(days without contact, 90) / 90)
+
+        Days without contact are counted from the last follow-up (90 when
+        there is none): a customer not called for three months counts
+        twice. Rounded to cents."""
+        return sql.SQL("""
+            round(((GREATEST(g.weighted_overdue, 0) + 2 * g.broken_unpaid)
+                   * (1 + LEAST(COALESCE(
+                         CURRENT_DATE - g.last_followup_date::date, 90),
+                         90) / 90.0))::numeric, 2)""")
+
+    @api.model
+    def _promise_state_sql(self):
+        cases = sql.SQL(" ").join(
+            sql.SQL("WHEN {} THEN {}").format(
+                sql.Literal(severity), sql.Literal(state))
+            for state, severity in sorted(STATE_SEVERITY.items()))
+        return sql.SQL("CASE g.promise_severity {} END").format(cases)
+
+    @api.model_cr
+    def init(self):
+        severity = sql.SQL("CASE p.state {} END").format(sql.SQL(" ").join(
+            sql.SQL("WHEN {} THEN {}").format(
+                sql.Literal(state), sql.Literal(value))
+            for state, value in sorted(STATE_SEVERITY.items())))
+        query = sql.SQL(AGENDA_VIEW).format(
+            view=sql.Identifier(self._table),
+            items=sql.SQL(AGENDA_ITEMS),
+            severity=severity,
+            promise_state=self._promise_state_sql(),
+            priority=self._priority_sql())
+        # Columns may change with an override: drop and create again.
+        self._cr.execute(sql.SQL("DROP VIEW IF EXISTS {}").format(
+            sql.Identifier(self._table)).as_string(self._cr._obj))
+        self._cr.execute(query.as_string(self._cr._obj))
+
+    # ------------------------------------------------------------------
+    # Row actions
+    # ------------------------------------------------------------------
+    @api.multi
+    def action_new_followup(self):
+        """The capture form, prefilled with the customer."""
+        self.ensure_one()
+        return self.partner_id.action_cartera_new_followup()
+
+    @api.multi
+    def action_history(self):
+        """The receivable history wizard, for the customer."""
+        self.ensure_one()
+        action = self.env.ref(
+            "cartera_seguimiento.cartera_history_wizard_action").read()[0]
+        action["context"] = {
+            "active_model": "res.partner",
+            "active_id": self.partner_id.id,
+            "active_ids": self.partner_id.ids,
+        }
+        return action
