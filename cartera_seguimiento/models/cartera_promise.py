@@ -334,8 +334,11 @@ class CarteraPromise(models.Model):
             self.env.cr.execute(
                 "UPDATE cartera_promise SET failed_activity_id = %s "
                 "WHERE id = %s", (activity.id, promise.id))
+            # In the responsible's language, like the activity: the
+            # collectors read the customer's chatter.
+            lang = promise.responsible_id.lang or "en_US"
             promise.partner_id.message_post(
-                body=self._failed_message(promise),
+                body=self.with_context(lang=lang)._failed_message(promise),
                 message_type="notification", subtype="mail.mt_note")
 
     @api.model
