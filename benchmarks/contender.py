@@ -298,11 +298,19 @@ PLAIN_TYPES = ("char", "text", "selection", "integer", "float", "monetary",
                "boolean", "date", "datetime", "many2one")
 
 
+def is_plain(field):
+    return bool(field.store and field.column_type and not field.compute
+                and field.type in PLAIN_TYPES and not field.translate
+                and not field.inherited and field.name != "id")
+
+
 def batch_read(records, names):
+    """The mixin's read: the plain stored columns from one query, the
+    others (computed, related) read by Odoo as usual."""
     from odoo.osv.query import Query
-    fields = [records._fields[name] for name in names]
-    assert all(f.store and f.column_type and f.type in PLAIN_TYPES
-               and not f.compute and not f.translate for f in fields), names
+    fields = [records._fields[name] for name in names
+              if is_plain(records._fields[name])]
+    others = [name for name in names if not is_plain(records._fields[name])]
     table = records._table
     query = Query(['"%s"' % table], ['"%s".id IN %%s' % table],
                   [tuple(records.ids) or (0,)])
@@ -337,6 +345,10 @@ def batch_read(records, names):
                 value = row[field.name]
                 row[field.name] = value and (value, named[
                     field.comodel_name][value])
+    if others and rows:
+        for values in records.browse(
+                [id_ for id_ in records.ids if id_ in rows]).read(others):
+            rows[values["id"]].update(values)
     return [rows[id_] for id_ in records.ids if id_ in rows]
 
 
