@@ -318,7 +318,8 @@ def batch_read(records, names):
     from_clause, where_clause, params = query.get_sql()
     records.env.cr.execute(  # column names are the view's own fields
         "SELECT %s FROM %s WHERE %s" % (
-            ", ".join('"%s"."%s"' % (table, name) for name in ["id"] + names),
+            ", ".join('"%s"."%s"' % (table, name) for name in
+                      ["id"] + [field.name for field in fields]),
             from_clause, where_clause), params)
     rows = {}
     for record in records.env.cr.fetchall():
