@@ -59,13 +59,13 @@ POLICY = {
     "cartera.ar.report": {
         "aging": STAFF | {SUPER}, "movement": STAFF | {SUPER},
         "history": STAFF | {SUPER}, "followups": STAFF | {SUPER},
-        "tasks": STAFF | {SUPER},
+        "tasks": STAFF | {SUPER}, "promises": STAFF | {SUPER},
         # Another collector's follow-ups (a closed one) and tasks in the
         # listings: the record rules decide, as in the lists.
         "followups_other": {"manager", SUPER},
         "tasks_other": {"manager", SUPER}},
 }
-REPORTS = ("followup", "task", "aging", "movement", "history")
+REPORTS = ("followup", "task", "aging", "movement", "history", "promise")
 for _report in REPORTS:
     POLICY["cartera.%s.report.wizard" % _report] = {
         "action_print_html": STAFF | {SUPER},
@@ -78,6 +78,11 @@ for _report in REPORTS:
 # may read.
 POLICY["cartera.followup.stats.mixin"] = {
     "stats": STAFF | {SUPER}, "stats_other": {"manager", SUPER}}
+# Promises and the agenda: what the access rights let each group reach
+# (their record rules are tested in the addon's own tests).
+POLICY["cartera.promise"] = {"search": STAFF | {SUPER},
+                             "evaluate": STAFF | {SUPER}}
+POLICY["cartera.agenda"] = {"search": STAFF | {SUPER}}
 # Abstract bases with nothing to call of their own.
 POLICY.update({"cartera.report.wizard": {}, "cartera.report.qweb": {},
                "cartera.report.xlsx": {}, "cartera.scope": {}})
@@ -412,6 +417,9 @@ class Attempt:
         rows = rpc(model, "tasks", TASK_DAY, TASK_DAY)
         return self.world["open_other"] in [row["id"] for row in rows]
 
+    def op_search(self, rpc, session, model, operation):
+        return rpc(model, "search_count", []) >= 0
+
     def op_method(self, rpc, session, model, operation):
         w = self.world
         args = {"aging": ["2026-01-31"],
@@ -419,7 +427,8 @@ class Attempt:
                 "history": [[w["customer"]]],
                 "followups": ["2003-03-03", "2003-03-03", None, None, None,
                               None, True],
-                "tasks": []}[operation]
+                "tasks": [], "evaluate": [],
+                "promises": ["2026-01-01", "2026-01-31"]}[operation]
         rpc(model, operation, *args)
         return True
 
