@@ -120,9 +120,13 @@ def test_conversation_and_attachments_filed_under_the_followup(migrated):
 
     def under_followup(rows):
         return sorted([["cartera.followup"] + row[1:] for row in rows])
+
+    def scenario(rows):
+        # The update may load demo data of its own (new follow-ups).
+        return sorted(row for row in rows if row[1] in before["ids"])
     for kind in ("messages", "followers", "attachments"):
-        assert sorted(after["threads"][kind]) == \
-            under_followup(before["threads"][kind]), kind
+        assert scenario(after["threads"][kind]) == \
+            under_followup(scenario(before["threads"][kind])), kind
     assert after["threads"]["attachments"], "the attachment was lost"
 
 
