@@ -188,6 +188,17 @@ class CarteraArReport(models.AbstractModel):
         return scope, params
 
     @api.model
+    def _customer_values(self, partner_id, name, vat, user_id, user_name):
+        """The customer columns every per-customer report row starts with."""
+        return {
+            "partner_id": partner_id,
+            "partner_name": name,
+            "partner_vat": vat or "",
+            "salesperson_id": user_id or False,
+            "salesperson_name": user_name or "",
+        }
+
+    @api.model
     def _kind(self, invoice_type):
         return {"out_invoice": "invoice",
                 "out_refund": "refund"}.get(invoice_type, "payment")

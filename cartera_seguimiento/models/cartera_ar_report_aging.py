@@ -158,14 +158,11 @@ class CarteraArReport(models.AbstractModel):
         for (partner_id, name, vat, user_id, user_name,
              b0, b1, b2, b3, b4, b5) in self._execute(query, params):
             buckets = [float(b) for b in (b0, b1, b2, b3, b4, b5)]
-            rows.append({
-                "partner_id": partner_id,
-                "partner_name": name,
-                "partner_vat": vat or "",
-                "salesperson_id": user_id or False,
-                "salesperson_name": user_name or "",
+            row = self._customer_values(partner_id, name, vat, user_id,
+                                        user_name)
+            rows.append(dict(row, **{
                 "not_due": buckets[0],
                 "periods": buckets[1:],
                 "total": round(sum(buckets), 2),
-            })
+            }))
         return rows

@@ -63,19 +63,16 @@ class CarteraArReport(models.AbstractModel):
                 MOVEMENT.format(lines=lines), params):
             opening, debit, credit, refunds = (
                 float(opening), float(debit), float(credit), float(refunds))
-            rows.append({
-                "partner_id": partner_id,
-                "partner_name": name,
-                "partner_vat": vat or "",
-                "salesperson_id": user_id or False,
-                "salesperson_name": user_name or "",
+            row = self._customer_values(partner_id, name, vat, user_id,
+                                        user_name)
+            rows.append(dict(row, **{
                 "opening": opening,
                 "debit": debit,
                 "credit": credit,
                 "refunds": refunds,
                 "payments": round(credit - refunds, 2),
                 "closing": round(opening + debit - credit, 2),
-            })
+            }))
         if detail and rows:
             self._add_movement_lines(rows, lines, params)
         return rows
