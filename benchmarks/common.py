@@ -16,7 +16,7 @@ DB = os.environ.get("BENCH_DB") or {
 SEED = int(os.environ.get("BENCH_SEED", "42"))
 # Bumped whenever the generator changes what it writes, so that a database
 # built by an older generator is rebuilt instead of reused.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 # The data ends on a fixed day so that the same seed always gives the same
 # rows, whatever the day the generator runs; three years of history.
 END_DATE = date(2026, 11, 27)

@@ -16,7 +16,7 @@ import time
 from datetime import date, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import COLLECTOR_LOGIN, DB, ROOT, PGHOST  # noqa: E402
+from common import COLLECTOR_LOGIN, DB, END_DATE, ROOT, PGHOST  # noqa: E402
 
 import odoo  # noqa: E402
 
@@ -290,6 +290,146 @@ def capture_ours(env, param):
     return {"rows": len(rows), "length": length}
 
 
+# ---------------------------------------------------------------------------
+# Payment promises: every promise judged against the payments, as of the
+# last day of the data (each run is a first judgement: rolled back).
+# ---------------------------------------------------------------------------
+PROMISE_STEPS = ("_evaluation_data", "_allocate", "_store_evaluation",
+                 "_notify_failed")
+
+
+def promise_subset(env, count):
+    """Whole customers, in id order, until they hold ``count`` promises:
+    the ORM loop's rows (the allocation is per customer)."""
+    env.cr.execute("SELECT partner_id, count(*) FROM cartera_promise "
+                   "GROUP BY partner_id ORDER BY partner_id")
+    partners, total = [], 0
+    for partner_id, found in env.cr.fetchall():
+        if total >= count:
+            break
+        partners.append(partner_id)
+        total += found
+    return partners
+
+
+def promise_figures(env, partners):
+    env.cr.execute("SELECT state, count(*), sum(paid_amount) FROM "
+                   "cartera_promise WHERE partner_id IN %s GROUP BY state "
+                   "ORDER BY state", (tuple(partners) or (0,),))
+    return [[state, found, round(float(paid or 0), 2)]
+            for state, found, paid in env.cr.fetchall()]
+
+
+def promises_ours(env, count):
+    """cartera.promise.evaluate() over every promise, its steps timed with
+    their queries; then (untimed) the same evaluation again, the daily
+    run's steady state, and the figures of the ORM loop's customers."""
+    model = type(env["cartera.promise"])
+    steps, originals = {}, {}
+    for name in PROMISE_STEPS:
+        originals[name] = getattr(model, name)
+
+        def timed(self, *args, _name=name, **kwargs):
+            started = time.perf_counter()
+            count0 = self.env.cr.sql_log_count
+            try:
+                return originals[_name](self, *args, **kwargs)
+            finally:
+                steps[_name.strip("_")] = [
+                    round(time.perf_counter() - started, 3),
+                    self.env.cr.sql_log_count - count0]
+        setattr(model, name, timed)
+    try:
+        counts = env["cartera.promise"].evaluate(str(END_DATE))
+    finally:
+        for name, method in originals.items():
+            setattr(model, name, method)
+
+    def again():
+        env.cache.invalidate()
+        count0 = env.cr.sql_log_count
+        started = time.perf_counter()
+        env["cartera.promise"].evaluate(str(END_DATE))
+        return {"again_s": round(time.perf_counter() - started, 3),
+                "again_queries": env.cr.sql_log_count - count0,
+                "subset": promise_figures(env, promise_subset(env, count))}
+    return {"rows": sum(counts.values()), "counts": counts,
+            "steps": steps, "_after": again}
+
+
+def promises_orm(env, count):
+    """The per-promise ORM yardstick, on the promises of the first
+    customers (``count`` of them at least): the same rule, one promise at
+    a time in order of customer, promised date and id; for each, its
+    follow-up read, the customer's payments from the follow-up's day
+    searched through the ORM (each payment given once), the state and
+    share written by the ORM's write (below the addon's guard, which
+    refuses state changes), and the same activity and chatter line for a
+    promise that turns broken or partial."""
+    from odoo.addons.cartera_seguimiento.models.cartera_promise import (
+        EPSILON, CarteraPromise)
+    partners = promise_subset(env, count)
+    company = env.user.company_id
+    day_at = str(END_DATE)
+    grace = company.cartera_promise_grace_days
+    Promise = env["cartera.promise"]
+    Line = env["account.move.line"]
+    ids = Promise.search([("partner_id", "in", partners)],
+                         order="partner_id, date, id").ids
+    left = {}
+    done = 0
+    for promise_id in ids:
+        rec = Promise.browse(promise_id)
+        followup = rec.followup_id
+        day = followup._local_date()
+        wanted = rec.paid_amount if followup.state == "closed" \
+            else rec.amount
+        lines = Line.search([
+            ("partner_id", "=", rec.partner_id.id),
+            ("company_id", "=", company.id),
+            ("move_id.state", "=", "posted"),
+            ("account_id.internal_type", "=", "receivable"),
+            ("journal_id.type", "in", ("bank", "cash")),
+            ("credit", ">", 0), ("date", ">=", day),
+            ("date", "<=", day_at)], order="date, id")
+        share = 0.0
+        for line in lines:
+            if wanted - share <= EPSILON:
+                break
+            rest = left.setdefault(line.id, line.credit)
+            if rest <= EPSILON:
+                continue
+            part = min(rest, wanted - share)
+            left[line.id] = rest - part
+            share += part
+        done += 1
+        if followup.state == "closed":
+            continue
+        old = rec.state
+        if old == "kept" or share >= rec.amount - EPSILON:
+            state = "kept"
+        elif fields_date(day_at) <= fields_date(rec.date) + timedelta(
+                days=grace):
+            state = "pending"
+        else:
+            state = "partial" if share > EPSILON else "broken"
+        if state != old or abs(share - rec.paid_amount) > EPSILON:
+            super(CarteraPromise, rec).write({
+                "state": state, "paid_amount": round(share, 2),
+                "evaluated_on": day_at})
+            if state in ("broken", "partial") and \
+                    old not in ("broken", "partial"):
+                rec._notify_failed()
+
+    def figures():
+        return {"subset": promise_figures(env, partners)}
+    return {"rows": done, "_after": figures}
+
+
+def fields_date(value):
+    return date(*map(int, str(value)[:10].split("-")))
+
+
 # The batch read of 11.0.1.2.0 (cartera.batch.read.mixin, removed in
 # 11.0.2.0.0), kept here as a plain function, only to measure it beside
 # Odoo's read on the same machine and data: the plain stored columns of
@@ -374,6 +514,8 @@ CONTENDERS = {
     ("closing", "orm"): closing_orm,
     ("capture", "ours"): capture_ours,
     ("capture", "batch"): capture_batch,
+    ("promises", "ours"): promises_ours,
+    ("promises", "orm"): promises_orm,
 }
 
 

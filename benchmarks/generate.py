@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -199,7 +199,7 @@ class Book:
                             "account_invoice", "account_invoice_line",
                             "account_payment", "account_partial_reconcile",
                             "account_full_reconcile", "cartera_followup",
-                            "cartera_closing", "mail_message",
+                            "cartera_closing", "mail_message", "cartera_promise",
                             "mail_followers", "mail_activity"])
         self.rows = defaultdict(list)
         self.seq = defaultdict(int)
@@ -265,10 +265,13 @@ def generate(cr, cfg, params, rng):
         pid = book.ids.take("res_partner")
         user = cfg["salespeople"][i % len(cfg["salespeople"])]
         name = "Cliente Bench %05d S.A.S." % (i + 1)
+        # Every tenth customer without an address: statements skip them.
+        email = None if i % 10 == 9 else "cartera%05d@bench.example.com" % (
+            i + 1)
         book.rows["res_partner"].append([
             pid, name, name, pid, True, False, True, True, "contact",
             cfg["company"], user, "es_CO", "Bogotá", "%09d" % (800000000 + i),
-            now, now, uid, uid, True, 0, "no-message"])
+            now, now, uid, uid, True, 0, "no-message", email])
         partners.append((pid, user))
     weights = [1.0 / (1 + (i % 97)) ** 0.7 for i in range(len(partners))]
 
@@ -529,7 +532,30 @@ def generate(cr, cfg, params, rng):
         chatter(book, cfg, fu_id, name, moment, user, responsible, state,
                 next_type, next_date, activity)
     closed_followups(book, cfg, params, rng, start, partners)
+    promises(book, cfg)
     return book
+
+
+def promises(book, cfg):
+    """One payment promise per open follow-up (100,000 at large), pending
+    as captured: a share of the document's residual (or a round amount),
+    due within two weeks of the follow-up. Drawn from their own generator,
+    so that every other row stays as earlier generators made it."""
+    rng = random.Random("%s-%s-promises" % (SEED, SCALE))
+    uid = cfg["uid"]
+    for fu in book.rows["cartera_followup"]:
+        if fu[25] != "open":
+            continue
+        due = Decimal(fu[12]) if fu[12] else Decimal(0)
+        amount = (due * Decimal(rng.randrange(30, 101)) / 100).quantize(
+            Decimal("0.01")) if due > 0 else Decimal(
+                rng.randrange(1, 50) * 100000)
+        day = date(*map(int, fu[4][:10].split("-")))
+        book.rows["cartera_promise"].append([
+            book.ids.take("cartera_promise"), fu[0], fu[2], fu[6],
+            cfg["company"], str(amount),
+            day + timedelta(days=rng.randrange(0, 15)), "pending", 0,
+            fu[21], fu[21], uid, uid])
 
 
 def closed_followups(book, cfg, params, rng, start, partners):
@@ -613,7 +639,7 @@ COLUMNS = {
         "id, name, display_name, commercial_partner_id, customer, supplier, "
         "active, is_company, type, company_id, user_id, lang, city, vat, "
         "create_date, write_date, create_uid, write_uid, partner_share, "
-        "message_bounce, invoice_warn"),
+        "message_bounce, invoice_warn, email"),
     "account_move": (
         "id, name, ref, date, journal_id, state, company_id, currency_id, "
         "partner_id, amount, matched_percentage"),
@@ -668,6 +694,10 @@ COLUMNS = {
         "mail_activity_type_id, author_id, date, create_date, write_date, "
         "create_uid, write_uid"),
     "mail_followers": "id, res_model, res_id, partner_id",
+    "cartera_promise": (
+        "id, followup_id, partner_id, responsible_id, company_id, amount, "
+        "date, state, paid_amount, create_date, write_date, create_uid, "
+        "write_uid"),
     "mail_activity": (
         "id, res_id, res_model_id, res_model, res_name, activity_type_id, "
         "summary, note, date_deadline, user_id, create_date, write_date, "
@@ -681,7 +711,7 @@ ORDER = ["res_partner", "account_full_reconcile", "account_move",
          "account_invoice_payment_rel",
          "account_invoice_account_move_line_rel", "mail_activity",
          "cartera_closing", "cartera_followup", "mail_message",
-         "mail_followers"]
+         "mail_followers", "cartera_promise"]
 
 
 def copy_value(value):

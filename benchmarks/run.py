@@ -32,7 +32,8 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 CAP = float(os.environ.get("BENCH_CAP", "600" if SCALE == "large" else "0"))
 PEERS = ("core", "oca", "orm")
 MEASURES = ["aging_today", "aging_backdated", "movement_year",
-            "closing_10000", "closing_100000", "capture_list", "pdf_aging"]
+            "closing_10000", "closing_100000", "capture_list", "pdf_aging",
+            "promises_evaluate"]
 ORM_DONE = {}
 CONTENDERS = set(filter(None, os.environ.get(
     "BENCH_CONTENDERS", "").split(",")))
@@ -345,6 +346,61 @@ def measure_capture(out):
         out["capture_list"]["batch_now_ms"])
 
 
+# The per-promise ORM loop judges the promises of the first customers
+# holding this many (all of them when fewer): the ratio is per promise.
+PROMISE_ORM_ROWS = int(os.environ.get("BENCH_PROMISE_ORM_ROWS", "1000"))
+
+
+def measure_promises(out):
+    """evaluate() over every generated promise (a first judgement: every
+    run is rolled back), against a per-promise ORM loop on a subset."""
+    if not has_model("cartera.promise"):
+        out["promises_evaluate"] = {"ours_s": "n/a"}
+        return
+    count = scalar("SELECT count(*) FROM cartera_promise")
+    if not count:
+        out["promises_evaluate"] = {"ours_s": "n/a", "note": "no promises "
+                                    "in the data (generator before 6)"}
+        return
+    entry = kept_entry(out, "promises_evaluate")
+    entry["promises"] = count
+    subset = min(count, PROMISE_ORM_ROWS)
+    for name in ("ours", "orm"):
+        if CONTENDERS and name not in CONTENDERS:
+            continue
+        vacuum(("cartera_promise", "mail_activity", "mail_message"))
+        res = contender("promises_evaluate", name, arg=subset,
+                        cap=CAP if name in PEERS else 0)
+        if not res:
+            continue
+        result = res["result"]
+        rows = result.get("rows") or 0
+        entry["%s_s" % name] = round(res["seconds"], 4)
+        entry["%s_rows" % name] = rows
+        entry["%s_queries" % name] = res["queries"]
+        entry["%s_runs" % name] = res["runs"]
+        entry["%s_peak_mib" % name] = res["peak_mib"] and round(
+            res["peak_mib"], 1)
+        entry["%s_ms_per_row" % name] = round(
+            1000 * res["seconds"] / rows, 4) if rows else None
+        entry["%s_subset" % name] = result.get("subset")
+        if name == "ours":
+            for key in ("steps", "counts", "again_s", "again_queries"):
+                entry["ours_%s" % key] = result.get(key)
+        note_cap(entry, name, res)
+        log("promises_evaluate %-6s %8.3f s %6s queries, %s promises",
+            name, res["seconds"], res["queries"], rows)
+    entry["queries"] = entry.get("ours_queries")
+    entry["peak_mib"] = entry.get("ours_peak_mib")
+    entry["ratio_orm"] = ratio(entry.get("orm_ms_per_row"),
+                               entry.get("ours_ms_per_row"))
+    entry["orm_note"] = "ORM loop on the %s promises of the first " \
+        "customers, extrapolated per promise" % entry.get("orm_rows")
+    entry["subset_agree"] = entry.get("ours_subset") is not None and \
+        entry.get("ours_subset") == entry.get("orm_subset")
+    out["promises_evaluate"] = entry
+
+
 # ---------------------------------------------------------------------------
 # PDF through a live server (as tests/conftest.py's OdooServer).
 # ---------------------------------------------------------------------------
@@ -535,6 +591,8 @@ def main():
             measure_capture(out)
         elif measure == "pdf_aging":
             measure_pdf(out)
+        elif measure == "promises_evaluate":
+            measure_promises(out)
         save()
     save()
     print_table(out)
