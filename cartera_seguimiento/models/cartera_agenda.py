@@ -22,33 +22,6 @@ from odoo import api, fields, models
 
 from .cartera_promise import STATES, STATE_SEVERITY
 
-# The open receivable items of each customer as of today, as the aging's
-# "residual" method reads them.
-AGENDA_ITEMS = """
-    SELECT l.company_id, l.partner_id, COALESCE(l.date_maturity, l.date) AS due,
-           l.amount_residual AS amount
-      FROM account_move_line l
-      JOIN account_move m ON m.id = l.move_id
-      JOIN account_account a ON a.id = l.account_id
-     WHERE m.state = 'posted' AND a.internal_type = 'receivable'
-       AND l.partner_id IS NOT NULL
-       AND l.date <= CURRENT_DATE AND l.balance <> 0
-       AND l.amount_residual <> 0
-    UNION ALL
-    SELECT l.company_id, l.partner_id, COALESCE(l.date_maturity, l.date),
-           v.amount
-      FROM account_partial_reconcile p
-     CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.amount),
-                                (p.credit_move_id, -p.amount)) v (line_id, amount)
-      JOIN account_move_line l ON l.id = v.line_id
-      JOIN account_move m ON m.id = l.move_id
-      JOIN account_account a ON a.id = l.account_id
-     WHERE p.max_date > CURRENT_DATE AND p.company_id = l.company_id
-       AND m.state = 'posted' AND a.internal_type = 'receivable'
-       AND l.partner_id IS NOT NULL
-       AND l.date <= CURRENT_DATE AND l.balance <> 0
-"""
-
 # Three partial aggregates per (company, customer), put together by the
 # outer GROUP BY: conditions on partner_id (the record rules) reach each.
 AGENDA_VIEW = """
@@ -216,7 +189,9 @@ class CarteraAgenda(models.Model):
             for state, value in sorted(STATE_SEVERITY.items())))
         query = sql.SQL(AGENDA_VIEW).format(
             view=sql.Identifier(self._table),
-            items=sql.SQL(AGENDA_ITEMS),
+            # The aging engine's own items, as of the day the view is read.
+            items=self.env["cartera.ar.report"]._residual_items(
+                sql.SQL("CURRENT_DATE"), sql.SQL("TRUE"), sql.SQL("")),
             severity=severity,
             promise_state=self._promise_state_sql(),
             priority=self._priority_sql())

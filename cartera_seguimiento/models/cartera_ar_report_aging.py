@@ -36,14 +36,23 @@ AMOUNTS_HISTORY = sql.SQL("""
        AND l.date <= %(date_at)s AND l.balance <> 0
 """)
 
-AMOUNTS_RESIDUAL = sql.SQL("""
-    SELECT l.partner_id, COALESCE(l.date_maturity, l.date) AS due,
+# The open receivable items as of a day D, the "residual" way, for the aging
+# and for the agenda's view alike: {date} is D (a bound parameter here,
+# CURRENT_DATE in the view), {company} the condition on the item's company,
+# {scope} the conditions of ``_scope``.
+RESIDUAL_ITEMS = sql.SQL("""
+    SELECT l.company_id, l.partner_id, COALESCE(l.date_maturity, l.date) AS due,
            l.amount_residual AS amount
-    {lines}
-       AND l.date <= %(date_at)s AND l.balance <> 0
-       AND l.amount_residual <> 0
+      FROM account_move_line l
+      JOIN account_move m ON m.id = l.move_id
+      JOIN account_account a ON a.id = l.account_id
+      JOIN res_partner rp ON rp.id = l.partner_id
+     WHERE m.state = 'posted' AND a.internal_type = 'receivable'
+       AND {company} AND l.date <= {date} AND l.balance <> 0
+       AND l.amount_residual <> 0 {scope}
     UNION ALL
-    SELECT l.partner_id, COALESCE(l.date_maturity, l.date), v.amount
+    SELECT l.company_id, l.partner_id, COALESCE(l.date_maturity, l.date),
+           v.amount
       FROM account_partial_reconcile p
      CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.amount),
                                 (p.credit_move_id, -p.amount)) v (line_id, amount)
@@ -51,10 +60,9 @@ AMOUNTS_RESIDUAL = sql.SQL("""
       JOIN account_move m ON m.id = l.move_id
       JOIN account_account a ON a.id = l.account_id
       JOIN res_partner rp ON rp.id = l.partner_id
-     WHERE p.max_date > %(date_at)s AND p.company_id = %(company_id)s
+     WHERE p.max_date > {date} AND p.company_id = l.company_id
        AND m.state = 'posted' AND a.internal_type = 'receivable'
-       AND l.company_id = %(company_id)s
-       AND l.date <= %(date_at)s AND l.balance <> 0 {scope}
+       AND {company} AND l.date <= {date} AND l.balance <> 0 {scope}
 """)
 
 # Bucket 0 is "not due" (due on or after D, as in Odoo's aged balance),
@@ -128,10 +136,17 @@ class CarteraArReport(models.AbstractModel):
     @api.model
     def _aging_amounts(self, method, scope):
         if method == "residual":
-            return AMOUNTS_RESIDUAL.format(
-                lines=self._lines_from(scope), scope=scope)
+            return self._residual_items(
+                sql.SQL("%(date_at)s"),
+                sql.SQL("l.company_id = %(company_id)s"), scope)
         return AMOUNTS_HISTORY.format(
             lines=self._lines_from(scope, joins=PARTIALS_UP_TO_DATE))
+
+    @api.model
+    def _residual_items(self, date, company, scope):
+        """Company, customer, due date and open amount of the open
+        receivable items as of ``date`` (composed SQL)."""
+        return RESIDUAL_ITEMS.format(date=date, company=company, scope=scope)
 
     @api.model
     def aging(self, date_at, period_length=30, partner_ids=None,

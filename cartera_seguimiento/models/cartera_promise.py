@@ -8,13 +8,14 @@ gives the customer's real payments to their promises and decides each one's
 state; see its docstring for the rule.
 """
 from collections import defaultdict
+from html import escape
 from datetime import timedelta
 
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
 STATES = [("pending", "Pending"), ("kept", "Kept"),
           ("partial", "Partially kept"), ("broken", "Broken")]
@@ -319,44 +320,101 @@ class CarteraPromise(models.Model):
 
     @api.multi
     def _notify_failed(self):
-        """One activity "Compromiso incumplido" for the responsible, on the
-        customer, and a line in the customer's chatter, per promise that
-        turned broken or partial."""
+        """For the promises that turned broken or partial: one activity
+        "Compromiso incumplido" per customer and responsible, on the
+        customer, listing its promises, and one line per customer in its
+        chatter. The work grows with the customers whose promises failed
+        that day, not with the promises (the first evaluation of an old
+        portfolio fails thousands at once), and every value is read once
+        beforehand: reading them promise by promise between the creations
+        made the ORM prefetch the whole set again and again."""
+        if not self:
+            return
         activity_type = self.env.ref(
             "cartera_seguimiento.mail_activity_promise_broken",
             raise_if_not_found=False)
         partner_model = self.env["ir.model"]._get_id("res.partner")
-        for promise in self.sudo():
-            values = self._prepare_failed_activity(
-                promise, activity_type, partner_model)
-            # The evaluation's own bookkeeping: its user need not be
-            # allowed to edit customers.
-            activity = self.env["mail.activity"].sudo().create(values)
-            # The activity is the evaluation's own bookkeeping, set past
-            # the guard of write() (the follow-up may be closed since).
-            self.env.cr.execute(
-                "UPDATE cartera_promise SET failed_activity_id = %s "
-                "WHERE id = %s", (activity.id, promise.id))
-            # In the responsible's language, like the activity: the
-            # collectors read the customer's chatter.
-            lang = promise.responsible_id.lang or "en_US"
-            promise.partner_id.message_post(
-                body=self.with_context(lang=lang)._failed_message(promise),
+        groups, langs = self._failed_groups()
+        links = []
+        # The evaluation's own bookkeeping: its user need not be allowed
+        # to edit customers.
+        Activity = self.env["mail.activity"].sudo()
+        for (partner_id, user_id), promises in sorted(groups.items()):
+            values = self.with_context(
+                lang=langs.get(user_id) or "en_US"
+            )._prepare_failed_activity(
+                partner_id, user_id, promises, activity_type, partner_model)
+            activity = Activity.create(values)
+            links.extend((promise["id"], activity.id) for promise in promises)
+        self._link_failed_activities(links)
+        by_partner = defaultdict(list)
+        for (partner_id, user_id), promises in sorted(groups.items()):
+            by_partner[partner_id].append((user_id, promises))
+        Partner = self.env["res.partner"].sudo()
+        for partner_id, parts in sorted(by_partner.items()):
+            # In the language of its (first) responsible, like the
+            # activity: the collectors read the customer's chatter.
+            lang = langs.get(parts[0][0]) or "en_US"
+            promises = [promise for _user, group in parts for promise in group]
+            Partner.browse(partner_id).message_post(
+                body=self.with_context(lang=lang)._failed_body(promises),
                 message_type="notification", subtype="mail.mt_note")
 
+    @api.multi
+    def _failed_groups(self):
+        """{(customer id, user id): [promise values]} of these promises,
+        the user being the promise's responsible (the follow-up's when it
+        has none), and {user id: language}."""
+        groups = defaultdict(list)
+        rows = self.sudo().read(
+            ["partner_id", "responsible_id", "followup_id", "amount",
+             "paid_amount", "date", "state", "company_id"], load="")
+        followups = {row["id"]: row["responsible_id"] for row in
+                     self.env["cartera.followup"].sudo().browse(
+                         {r["followup_id"] for r in rows}).read(
+                             ["responsible_id"], load="")}
+        companies = {company.id: company.currency_id for company in
+                     self.env["res.company"].sudo().browse(
+                         {r["company_id"] for r in rows})}
+        for row in sorted(rows, key=lambda r: (r["date"], r["id"])):
+            user_id = row["responsible_id"] or followups[row["followup_id"]]
+            row["currency"] = companies[row["company_id"]]
+            groups[(row["partner_id"], user_id)].append(row)
+        users = self.env["res.users"].sudo().browse(
+            {user_id for _partner, user_id in groups if user_id})
+        langs = {user["id"]: user["lang"] for user in users.read(["lang"])}
+        return groups, langs
+
     @api.model
-    def _prepare_failed_activity(self, promise, activity_type,
-                                 partner_model):
-        lang = promise.responsible_id.lang or "en_US"
+    def _link_failed_activities(self, links):
+        """Point each promise at its activity in one statement: the
+        evaluation's own bookkeeping, set past the guard of write() (the
+        follow-up may be closed since)."""
+        if not links:
+            return
+        cr = self.env.cr
+        query = sql.SQL(
+            """UPDATE cartera_promise AS p SET failed_activity_id = v.act
+                 FROM (VALUES {values}) AS v (id, act) WHERE p.id = v.id"""
+        ).format(values=sql.SQL(", ").join(
+            sql.SQL("(%s, %s)") for _link in links))
+        cr.execute(query.as_string(cr._obj),
+                   [value for link in links for value in link])
+        self.invalidate_cache(["failed_activity_id"])
+
+    @api.model
+    def _prepare_failed_activity(self, partner_id, user_id, promises,
+                                 activity_type, partner_model):
+        """Values of the activity of one customer and responsible, in the
+        context's language (the responsible's)."""
         return {
             "res_model_id": partner_model,
-            "res_id": promise.partner_id.id,
+            "res_id": partner_id,
             "activity_type_id": activity_type.id if activity_type else False,
-            "summary": self.with_context(lang=lang)._failed_summary(),
-            "note": self.with_context(lang=lang)._failed_message(promise),
+            "summary": self._failed_summary(),
+            "note": self._failed_body(promises),
             "date_deadline": fields.Date.context_today(self),
-            "user_id": (promise.responsible_id
-                        or promise.followup_id.responsible_id).id,
+            "user_id": user_id,
         }
 
     @api.model
@@ -378,16 +436,27 @@ class CarteraPromise(models.Model):
         return _("Broken payment promise")
 
     @api.model
+    def _failed_body(self, promises):
+        """One line per promise (values as read by ``_failed_groups``)."""
+        lines = [self._failed_message(promise) for promise in promises]
+        if len(lines) == 1:
+            return "<p>%s</p>" % escape(lines[0])
+        return "<ul>%s</ul>" % "".join(
+            "<li>%s</li>" % escape(line) for line in lines)
+
+    @api.model
     def _failed_message(self, promise):
         state = dict(self._fields["state"]._description_selection(
-            self.env))[promise.state]
+            self.env))[promise["state"]]
+        lang = self._context.get("lang") or "en_US"
 
         def money(amount):
             return formatLang(self.env, amount,
-                              currency_obj=promise.currency_id)
+                              currency_obj=promise["currency"])
         return _("Payment promise of %s due %s: %s, %s paid.") % (
-            money(promise.amount), promise.date, state,
-            money(promise.paid_amount))
+            money(promise["amount"]),
+            format_date(self.env, promise["date"], lang_code=lang), state,
+            money(promise["paid_amount"]))
 
     @api.model
     def _cron_evaluate(self):

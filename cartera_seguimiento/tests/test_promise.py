@@ -171,6 +171,34 @@ class TestPromiseJudgement(PromiseCase):
         promises = self.Promise._failed_by_user()
         self.assertEqual(promises[self.collector1], promise)
 
+    def test_failures_of_a_day_grouped_per_customer_and_responsible(self):
+        # Two promises of customer 1 (nothing paid) and one of customer 2
+        # fail on the same evaluation: one activity and one chatter line per
+        # customer, the first listing both promises in date order.
+        first = self._promise(300.0, "2026-03-05")
+        second = self._promise(200.0, "2026-03-04")
+        other = self._promise(150.0, "2026-03-05", partner=self.customer2)
+        self._evaluate("2026-03-09")
+        Activity = self.env["mail.activity"]
+        broken = self.env.ref(
+            "cartera_seguimiento.mail_activity_promise_broken")
+        mine = Activity.search([("res_model", "=", "res.partner"),
+                                ("res_id", "=", self.customer1.id),
+                                ("activity_type_id", "=", broken.id)])
+        self.assertEqual(len(mine), 1)
+        self.assertEqual((first | second).mapped("failed_activity_id"), mine)
+        self.assertLess(mine.note.index("200,00"), mine.note.index("300,00"))
+        self.assertEqual(mine.note.count("<li>"), 2)
+        theirs = other.failed_activity_id
+        self.assertTrue(theirs)
+        self.assertEqual(theirs.res_id, self.customer2.id)
+        self.assertNotIn("<li>", theirs.note)
+        for customer, count in ((self.customer1, 2), (self.customer2, 1)):
+            log = customer.message_ids.filtered(
+                lambda m: "Incumplido" in (m.body or ""))
+            self.assertEqual(len(log), 1)
+            self.assertEqual(log.body.count("Incumplido"), count)
+
     def test_query_count_does_not_grow_with_promises(self):
         def queries(count, day):
             for _index in range(count):
