@@ -16,7 +16,8 @@ import time
 from datetime import date, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import COLLECTOR_LOGIN, DB, END_DATE, ROOT, PGHOST  # noqa: E402
+from common import (  # noqa: E402
+    COLLECTOR_LOGIN, DB, END_DATE, PGHOST, ROOT, SALESPERSON_LOGIN)
 
 import odoo  # noqa: E402
 
@@ -292,7 +293,8 @@ def capture_ours(env, param):
 
 # ---------------------------------------------------------------------------
 # Payment promises: every promise judged against the payments, as of the
-# last day of the data (each run is a first judgement: rolled back).
+# last day of the data, the day after the first judgement (run.py commits
+# it once); each run is rolled back.
 # ---------------------------------------------------------------------------
 PROMISE_STEPS = ("_evaluation_data", "_allocate", "_store_evaluation",
                  "_notify_failed")
@@ -346,15 +348,50 @@ def promises_ours(env, count):
             setattr(model, name, method)
 
     def again():
+        # The customers notified by the first judgement (one activity and
+        # one chatter line each, whatever their promises).
+        env.cr.execute("SELECT count(DISTINCT partner_id) FROM "
+                       "cartera_promise WHERE failed_activity_id IS NOT NULL")
+        failed_customers = env.cr.fetchone()[0]
+        subset = promise_figures(env, promise_subset(env, count))
         env.cache.invalidate()
         count0 = env.cr.sql_log_count
         started = time.perf_counter()
         env["cartera.promise"].evaluate(str(END_DATE))
-        return {"again_s": round(time.perf_counter() - started, 3),
-                "again_queries": env.cr.sql_log_count - count0,
-                "subset": promise_figures(env, promise_subset(env, count))}
+        again_s = round(time.perf_counter() - started, 3)
+        again_queries = env.cr.sql_log_count - count0
+        # The daily run that follows: one day later, the promises whose
+        # grace ends that day are decided and notified.
+        env.cache.invalidate()
+        count0 = env.cr.sql_log_count
+        started = time.perf_counter()
+        next_counts = env["cartera.promise"].evaluate(
+            str(END_DATE + timedelta(days=1)))
+        return {"again_s": again_s, "again_queries": again_queries,
+                "next_day_s": round(time.perf_counter() - started, 3),
+                "next_day_queries": env.cr.sql_log_count - count0,
+                "next_day_counts": next_counts,
+                "failed_customers": failed_customers, "subset": subset}
     return {"rows": sum(counts.values()), "counts": counts,
             "steps": steps, "_after": again}
+
+
+def promises_judge(env, day):
+    """The daily evaluation as it stood the day before the measures: the
+    first judgement of the generated promises, committed once, so that the
+    measured runs are the next day's (the portfolio is judged every day).
+    Its own time and queries are reported as the first judgement's."""
+    count0 = env.cr.sql_log_count
+    started = time.perf_counter()
+    counts = env["cartera.promise"].evaluate(day)
+    seconds = time.perf_counter() - started
+    queries = env.cr.sql_log_count - count0
+    env.cr.execute("SELECT count(*), count(DISTINCT partner_id) FROM "
+                   "cartera_promise WHERE failed_activity_id IS NOT NULL")
+    failed, customers = env.cr.fetchone()
+    env.cr.commit()
+    return {"seconds": round(seconds, 3), "queries": queries,
+            "counts": counts, "failed": failed, "failed_customers": customers}
 
 
 def promises_orm(env, count):
@@ -428,6 +465,106 @@ def promises_orm(env, count):
 
 def fields_date(value):
     return date(*map(int, str(value)[:10].split("-")))
+
+
+# ---------------------------------------------------------------------------
+# Agenda de cobro: the first page (80 rows by priority) as the web client
+# reads it, and a naive yardstick computing the same rows customer by
+# customer through the ORM.
+# ---------------------------------------------------------------------------
+AGENDA_ACTION = "cartera_seguimiento.cartera_agenda_action"
+AGENDA_USERS = {"collector": SALESPERSON_LOGIN % 1, "manager": "admin"}
+
+
+def agenda_prepare(env, who):
+    """The user (a salesperson of the data, who collects their customers,
+    or the administrator, a manager who sees every customer) and the
+    fields of the agenda's list view."""
+    user = env["res.users"].search([("login", "=", AGENDA_USERS[who])])
+    action = env.ref(AGENDA_ACTION)
+    view = env["cartera.agenda"].sudo(user).fields_view_get(
+        view_id=action.view_id.id, view_type="tree")
+    return user.id, list(view["fields"])
+
+
+def agenda_page(rows):
+    """What both contenders must agree on: the customers of the page in
+    order, with their amounts due and overdue."""
+    return [[row["partner_id"], round(row["amount_due"], 2),
+             round(row["amount_overdue"], 2)] for row in rows]
+
+
+def agenda_ours(env, param):
+    """/web/dataset/search_read of the agenda's first page, Odoo's own
+    read, then the pager's count."""
+    user_id, fields = param
+    model = env["cartera.agenda"].sudo(user_id)
+    rows = model.search_read([], fields, limit=80)
+    length = model.search_count([]) if len(rows) == 80 else len(rows)
+    for row in rows:
+        row["partner_id"] = row["partner_id"] and row["partner_id"][0]
+    return {"rows": len(rows), "length": length, "page": agenda_page(rows)}
+
+
+def agenda_orm(env, param):
+    """The naive way: for every customer the user may see, its open items,
+    follow-ups and promises read through the ORM under the user's record
+    rules, the same figures and priority computed in Python, then sorted
+    to take the first 80."""
+    user_id, _fields = param
+    user = env["res.users"].browse(user_id)
+    scope = env["cartera.scope"]
+    today = date.today()
+    domain = [("customer", "=", True), ("parent_id", "=", False)]
+    customers = scope._customer_domain(user)
+    if customers:
+        domain += customers
+    partners = env["res.partner"].sudo(user_id).search(domain)
+    Line = env["account.move.line"].sudo(user_id)
+    Followup = env["cartera.followup"].sudo(user_id)
+    Promise = env["cartera.promise"].sudo(user_id)
+    rows = []
+    for partner in partners:
+        items = Line.search_read([
+            ("partner_id", "=", partner.id),
+            ("move_id.state", "=", "posted"),
+            ("account_id.internal_type", "=", "receivable"),
+            ("amount_residual", "!=", 0), ("date", "<=", str(today))],
+            ["amount_residual", "date_maturity", "date"])
+        due = overdue = weighted = 0.0
+        for item in items:
+            amount = item["amount_residual"]
+            day = fields_date(item["date_maturity"] or item["date"])
+            due += amount
+            if day < today:
+                late = (today - day).days
+                overdue += amount
+                weighted += amount * (1 + min(late, 360) / 30.0)
+        last = Followup.search([("partner_id", "=", partner.id)],
+                               order="date desc, id desc", limit=1)
+        task = Followup.search([("partner_id", "=", partner.id),
+                                ("state", "=", "open"),
+                                ("task_state", "=", "pending")], limit=1)
+        promises = Promise.search_read([
+            ("partner_id", "=", partner.id),
+            ("followup_id.state", "=", "open"),
+            ("state", "in", ("pending", "partial", "broken"))],
+            ["amount", "paid_amount", "state"])
+        if not (items or task or promises):
+            continue
+        unpaid = sum(p["amount"] - p["paid_amount"] for p in promises
+                     if p["state"] != "pending")
+        silent = 90
+        if last:
+            silent = min((today - fields_date(last.date)).days, 90)
+        priority = round((max(weighted, 0) + 2 * unpaid)
+                         * (1 + silent / 90.0), 2)
+        rows.append({"partner_id": partner.id, "amount_due": due,
+                     "amount_overdue": overdue, "priority": priority})
+    rows.sort(key=lambda r: (-r["priority"], -r["amount_overdue"],
+                             r["partner_id"]))
+    return {"rows": min(len(rows), 80), "length": len(rows),
+            "page": agenda_page(rows[:80])}
 
 
 # The batch read of 11.0.1.2.0 (cartera.batch.read.mixin, removed in
@@ -516,6 +653,9 @@ CONTENDERS = {
     ("capture", "batch"): capture_batch,
     ("promises", "ours"): promises_ours,
     ("promises", "orm"): promises_orm,
+    ("promises", "judge"): promises_judge,
+    ("agenda", "ours"): agenda_ours,
+    ("agenda", "orm"): agenda_orm,
 }
 
 
@@ -535,6 +675,13 @@ def main():
         elif family == "capture":
             param = capture_prepare(env)
             cr.rollback()
+        elif family == "agenda":
+            param = agenda_prepare(env, arg)
+            cr.rollback()
+        elif contender == "judge":
+            emit(event="result", seconds=0, runs=1, queries=0,
+                 peak_mib=peak_mib(), result=promises_judge(env, arg))
+            return
         else:
             param = int(arg or 0)
         # The runner stops this backend (and only this one) if the run

@@ -20,10 +20,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from http.cookiejar import CookieJar
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import DB, PGHOST, ROOT, SCALE, connect  # noqa: E402
+from common import DB, END_DATE, PGHOST, ROOT, SCALE, connect  # noqa: E402
 
 HERE = ROOT / "benchmarks"
 RESULTS = HERE / "results" / "local"
@@ -33,7 +34,7 @@ CAP = float(os.environ.get("BENCH_CAP", "600" if SCALE == "large" else "0"))
 PEERS = ("core", "oca", "orm")
 MEASURES = ["aging_today", "aging_backdated", "movement_year",
             "closing_10000", "closing_100000", "capture_list", "pdf_aging",
-            "promises_evaluate"]
+            "promises_evaluate", "agenda_collector", "agenda_manager"]
 ORM_DONE = {}
 CONTENDERS = set(filter(None, os.environ.get(
     "BENCH_CONTENDERS", "").split(",")))
@@ -352,8 +353,9 @@ PROMISE_ORM_ROWS = int(os.environ.get("BENCH_PROMISE_ORM_ROWS", "1000"))
 
 
 def measure_promises(out):
-    """evaluate() over every generated promise (a first judgement: every
-    run is rolled back), against a per-promise ORM loop on a subset."""
+    """evaluate() over every generated promise as the daily job runs it
+    (the day after a first judgement, committed once; every run rolled
+    back), against a per-promise ORM loop on a subset."""
     if not has_model("cartera.promise"):
         out["promises_evaluate"] = {"ours_s": "n/a"}
         return
@@ -364,6 +366,16 @@ def measure_promises(out):
         return
     entry = kept_entry(out, "promises_evaluate")
     entry["promises"] = count
+    if not scalar("SELECT count(*) FROM cartera_promise "
+                  "WHERE evaluated_on IS NOT NULL"):
+        # The day before: every generated promise judged for the first
+        # time, committed (once per database), as the daily job leaves it.
+        day = str(END_DATE - timedelta(days=1))
+        res = contender("promises_judge", "judge", arg=day)
+        if res:
+            entry["first_judgement"] = dict(res["result"], day=day)
+            log("promises: first judgement as of %s: %s", day,
+                res["result"])
     subset = min(count, PROMISE_ORM_ROWS)
     for name in ("ours", "orm"):
         if CONTENDERS and name not in CONTENDERS:
@@ -385,7 +397,9 @@ def measure_promises(out):
             1000 * res["seconds"] / rows, 4) if rows else None
         entry["%s_subset" % name] = result.get("subset")
         if name == "ours":
-            for key in ("steps", "counts", "again_s", "again_queries"):
+            for key in ("steps", "counts", "again_s", "again_queries",
+                        "next_day_s", "next_day_queries", "next_day_counts",
+                        "failed_customers"):
                 entry["ours_%s" % key] = result.get(key)
         note_cap(entry, name, res)
         log("promises_evaluate %-6s %8.3f s %6s queries, %s promises",
@@ -399,6 +413,43 @@ def measure_promises(out):
     entry["subset_agree"] = entry.get("ours_subset") is not None and \
         entry.get("ours_subset") == entry.get("orm_subset")
     out["promises_evaluate"] = entry
+
+
+def measure_agenda(who, out):
+    """The agenda's first page as the web client reads it, as a collector
+    and as a manager, against per-customer ORM reads of the same rows."""
+    measure = "agenda_%s" % who
+    if not has_model("cartera.agenda"):
+        out[measure] = {"ours_ms": "n/a"}
+        return
+    entry = kept_entry(out, measure)
+    for name in ("ours", "orm"):
+        if CONTENDERS and name not in CONTENDERS:
+            continue
+        res = contender(measure, name, arg=who,
+                        cap=CAP if name in PEERS else 0)
+        if not res:
+            continue
+        result = res["result"]
+        entry["%s_ms" % name] = round(1000 * res["seconds"], 2)
+        entry["%s_queries" % name] = res["queries"]
+        entry["%s_runs" % name] = res["runs"]
+        entry["%s_peak_mib" % name] = res["peak_mib"] and round(
+            res["peak_mib"], 1)
+        entry["%s_rows" % name] = result.get("rows")
+        entry["%s_length" % name] = result.get("length")
+        entry["%s_page" % name] = result.get("page")
+        note_cap(entry, name, res)
+        log("%s %-5s %10.2f ms %6s queries, %s of %s rows", measure, name,
+            1000 * res["seconds"], res["queries"], result.get("rows"),
+            result.get("length"))
+    entry["queries"] = entry.get("ours_queries")
+    entry["peak_mib"] = entry.get("ours_peak_mib")
+    entry["ratio_orm"] = ratio(entry.get("orm_ms"), entry.get("ours_ms"))
+    # The same customers in the same order with the same amounts.
+    entry["pages_agree"] = entry.get("ours_page") is not None and \
+        entry.get("ours_page") == entry.get("orm_page")
+    out[measure] = entry
 
 
 # ---------------------------------------------------------------------------
@@ -534,6 +585,14 @@ def print_table(out):
                 measure, entry.get("ours_ms"), entry.get("batch_now_ms"),
                 entry.get("batch_read_ms")))
             continue
+        if measure.startswith("agenda_"):
+            print("%-16s ours_ms=%s orm_ms=%s ratio_orm=%s queries=%s "
+                  "orm_queries=%s rows=%s/%s pages_agree=%s" % (
+                      measure, entry.get("ours_ms"), entry.get("orm_ms"),
+                      entry.get("ratio_orm"), entry.get("queries"),
+                      entry.get("orm_queries"), entry.get("ours_rows"),
+                      entry.get("ours_length"), entry.get("pages_agree")))
+            continue
         if measure == "pdf_aging":
             print("%-16s pages=%s pages_per_s=%s" % (
                 measure, entry.get("pages"), entry.get("pages_per_s")))
@@ -593,6 +652,8 @@ def main():
             measure_pdf(out)
         elif measure == "promises_evaluate":
             measure_promises(out)
+        elif measure.startswith("agenda_"):
+            measure_agenda(measure[len("agenda_"):], out)
         save()
     save()
     print_table(out)
