@@ -323,8 +323,10 @@ class TestFollowupDigest(CarteraCase):
 
     def test_daily_digest(self):
         Followup = self.env["cartera.followup"]
-        # Nothing else pending in the way: only this test's tasks count.
-        Followup.search([("task_state", "=", "pending")]).write(
+        # Nothing else pending in the way: only this test's tasks count
+        # (closed follow-ups are sealed, and their tasks are not digested).
+        Followup.search([("task_state", "=", "pending"),
+                         ("state", "=", "open")]).write(
             {"next_date": False, "next_type_id": False})
         overdue = self._followup(
             user=self.collector1, date="2026-01-02 15:00:00",
