@@ -53,14 +53,31 @@ class CarteraArReport(models.AbstractModel):
         # The "residual" aging reads open receivable items and the partial
         # reconciliations dated after the as-of date: without these two
         # indexes both are sequential scans of the largest tables.
-        self._cr.execute("""
-            CREATE INDEX IF NOT EXISTS cartera_aml_open_idx
-                ON account_move_line (account_id, partner_id)
+        # The open items' index carries the columns the aging and the
+        # agenda read, so that PostgreSQL answers from the index alone
+        # instead of fetching each item from the table (the agenda's open
+        # items at a million journal items: 0.15 s instead of 0.56 s).
+        # It replaces the plain cartera_aml_open_idx of 11.0.2.0.0.
+        include = sql.SQL("")
+        if self._cr._cnx.server_version >= 110000:
+            include = sql.SQL(
+                "INCLUDE (company_id, date, date_maturity, amount_residual, "
+                "balance, move_id)")
+        self._cr.execute(sql.SQL("""
+            CREATE INDEX IF NOT EXISTS cartera_aml_open_cover_idx
+                ON account_move_line (account_id, partner_id) {include}
              WHERE amount_residual <> 0
-        """)
+        """).format(include=include).as_string(self._cr._obj))
+        self._cr.execute("DROP INDEX IF EXISTS cartera_aml_open_idx")
         self._cr.execute("""
             CREATE INDEX IF NOT EXISTS cartera_apr_max_date_idx
                 ON account_partial_reconcile (max_date)
+        """)
+        # The unposted entries, which the open items leave out (a handful
+        # in a live ledger: the index stays tiny).
+        self._cr.execute("""
+            CREATE INDEX IF NOT EXISTS cartera_move_unposted_idx
+                ON account_move (id) WHERE state <> 'posted'
         """)
 
     @api.model

@@ -39,15 +39,20 @@ AMOUNTS_HISTORY = sql.SQL("""
 # The open receivable items as of a day D, the "residual" way, for the aging
 # and for the agenda's view alike: {date} is D (a bound parameter here,
 # CURRENT_DATE in the view), {company} the condition on the item's company,
-# {scope} the conditions of ``_scope``.
+# {partners} the join of the customers that {scope} (the conditions of
+# ``_scope``) may need. Unposted entries are left out by an anti-join on
+# the few of them (cartera_move_unposted_idx), not by looking up the entry
+# of each open item: 82,664 lookups were 40 % of the agenda at a million
+# items.
 RESIDUAL_ITEMS = sql.SQL("""
     SELECT l.company_id, l.partner_id, COALESCE(l.date_maturity, l.date) AS due,
            l.amount_residual AS amount
       FROM account_move_line l
-      JOIN account_move m ON m.id = l.move_id
       JOIN account_account a ON a.id = l.account_id
-      JOIN res_partner rp ON rp.id = l.partner_id
-     WHERE m.state = 'posted' AND a.internal_type = 'receivable'
+      {partners}
+     WHERE a.internal_type = 'receivable' AND l.partner_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM account_move m
+                        WHERE m.id = l.move_id AND m.state <> 'posted')
        AND {company} AND l.date <= {date} AND l.balance <> 0
        AND l.amount_residual <> 0 {scope}
     UNION ALL
@@ -59,11 +64,13 @@ RESIDUAL_ITEMS = sql.SQL("""
       JOIN account_move_line l ON l.id = v.line_id
       JOIN account_move m ON m.id = l.move_id
       JOIN account_account a ON a.id = l.account_id
-      JOIN res_partner rp ON rp.id = l.partner_id
+      {partners}
      WHERE p.max_date > {date} AND p.company_id = l.company_id
        AND m.state = 'posted' AND a.internal_type = 'receivable'
+       AND l.partner_id IS NOT NULL
        AND {company} AND l.date <= {date} AND l.balance <> 0 {scope}
 """)
+CUSTOMER_JOIN = sql.SQL("JOIN res_partner rp ON rp.id = l.partner_id")
 
 # Bucket 0 is "not due" (due on or after D, as in Odoo's aged balance),
 # 1..4 the periods of P days, 5 older.
@@ -138,15 +145,18 @@ class CarteraArReport(models.AbstractModel):
         if method == "residual":
             return self._residual_items(
                 sql.SQL("%(date_at)s"),
-                sql.SQL("l.company_id = %(company_id)s"), scope)
+                sql.SQL("l.company_id = %(company_id)s"), scope,
+                partners=CUSTOMER_JOIN)
         return AMOUNTS_HISTORY.format(
             lines=self._lines_from(scope, joins=PARTIALS_UP_TO_DATE))
 
     @api.model
-    def _residual_items(self, date, company, scope):
+    def _residual_items(self, date, company, scope, partners=None):
         """Company, customer, due date and open amount of the open
-        receivable items as of ``date`` (composed SQL)."""
-        return RESIDUAL_ITEMS.format(date=date, company=company, scope=scope)
+        receivable items as of ``date`` (composed SQL); ``partners`` joins
+        the customers as ``rp`` for ``scope``."""
+        return RESIDUAL_ITEMS.format(date=date, company=company, scope=scope,
+                                     partners=partners or sql.SQL(""))
 
     @api.model
     def aging(self, date_at, period_length=30, partner_ids=None,
