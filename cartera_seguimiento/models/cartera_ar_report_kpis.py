@@ -297,8 +297,7 @@ class CarteraArReport(models.AbstractModel):
     def _prepare_kpi_values(self, components, date_from, date_to):
         """The dict returned by ``kpis()`` for one period and its
         components; override to add or redefine an indicator."""
-        currency = self.env.user.company_id.currency_id
-        money = {name: currency.round(components[name])
+        money = {name: self._kpi_money(components[name])
                  for name in ("opening", "invoiced", "collected", "closing",
                               "closing_not_due")}
         days = (fields.Date.from_string(date_to)
@@ -307,7 +306,7 @@ class CarteraArReport(models.AbstractModel):
                        - money["closing_not_due"])
         return dict(money, **{
             "days": days,
-            "overdue_90": currency.round(components["overdue_90"]),
+            "overdue_90": self._kpi_money(components["overdue_90"]),
             "promises_kept": int(components["promises_kept"]),
             "promises_decided": int(components["promises_decided"]),
             "dso": self._kpi_ratio(money["closing"] * days,
@@ -321,6 +320,13 @@ class CarteraArReport(models.AbstractModel):
                 components["promises_kept"],
                 components["promises_decided"], 100.0),
         })
+
+    @api.model
+    def _kpi_money(self, amount):
+        """``amount`` rounded to the company currency, as the float nearest
+        to it: float_round() alone may give 1450000.8900000001."""
+        currency = self.env.user.company_id.currency_id
+        return round(currency.round(amount), currency.decimal_places)
 
     @api.model
     def _kpi_ratio(self, numerator, denominator, factor=1.0):

@@ -234,7 +234,8 @@ class CarteraKpiMonth(models.Model):
             "closing": row["closing"],
             "closing_not_due": row["closing_not_due"],
             "overdue_90": row["overdue_90"],
-            "collectible": company.currency_id.round(collectible),
+            "collectible": self.env["cartera.ar.report"]._kpi_money(
+                collectible),
             "dso_weight": row["closing"] * row["days"],
             "promises_kept": row["promises_kept"],
             "promises_decided": row["promises_decided"],

@@ -7,10 +7,11 @@ variables, no web fonts."""
 import math
 from xml.sax.saxutils import escape
 
-WIDTH, HEIGHT = 640, 250
+WIDTH, HEIGHT = 640, 270
 LEFT, RIGHT, TOP, BOTTOM = 46, 46, 30, 40
 DSO_COLOR = "#1f4e79"
-CEI_COLOR = "#e07b00"
+BAR_COLOR = "#9cbcdc"
+CEI_COLOR = "#c85a00"
 GRID_COLOR = "#d9d9d9"
 TEXT_COLOR = "#333333"
 TICKS = 5
@@ -79,7 +80,7 @@ def kpi_chart_svg(months, labels):
             parts.append('<rect x="%.1f" y="%.1f" width="%.1f" '
                          'height="%.1f" fill="%s"/>' % (
                              center - bar_w / 2, top, bar_w, base - top,
-                             DSO_COLOR))
+                             BAR_COLOR))
             parts.append(_text(center, top - 3, "%.0f" % dso, 8,
                                color=DSO_COLOR))
         parts.append(_text(center, base + 13, month, 9))
@@ -107,10 +108,11 @@ def kpi_chart_svg(months, labels):
         for x, y, value in points:
             parts.append('<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>' % (
                 x, y, CEI_COLOR))
-            parts.append(_text(x, y - 6, "%.0f" % value, 8, color=CEI_COLOR))
+            parts.append(_text(x, y - 6, "%.0f" % value, 8, color=CEI_COLOR,
+                               weight="bold"))
     # Legend.
     parts.append('<rect x="%d" y="8" width="12" height="10" fill="%s"/>' % (
-        LEFT, DSO_COLOR))
+        LEFT, BAR_COLOR))
     parts.append(_text(LEFT + 17, 17, labels["dso"], 10, "start"))
     parts.append('<line x1="%d" y1="13" x2="%d" y2="13" stroke="%s" '
                  'stroke-width="2"/>' % (LEFT + 150, LEFT + 166, CEI_COLOR))
