@@ -395,3 +395,47 @@ class TestKpiQueryCount(KpiCase):
             self.assertEqual(counts[("few", name)], counts[("many", name)],
                              (name, counts))
             self.assertLessEqual(counts[("many", name)], 12, (name, counts))
+
+
+class TestKpiReport(KpiCase):
+    """The one-page PDF's wizard and its figures (HTML in a test: the real
+    PDF is checked on a live server, tests/test_kpis_live.py)."""
+
+    def _wizard(self, user=None, **vals):
+        env = self.env(user=user.id) if user else self.env
+        return env["cartera.kpi.report.wizard"].with_context(
+            lang="es_CO").create(dict({"month": "6", "year": 2026}, **vals))
+
+    def test_values_and_html(self):
+        wizard = self._wizard(salesperson_id=self.collector1.id)
+        values = wizard._report_values()
+        self.assertEqual(values["figures"], self._kpis(
+            salesperson_ids=[self.collector1.id]))
+        months = values["months"]
+        self.assertEqual(len(months), 12)
+        self.assertEqual((months[0]["date_from"], months[-1]["date_to"]),
+                         ("2025-07-01", D))
+        self.assertEqual(months[-1]["dso"], 63.0)
+        self.assertIn("<svg", values["chart"])
+        self.assertIn("DSO (días)", values["chart"])
+        action = wizard.action_print_html()
+        report = self.env["ir.actions.report"]._get_report_from_name(
+            action["report_name"])
+        html = report.with_context(lang="es_CO").render_qweb_html(
+            wizard.ids)[0].decode("utf-8")
+        for text in ("Indicadores de cartera", "Junio 2026",
+                     "Cobrador Uno", "16.799,25", "6.799,75", "9.299,50",
+                     "63,00", "36,31", "55,36", "33,33", "<svg"):
+            self.assertIn(text, html)
+        self.assertEqual(wizard.action_print_pdf()["report_type"],
+                         "qweb-pdf")
+
+    def test_bad_months(self):
+        with self.assertRaises(UserError):
+            self._wizard(year=2999)._report_values()
+        with self.assertRaises(UserError):
+            self._wizard(year=12)._report_values()
+        # A collector prints their own portfolio only.
+        values = self._wizard(user=self.collector2)._report_values()
+        self.assertEqual(values["figures"], self._kpis(
+            salesperson_ids=[self.collector2.id]))
