@@ -256,13 +256,16 @@ class CarteraKpiMonth(models.Model):
         sums of its components (see RATIOS) instead of summed: a month's
         group is the company's DSO, a collector's over the year its
         day-weighted DSO. None where the denominator is zero."""
-        wanted = [name for name in RATIOS if name in (fields or [])]
+        # No fields: Odoo reads every stored one, the rates included.
+        fields = list(fields) if fields else [
+            name for name, field in self._fields.items() if field.store]
+        wanted = [name for name in RATIOS if name in fields]
         extra = []
         for name in wanted:
             extra += [component for component in RATIOS[name][:2]
                       if component not in fields and component not in extra]
         result = super(CarteraKpiMonth, self).read_group(
-            domain, list(fields) + extra, groupby, offset=offset,
+            domain, fields + extra, groupby, offset=offset,
             limit=limit, orderby=orderby, lazy=lazy)
         engine = self.env["cartera.ar.report"]
         for group in result:

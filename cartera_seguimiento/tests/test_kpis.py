@@ -296,6 +296,11 @@ class TestKpiDashboard(KpiCase):
                      "invoiced"):
             self.assertEqual(group[name], total[name], name)
         self.assertNotIn("dso_weight", group)
+        # Without a list of fields, every stored one: the rates still
+        # from the sums.
+        group, = self.Month.read_group(domain, [], ["month"])
+        self.assertEqual((group["dso"], group["cei"]),
+                         (total["dso"], total["cei"]))
         # A collector over May and June: the day-weighted DSO and the
         # promises of both months.
         group, = self.Month.read_group(
