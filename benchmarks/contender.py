@@ -163,6 +163,75 @@ def movement_oca(env, _day):
 
 
 # ---------------------------------------------------------------------------
+# Indicators over one year (issue 15): ours, and the same figures computed
+# customer by customer through the ORM.
+# ---------------------------------------------------------------------------
+def kpis_ours(env, _day):
+    date_from, date_to = year_range()
+    figures = env["cartera.ar.report"].kpis(date_from, date_to)
+    return {"total": figures["closing"], "dso": figures["dso"],
+            "cei": figures["cei"], "overdue_90_pct": figures["overdue_90_pct"],
+            "promise_kept_pct": figures["promise_kept_pct"]}
+
+
+def kpis_orm(env, _day):
+    """The naive yardstick: for each customer with receivable items, its
+    posted items read through the ORM, the opening, debits and credits
+    added up in Python and each item's open amount at the end rebuilt from
+    its partial reconciliations (the ORM's matched_debit_ids and
+    matched_credit_ids); its promises searched for the kept rate."""
+    date_from, date_to = year_range()
+    end = date.fromisoformat(date_to)
+    company = env.user.company_id
+    Line = env["account.move.line"]
+    base = [("move_id.state", "=", "posted"),
+            ("account_id.internal_type", "=", "receivable"),
+            ("company_id", "=", company.id), ("date", "<=", date_to),
+            ("partner_id", "!=", False)]
+    sums = dict.fromkeys(("opening", "invoiced", "collected", "not_due",
+                          "overdue_90"), 0.0)
+    kept = decided = 0
+    for group in Line.read_group(base, ["partner_id"], ["partner_id"]):
+        partner_id = group["partner_id"][0]
+        for line in Line.search(base + [("partner_id", "=", partner_id)]):
+            if line.date < date_from:
+                sums["opening"] += line.balance
+            else:
+                sums["invoiced"] += line.debit
+                sums["collected"] += line.credit
+            if not line.balance:
+                continue
+            left = line.balance - sum(
+                p.amount for p in line.matched_credit_ids
+                if p.max_date <= date_to) + sum(
+                p.amount for p in line.matched_debit_ids
+                if p.max_date <= date_to)
+            late = (end - date.fromisoformat(
+                line.date_maturity or line.date)).days
+            if late <= 0:
+                sums["not_due"] += left
+            elif late > 90:
+                sums["overdue_90"] += left
+        promises = env["cartera.promise"].search([
+            ("partner_id", "=", partner_id), ("date", ">=", date_from),
+            ("date", "<=", date_to)])
+        kept += len(promises.filtered(lambda p: p.state == "kept"))
+        decided += len(promises.filtered(
+            lambda p: p.state in ("kept", "partial", "broken")))
+    closing = sums["opening"] + sums["invoiced"] - sums["collected"]
+    days = (end - date.fromisoformat(date_from)).days + 1
+
+    def ratio(num, den, factor=1.0):
+        return round(num / den * factor, 2) if round(den, 2) else None
+    return {"total": round(closing, 2),
+            "dso": ratio(closing * days, sums["invoiced"]),
+            "cei": ratio(sums["collected"], sums["opening"]
+                         + sums["invoiced"] - sums["not_due"], 100.0),
+            "overdue_90_pct": ratio(sums["overdue_90"], closing, 100.0),
+            "promise_kept_pct": ratio(kept, decided, 100.0)}
+
+
+# ---------------------------------------------------------------------------
 # Closing: each run closes the open follow-ups of a date range, rolled back.
 # ---------------------------------------------------------------------------
 def closing_range(env, count):
@@ -647,6 +716,8 @@ CONTENDERS = {
     ("aging", "stored"): aging_stored,
     ("movement", "ours"): movement_ours,
     ("movement", "oca"): movement_oca,
+    ("kpis", "ours"): kpis_ours,
+    ("kpis", "orm"): kpis_orm,
     ("closing", "ours"): closing_ours,
     ("closing", "orm"): closing_orm,
     ("capture", "ours"): capture_ours,
@@ -670,7 +741,7 @@ def main():
     registry = odoo.registry(DB)
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        if family in ("aging", "movement"):
+        if family in ("aging", "movement", "kpis"):
             param = as_of(measure)
         elif family == "capture":
             param = capture_prepare(env)

@@ -45,6 +45,9 @@
         "security/cartera_agenda_security.xml",
         "views/cartera_agenda_views.xml",
         "reports/cartera_promise_report.xml",
+        "security/cartera_kpi_security.xml",
+        "views/cartera_kpi_month_views.xml",
+        "reports/cartera_kpi_report.xml",
     ],
     "demo": [
         "demo/cartera_demo.xml",

@@ -83,6 +83,14 @@ POLICY["cartera.followup.stats.mixin"] = {
 POLICY["cartera.promise"] = {"search": STAFF | {SUPER},
                              "evaluate": STAFF | {SUPER}}
 POLICY["cartera.agenda"] = {"search": STAFF | {SUPER}}
+# The indicators: kpis() over JSON-RPC (its rates may be None), the
+# dashboard's rows (record rules in the addon's tests), their refresh by
+# managers, and the one-page PDF's wizard (PDF/HTML only).
+POLICY["cartera.ar.report"]["kpis"] = STAFF | {SUPER}
+POLICY["cartera.kpi.month"] = {"search": STAFF | {SUPER},
+                               "refresh": {"manager", SUPER}}
+POLICY["cartera.kpi.report.wizard"] = {"action_print_html": STAFF | {SUPER}}
+POLICY["report.cartera_seguimiento.report_kpi"] = {"html": STAFF | {SUPER}}
 # Abstract bases with nothing to call of their own.
 POLICY.update({"cartera.report.wizard": {}, "cartera.report.qweb": {},
                "cartera.report.xlsx": {}, "cartera.scope": {}})
@@ -416,6 +424,13 @@ class Attempt:
     def op_tasks_other(self, rpc, session, model, operation):
         rows = rpc(model, "tasks", TASK_DAY, TASK_DAY)
         return self.world["open_other"] in [row["id"] for row in rows]
+
+    def op_kpis(self, rpc, session, model, operation):
+        figures = session(model, "kpis", "2026-01-01", "2026-01-31")
+        return "dso" in figures
+
+    def op_refresh(self, rpc, session, model, operation):
+        return rpc(model, "refresh") >= 0
 
     def op_search(self, rpc, session, model, operation):
         return rpc(model, "search_count", []) >= 0

@@ -20,3 +20,5 @@ from . import cartera_ar_report_history
 from . import cartera_ar_report_followups
 from . import cartera_ar_report_promises
 from . import cartera_agenda
+from . import cartera_ar_report_kpis
+from . import cartera_kpi_month

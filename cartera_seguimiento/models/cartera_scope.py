@@ -80,6 +80,16 @@ class CarteraScope(models.AbstractModel):
         return self._prefix_domain(customers, "partner_id.")
 
     @api.model
+    def _kpi_domain(self, user):
+        """Domain on the indicators dashboard (``cartera.kpi.month``),
+        whose rows are per salesperson of the customers: a collector's own
+        row. A module that assigns portfolios otherwise overrides this
+        with ``_customer_domain``."""
+        if self._customer_domain(user) is None:
+            return []
+        return [("salesperson_id", "=", user.id)]
+
+    @api.model
     def _prefix_domain(self, domain, prefix):
         """``domain`` with every leaf's field path behind ``prefix``."""
         return [("%s%s" % (prefix, term[0]),) + tuple(term[1:])

@@ -1,0 +1,338 @@
+# Copyright 2026 Cartera Seguimiento contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Indicadores de cartera: the portfolio's indicators over a period (DSO,
+collection effectiveness, share overdue more than 90 days, promises kept),
+on the very lines, scope and filters of ``movement()`` and ``aging()``.
+
+The figures of several consecutive periods (the dashboard's last 12 months)
+and per salesperson come from the same four statements as those of one
+period: the movement of every period in one scan of the journal items, the
+aging at every period end in one more, the promises in a third (and the
+aging's choice of method in a fourth).
+"""
+from datetime import timedelta
+
+from psycopg2 import sql
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .cartera_promise import DECIDED
+
+# Overdue more than this many days: the last two periods of the aging with
+# periods of 30 days (91-120 and +120).
+OVERDUE_DAYS = 90
+
+# The periods' ends, numbered from 1 in date order.
+PERIOD_ENDS = sql.SQL("""
+    kpi_dates AS (
+        SELECT d.period::integer AS period, d.date_at::date AS date_at
+          FROM unnest(%(ends)s::date[]) WITH ORDINALITY AS d (date_at, period)
+    )
+""")
+
+# Movement of every period in one scan: width_bucket() gives 0 to the items
+# before the first period (the opening balance) and k to those of the k-th.
+KPI_MOVEMENT = sql.SQL("""
+    SELECT {salesperson} AS salesperson_id,
+           width_bucket(l.date, %(starts)s::date[]) AS period,
+           COALESCE(sum(l.balance), 0), COALESCE(sum(l.debit), 0),
+           COALESCE(sum(l.credit), 0)
+    {lines}
+       AND l.date <= %(date_to)s
+     GROUP BY 1, 2
+""")
+
+# The open amount of each item at each period end D, as aging() reads it
+# (see cartera_ar_report_aging.py), one row per item and D. "residual": the
+# stored residual plus the partials dated after D.
+KPI_AMOUNTS_RESIDUAL = sql.SQL("""
+    SELECT d.period, d.date_at, {salesperson} AS salesperson_id,
+           COALESCE(l.date_maturity, l.date) AS due,
+           l.amount_residual AS amount
+    {lines}
+       AND l.balance <> 0 AND l.amount_residual <> 0
+    UNION ALL
+    SELECT d.period, d.date_at, {salesperson},
+           COALESCE(l.date_maturity, l.date), v.amount
+      FROM account_partial_reconcile p
+     CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.amount),
+                                (p.credit_move_id, -p.amount)) v (line_id, amount)
+      JOIN account_move_line l ON l.id = v.line_id
+      JOIN account_move m ON m.id = l.move_id
+      JOIN account_account a ON a.id = l.account_id
+      JOIN res_partner rp ON rp.id = l.partner_id
+      JOIN kpi_dates d ON d.date_at >= l.date AND d.date_at < p.max_date
+     WHERE p.max_date > %(first_end)s AND p.company_id = %(company_id)s
+       AND m.state = 'posted' AND a.internal_type = 'receivable'
+       AND l.company_id = %(company_id)s AND l.balance <> 0 {scope}
+""")
+
+# "history": the balance minus the partials dated on or before D.
+KPI_AMOUNTS_HISTORY = sql.SQL("""
+    SELECT d.period, d.date_at, {salesperson} AS salesperson_id,
+           COALESCE(l.date_maturity, l.date) AS due, l.balance AS amount
+    {lines}
+       AND l.balance <> 0
+    UNION ALL
+    SELECT d.period, d.date_at, {salesperson},
+           COALESCE(l.date_maturity, l.date), v.amount
+      FROM account_partial_reconcile p
+     CROSS JOIN LATERAL (VALUES (p.debit_move_id, -p.amount),
+                                (p.credit_move_id, p.amount)) v (line_id, amount)
+      JOIN account_move_line l ON l.id = v.line_id
+      JOIN account_move m ON m.id = l.move_id
+      JOIN account_account a ON a.id = l.account_id
+      JOIN res_partner rp ON rp.id = l.partner_id
+      JOIN kpi_dates d ON d.date_at >= l.date AND d.date_at >= p.max_date
+     WHERE p.max_date <= %(date_to)s AND p.company_id = %(company_id)s
+       AND m.state = 'posted' AND a.internal_type = 'receivable'
+       AND l.company_id = %(company_id)s AND l.balance <> 0 {scope}
+""")
+
+KPI_AGING = sql.SQL("""
+    WITH {dates}, amounts AS ({amounts})
+    SELECT salesperson_id, period,
+           COALESCE(sum(amount) FILTER (WHERE date_at - due <= 0), 0),
+           COALESCE(sum(amount) FILTER (
+               WHERE date_at - due > %(overdue_days)s), 0)
+      FROM amounts
+     GROUP BY 1, 2
+""")
+
+# Promises due (promised date) in each period. The promises are named "l"
+# so that the scope's conditions (l.partner_id, rp) apply to them as they
+# do to the journal items.
+KPI_PROMISES = sql.SQL("""
+    SELECT {salesperson} AS salesperson_id,
+           width_bucket(l.date, %(starts)s::date[]) AS period,
+           count(*) FILTER (WHERE l.state = 'kept'),
+           count(*) FILTER (WHERE l.state IN %(decided)s)
+      FROM cartera_promise l
+      JOIN res_partner rp ON rp.id = l.partner_id
+     WHERE l.company_id = %(company_id)s
+       AND l.date >= %(date_from)s AND l.date <= %(date_to)s {scope}
+     GROUP BY 1, 2
+""")
+
+# The components every indicator is computed from.
+COMPONENTS = ("opening", "invoiced", "collected", "closing",
+              "closing_not_due", "overdue_90", "promises_kept",
+              "promises_decided")
+
+
+class CarteraArReport(models.AbstractModel):
+    _inherit = "cartera.ar.report"
+
+    @api.model
+    def kpis(self, date_from, date_to, partner_ids=None,
+             salesperson_ids=None):
+        """The portfolio's indicators from ``date_from`` to ``date_to``, on
+        the items of ``movement()`` and ``aging()`` with the same filters:
+
+        - ``opening``: the balance before ``date_from``; ``invoiced`` and
+          ``collected``: the period's debits and credits; ``closing`` =
+          opening + invoiced - collected (movement()'s totals);
+        - ``closing_not_due``: the part not yet due at ``date_to``
+          (aging()'s "not due");
+        - ``dso`` = closing / invoiced x days in the period (both ends
+          included);
+        - ``cei`` = (opening + invoiced - closing) / (opening + invoiced -
+          closing_not_due) x 100;
+        - ``overdue_90_pct``: the part of the aging at ``date_to`` overdue
+          more than 90 days over closing, x 100;
+        - ``promise_kept_pct``: the kept promises due in the period over
+          the decided ones (kept, partially kept, broken), x 100.
+
+        Amounts in the company currency, rounded to it; rates and days to
+        two decimals; None where a denominator is zero. A fixed number of
+        queries whatever the customers and items."""
+        date_from, date_to = self._check_range(date_from, date_to)
+        if not date_from or not date_to:
+            raise UserError(_("The indicators need a start and an end "
+                              "date."))
+        figures = self._kpi_figures([(date_from, date_to)], partner_ids,
+                                    salesperson_ids)
+        return self._prepare_kpi_values(
+            figures.get((None, 1)) or self._kpi_zero(), date_from, date_to)
+
+    @api.model
+    def kpi_months(self, date_at, months=12, partner_ids=None,
+                   salesperson_ids=None, by_salesperson=False):
+        """The indicators of the ``months`` calendar months up to the one of
+        ``date_at`` (that month up to ``date_at``), oldest first: a list of
+        dicts with ``date_from``, ``date_to``, ``salesperson_id`` (with
+        ``by_salesperson``: one row per salesperson of the customers and
+        month, False for the customers without one; otherwise None) and
+        the figures of ``kpis()``. Rows with nothing in them (no balance,
+        no movement, no decided promise) are left out when grouped."""
+        date_at = self._check_date(date_at, _("As of date")) or \
+            fields.Date.context_today(self)
+        try:
+            months = int(months)
+        except (TypeError, ValueError):
+            months = 0
+        if not 1 <= months <= 120:
+            raise UserError(_(
+                "The number of months must be from 1 to 120 (got %s).")
+                % (months,))
+        periods = self._month_periods(date_at, months)
+        figures = self._kpi_figures(periods, partner_ids, salesperson_ids,
+                                    by_salesperson=by_salesperson)
+        salespeople = sorted({key[0] for key in figures},
+                             key=lambda uid: (uid is None, uid or 0))
+        if not by_salesperson:
+            salespeople = [None]
+        rows = []
+        for index, (date_from, date_to) in enumerate(periods, 1):
+            for salesperson_id in salespeople:
+                components = figures.get((salesperson_id, index))
+                if components is None:
+                    if by_salesperson:
+                        continue
+                    components = self._kpi_zero()
+                values = self._prepare_kpi_values(components, date_from,
+                                                  date_to)
+                values.update(date_from=date_from, date_to=date_to,
+                              salesperson_id=salesperson_id or (
+                                  False if by_salesperson else None))
+                rows.append(values)
+        return rows
+
+    @api.model
+    def _month_periods(self, date_at, months):
+        """(first day, last day) of ``months`` calendar months ending with
+        the month of ``date_at``, that month ending on ``date_at``."""
+        end = fields.Date.from_string(date_at)
+        periods = []
+        first = end.replace(day=1)
+        for _index in range(months):
+            periods.append((fields.Date.to_string(first),
+                            fields.Date.to_string(end)))
+            end = first - timedelta(days=1)
+            first = end.replace(day=1)
+        return list(reversed(periods))
+
+    # ------------------------------------------------------------------
+    # The components, set-based
+    # ------------------------------------------------------------------
+    @api.model
+    def _kpi_zero(self):
+        return dict.fromkeys(COMPONENTS, 0.0)
+
+    @api.model
+    def _kpi_figures(self, periods, partner_ids=None, salesperson_ids=None,
+                     by_salesperson=False):
+        """{(salesperson id or None, period number from 1): components} of
+        consecutive ``periods`` [(date_from, date_to)], in four queries. A
+        key is present when any of its components is not zero (and for
+        every period of a salesperson with an opening balance)."""
+        for (_from, end), (start, _to) in zip(periods, periods[1:]):
+            if fields.Date.from_string(end) + timedelta(days=1) != \
+                    fields.Date.from_string(start):
+                raise UserError(_("The periods of the indicators must "
+                                  "follow each other."))
+        scope, params = self._scope(partner_ids, salesperson_ids)
+        starts = [start for start, _end in periods]
+        ends = [end for _start, end in periods]
+        params.update(starts=starts, ends=ends, date_from=starts[0],
+                      date_to=ends[-1], first_end=ends[0],
+                      overdue_days=OVERDUE_DAYS, decided=DECIDED)
+        salesperson = sql.SQL("rp.user_id") if by_salesperson else \
+            sql.SQL("NULL::integer")
+        self._no_jit()
+        result = {}
+
+        def add(key, values):
+            row = result.setdefault(key, self._kpi_zero())
+            for name, value in values.items():
+                row[name] += float(value)
+
+        # Movement: the opening of each period is the previous one's
+        # closing, starting from the items before the first period.
+        moved = {}
+        for salesperson_id, period, balance, debit, credit in self._execute(
+                KPI_MOVEMENT.format(salesperson=salesperson,
+                                    lines=self._lines_from(scope)), params):
+            moved.setdefault(salesperson_id, {})[period] = (
+                float(balance), float(debit), float(credit))
+        for salesperson_id, by_period in moved.items():
+            balance = by_period.get(0, (0.0, 0.0, 0.0))[0]
+            for period in range(1, len(periods) + 1):
+                _balance, debit, credit = by_period.get(
+                    period, (0.0, 0.0, 0.0))
+                if balance or debit or credit:
+                    add((salesperson_id, period), {
+                        "opening": balance, "invoiced": debit,
+                        "collected": credit,
+                        "closing": balance + debit - credit})
+                balance += debit - credit
+
+        method = self._aging_method(ends[0])
+        dates_join = sql.SQL("JOIN kpi_dates d ON d.date_at >= l.date")
+        template = KPI_AMOUNTS_RESIDUAL if method == "residual" else \
+            KPI_AMOUNTS_HISTORY
+        amounts = template.format(
+            salesperson=salesperson, scope=scope,
+            lines=self._lines_from(scope, joins=dates_join))
+        for salesperson_id, period, not_due, overdue in self._execute(
+                KPI_AGING.format(dates=PERIOD_ENDS, amounts=amounts),
+                params):
+            if not_due or overdue:
+                add((salesperson_id, period), {
+                    "closing_not_due": not_due, "overdue_90": overdue})
+
+        for salesperson_id, period, kept, decided in self._execute(
+                KPI_PROMISES.format(salesperson=salesperson, scope=scope),
+                params):
+            if decided:
+                add((salesperson_id, period), {
+                    "promises_kept": kept, "promises_decided": decided})
+        return result
+
+    # ------------------------------------------------------------------
+    # The indicators, from the components
+    # ------------------------------------------------------------------
+    @api.model
+    def _prepare_kpi_values(self, components, date_from, date_to):
+        """The dict returned by ``kpis()`` for one period and its
+        components; override to add or redefine an indicator."""
+        money = {name: self._kpi_money(components[name])
+                 for name in ("opening", "invoiced", "collected", "closing",
+                              "closing_not_due")}
+        days = (fields.Date.from_string(date_to)
+                - fields.Date.from_string(date_from)).days + 1
+        collectible = (money["opening"] + money["invoiced"]
+                       - money["closing_not_due"])
+        return dict(money, **{
+            "days": days,
+            "overdue_90": self._kpi_money(components["overdue_90"]),
+            "promises_kept": int(components["promises_kept"]),
+            "promises_decided": int(components["promises_decided"]),
+            "dso": self._kpi_ratio(money["closing"] * days,
+                                   money["invoiced"]),
+            "cei": self._kpi_ratio(
+                money["opening"] + money["invoiced"] - money["closing"],
+                collectible, 100.0),
+            "overdue_90_pct": self._kpi_ratio(
+                components["overdue_90"], money["closing"], 100.0),
+            "promise_kept_pct": self._kpi_ratio(
+                components["promises_kept"],
+                components["promises_decided"], 100.0),
+        })
+
+    @api.model
+    def _kpi_money(self, amount):
+        """``amount`` rounded to the company currency, as the float nearest
+        to it: float_round() alone may give 1450000.8900000001."""
+        currency = self.env.user.company_id.currency_id
+        return round(currency.round(amount), currency.decimal_places)
+
+    @api.model
+    def _kpi_ratio(self, numerator, denominator, factor=1.0):
+        """numerator / denominator x factor to two decimals; None when the
+        denominator is zero (to the company currency's cent)."""
+        currency = self.env.user.company_id.currency_id
+        if currency.is_zero(denominator or 0.0):
+            return None
+        return round(float(numerator) / float(denominator) * factor, 2)
