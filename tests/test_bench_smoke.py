@@ -8,8 +8,9 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MEASURES = ["aging_today", "aging_backdated", "movement_year",
-            "closing_10000", "closing_100000", "capture_list", "pdf_aging"]
+MEASURES = ["aging_today", "aging_backdated", "movement_year", "kpis_year",
+            "closing_10000", "closing_100000", "capture_list", "pdf_aging",
+            "promises_evaluate", "agenda_collector", "agenda_manager"]
 
 
 def test_bench_smoke(output_dir):
@@ -59,3 +60,18 @@ def test_bench_smoke(output_dir):
     assert closing["ours_rows"] == \
         data["followups"] - data["closed_followups"], (closing, data)
     assert closing["orm_rows"] == closing["ours_rows"], closing
+    # Promises: our set-based evaluation and the per-promise ORM loop give
+    # the same states and shares to the same customers' promises.
+    promises = data["promises_evaluate"]
+    assert promises["ours_rows"] == promises["promises"] > 0, promises
+    assert promises["subset_agree"], promises
+    # The agenda's first page: the same customers, order and amounts as
+    # the per-customer ORM reads, for a collector and for a manager.
+    for who in ("collector", "manager"):
+        agenda = data["agenda_%s" % who]
+        assert agenda["ours_rows"] > 0 and agenda["pages_agree"], agenda
+    assert data["agenda_collector"]["ours_length"] < \
+        data["agenda_manager"]["ours_length"]
+    # The indicators over a year: ours and the per-customer ORM yardstick
+    # agree.
+    assert data["kpis_year"]["figures_agree"], data["kpis_year"]
