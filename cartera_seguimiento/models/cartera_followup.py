@@ -21,12 +21,15 @@ NOTE_MAX_LENGTH = 10000
 DIGEST_DATE_KEY = "cartera_seguimiento.digest_date"
 
 
-# Partial indexes of cartera_followup (see CarteraFollowup.init): Captura's
-# open rows by date, the daily digest's pending tasks, and the follow-up of
+# Partial indexes of cartera_followup (see CarteraFollowup.init): the open
+# rows by date (Captura), the daily digest's pending tasks, and the follow-up of
 # an activity.
 PARTIAL_INDEXES = [
-    ("cartera_followup_open_idx",
-     "(state, date) WHERE state = 'open'"),
+    # With the id, the open follow-ups' ids come from the index alone (the
+    # agenda's promises of open follow-ups: 0.2 s instead of 0.7 s at
+    # 100,000 promises).
+    ("cartera_followup_open_state_idx",
+     "(state, date, id) WHERE state = 'open'"),
     ("cartera_followup_pending_task_idx",
      "(next_date) WHERE state = 'open' AND task_state = 'pending'"),
     ("cartera_followup_task_activity_idx",
@@ -205,6 +208,8 @@ class CarteraFollowup(models.Model):
         that keep customers, users and documents, the record rules, the
         date ranges and the closing."""
         cr = self._cr
+        # Its key gained the id (development versions of 11.0.3.0.0).
+        cr.execute("DROP INDEX IF EXISTS cartera_followup_open_idx")
         for name, definition in PARTIAL_INDEXES:
             cr.execute(sql.SQL(
                 "CREATE INDEX IF NOT EXISTS {} ON cartera_followup "
