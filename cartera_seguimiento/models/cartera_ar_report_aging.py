@@ -14,7 +14,8 @@ PERIOD_COUNT = 4
 # before D, the way Odoo's aged balance does it; it reads every line and
 # partial up to D. "residual": the stored amount_residual plus the partials
 # dated after D; it only reads open lines and the few partials after D, which
-# is far cheaper when D is recent and the history is long.
+# is far cheaper when D is recent and the history is long. Both carry the
+# item's id: the statement lists the open items these amounts add up to.
 PARTIALS_UP_TO_DATE = sql.SQL("""
       LEFT JOIN (SELECT debit_move_id AS line_id, sum(amount) AS amount
                    FROM account_partial_reconcile
@@ -29,7 +30,8 @@ PARTIALS_UP_TO_DATE = sql.SQL("""
 """)
 
 AMOUNTS_HISTORY = sql.SQL("""
-    SELECT l.partner_id, COALESCE(l.date_maturity, l.date) AS due,
+    SELECT l.id AS line_id, l.partner_id,
+           COALESCE(l.date_maturity, l.date) AS due,
            l.balance - COALESCE(pd.amount, 0) + COALESCE(pc.amount, 0)
                AS amount
     {lines}
@@ -37,13 +39,14 @@ AMOUNTS_HISTORY = sql.SQL("""
 """)
 
 AMOUNTS_RESIDUAL = sql.SQL("""
-    SELECT l.partner_id, COALESCE(l.date_maturity, l.date) AS due,
+    SELECT l.id AS line_id, l.partner_id,
+           COALESCE(l.date_maturity, l.date) AS due,
            l.amount_residual AS amount
     {lines}
        AND l.date <= %(date_at)s AND l.balance <> 0
        AND l.amount_residual <> 0
     UNION ALL
-    SELECT l.partner_id, COALESCE(l.date_maturity, l.date), v.amount
+    SELECT l.id, l.partner_id, COALESCE(l.date_maturity, l.date), v.amount
       FROM account_partial_reconcile p
      CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.amount),
                                 (p.credit_move_id, -p.amount)) v (line_id, amount)

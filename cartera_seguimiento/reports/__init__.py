@@ -6,3 +6,4 @@ from . import report_aging
 from . import report_movement
 from . import report_history
 from . import report_promise
+from . import report_statement

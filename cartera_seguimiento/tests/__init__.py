@@ -9,3 +9,4 @@ from . import test_digest
 from . import test_promise
 from . import test_promise_report
 from . import test_agenda
+from . import test_statement
