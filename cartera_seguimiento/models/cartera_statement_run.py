@@ -427,17 +427,17 @@ class CarteraStatementRunLine(models.Model):
         lang = partner.lang or run.user_id.lang or "en_US"
         report = self.env.ref(REPORT_XMLID)
         pdf = report.with_context(lang=lang).render_qweb_pdf(
-            [partner.id], data=run._report_data())[0]
-        if isinstance(pdf, str):  # HTML in tests (see render_qweb_pdf)
-            pdf = pdf.encode()
-        values = self._prepare_mail_values(total, lang)
+            [partner.id], data=run._report_data())
+        # (content, format); in tests the HTML, alone under a TestCursor.
+        pdf = pdf[0] if isinstance(pdf, tuple) else pdf
         filename = "%s.pdf" % partner.with_context(
             lang=lang)._cartera_statement_file_name(run.date_at)
-        values["attachments"] = [(filename, base64.b64encode(pdf))]
-        template = run.template_id.with_context(
-            **self._prepare_template_context(total, lang))
-        mail = self.env["mail.mail"].browse(template.send_mail(
-            partner.id, force_send=False, email_values=values))
+        mail = self._create_mail(self._prepare_mail_values(total, lang))
+        attachment = self.env["ir.attachment"].sudo().create({
+            "name": filename, "datas_fname": filename, "type": "binary",
+            "datas": base64.b64encode(pdf), "res_model": "mail.message",
+            "res_id": mail.mail_message_id.id})
+        mail.write({"attachment_ids": [(4, attachment.id)]})
         self.sudo().write({
             "state": "queued",
             "amount_total": total,
@@ -448,9 +448,31 @@ class CarteraStatementRunLine(models.Model):
 
     @api.multi
     def _prepare_mail_values(self, total, lang):
-        """Values of the mail.mail besides the template's: none by
-        default (hook)."""
-        return {}
+        """The mail.mail of this line's statement: the run's template
+        rendered for the customer as the current (the run's) user, who is
+        its author."""
+        self.ensure_one()
+        template = self.run_id.template_id.with_context(
+            **self._prepare_template_context(total, lang))
+        values = template.generate_email(self.partner_id.id)
+        values["recipient_ids"] = [
+            (4, pid) for pid in values.pop("partner_ids", [])]
+        values.pop("attachments", None)
+        values["attachment_ids"] = [
+            (6, 0, values.get("attachment_ids") or [])]
+        values["author_id"] = self.env.user.partner_id.id
+        if not values.get("email_from"):
+            raise UserError(_(
+                "Neither %s nor the company has an e-mail address to send "
+                "the statements from.") % self.env.user.name)
+        return values
+
+    @api.multi
+    def _create_mail(self, values):
+        """The mail in Odoo's queue. Created as superuser: a collector
+        may not write on customers, which Odoo asks of whoever files a
+        message under one; the template was rendered as the collector."""
+        return self.env["mail.mail"].sudo().create(values)
 
     @api.multi
     def _prepare_template_context(self, total, lang):
