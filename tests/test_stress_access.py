@@ -83,6 +83,13 @@ POLICY["cartera.followup.stats.mixin"] = {
 POLICY["cartera.promise"] = {"search": STAFF | {SUPER},
                              "evaluate": STAFF | {SUPER}}
 POLICY["cartera.agenda"] = {"search": STAFF | {SUPER}}
+# Statements of account: the runs are the collectors' own (their record
+# rules are tested in the addon's own tests); the wizard is transient.
+POLICY["cartera.statement.run"] = {"search": STAFF | {SUPER}}
+POLICY["cartera.statement.run.line"] = {"search": STAFF | {SUPER}}
+POLICY["cartera.ar.report"]["statements"] = STAFF | {SUPER}
+POLICY.update({"cartera.statement.wizard": {},
+               "report.cartera_seguimiento.report_statement": {}})
 # Abstract bases with nothing to call of their own.
 POLICY.update({"cartera.report.wizard": {}, "cartera.report.qweb": {},
                "cartera.report.xlsx": {}, "cartera.scope": {}})
@@ -428,6 +435,7 @@ class Attempt:
                 "followups": ["2003-03-03", "2003-03-03", None, None, None,
                               None, True],
                 "tasks": [], "evaluate": [],
+                "statements": ["2026-01-31", [w["customer"]]],
                 "promises": ["2026-01-01", "2026-01-31"]}[operation]
         rpc(model, operation, *args)
         return True
