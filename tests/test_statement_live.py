@@ -209,3 +209,38 @@ def test_send_through_smtp(odoo_server, start_odoo_server, admin_rpc, db,
     admin_rpc("cartera.statement.run", "action_refresh", [run])
     assert len(admin_rpc("cartera.followup", "search", [
         ("partner_id", "in", ids), ("type_id", "in", email_type)])) == 3
+
+
+def test_screens_in_spanish(odoo_server, page, customers, output_dir):
+    """From a customer without an address: the wizard, the send (the
+    customer listed as skipped) and the run's form, in Spanish."""
+    from conftest import web_login
+    web_login(page, odoo_server, "admin", "admin")
+    page.goto("%s/web#model=res.partner&id=%d&view_type=form" % (
+        odoo_server.url, customers[3]["id"]))
+    page.locator(".o_form_view button", has_text="Estado de cuenta").click()
+    modal = page.locator(".modal-dialog:visible")
+    modal.locator("button", has_text="Enviar por correo").wait_for()
+    page.wait_for_load_state("networkidle")
+    text = modal.inner_text()
+    for label in ("Estados de cuenta", "Clientes", "Saldo mínimo",
+                  "Solo vencidos", "Incluir movimiento", "Imprimir PDF",
+                  customers[3]["name"]):
+        assert label in text, label
+    page.screenshot(path=str(output_dir / "estado_cuenta_asistente.png"))
+    modal.locator("button", has_text="Enviar por correo").click()
+    page.locator(".modal-dialog:visible button", has_text="Ok").click()
+    done = page.locator(".modal-dialog:visible", has_text="Abrir envío")
+    done.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert "no tienen correo electrónico" in done.inner_text()
+    assert customers[3]["name"] in done.inner_text()
+    page.screenshot(path=str(output_dir / "estado_cuenta_omitidos.png"))
+    done.locator("button", has_text="Abrir envío").click()
+    page.locator(".o_form_view .o_statusbar_status").wait_for()
+    page.wait_for_load_state("networkidle")
+    form = page.locator(".o_form_view").inner_text()
+    for label in ("Enviado por", "Omitidos", "Avance (%)",
+                  "Omitido (sin correo)", customers[3]["name"]):
+        assert label in form, label
+    page.screenshot(path=str(output_dir / "estado_cuenta_envio.png"))

@@ -79,7 +79,7 @@ class CarteraArReport(models.AbstractModel):
         return commercial_ids
 
     @api.model
-    def statement_documents(self, date_at, partner_ids):
+    def _statement_documents(self, date_at, partner_ids):
         """The open items as of ``date_at`` of each customer, by customer
         id: document, dates, days overdue, original and open amounts in
         the company's currency, and in the document's when it is another."""
@@ -126,7 +126,8 @@ class CarteraArReport(models.AbstractModel):
         ``partner_ids``, in that order): ``documents``, the aging strip
         (``not_due``, ``periods``, ``total``, equal to ``aging()``) and,
         with a period, its ``movement`` (opening, invoiced, payments,
-        credit notes, closing; zeros when nothing moved)."""
+        credit notes, closing; zeros when nothing moved), else False.
+        Plain data, for RPC clients too."""
         date_at = self._check_date(date_at, _("As of date")) or \
             fields.Date.context_today(self)
         if date_from or date_to:
@@ -142,7 +143,7 @@ class CarteraArReport(models.AbstractModel):
         partner_ids = ordered
         if not partner_ids:
             return []
-        documents = self.statement_documents(date_at, partner_ids)
+        documents = self._statement_documents(date_at, partner_ids)
         aging = {row["partner_id"]: row for row in self.aging(
             date_at, 30, partner_ids)}
         movement = {}
@@ -162,7 +163,7 @@ class CarteraArReport(models.AbstractModel):
                 "periods": periods,
                 "overdue": round(sum(periods), 2),
                 "total": row.get("total", 0.0),
-                "movement": None,
+                "movement": False,
             }
             if date_from and date_to:
                 values["movement"] = dict(empty_movement, **{

@@ -22,7 +22,7 @@ import psycopg2
 from psycopg2 import errorcodes, sql
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_date
 
 _logger = logging.getLogger(__name__)
@@ -255,6 +255,9 @@ class CarteraStatementRun(models.Model):
             self._wake_cron(MAIL_QUEUE_CRON_XMLID)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+            # The batch's records (PDFs, mails) leave the cache: memory is
+            # bounded by the batch, not by the customers of the run.
+            self.invalidate_cache()
             if time.time() > deadline:
                 break
         if self._lock():
@@ -400,9 +403,16 @@ class CarteraStatementRunLine(models.Model):
         run = self.mapped("run_id")
         run.ensure_one()
         env_user = self.with_env(self.env(user=run.user_id.id))
-        totals = {row["partner_id"]: row["total"]
-                  for row in env_user.env["cartera.ar.report"].aging(
-                      run.date_at, 30, self.mapped("partner_id").ids)}
+        try:
+            with self.env.cr.savepoint():
+                totals = {row["partner_id"]: row["total"] for row in
+                          env_user.env["cartera.ar.report"].aging(
+                              run.date_at, 30, self.mapped("partner_id").ids)}
+        except (AccessError, UserError) as error:
+            # The sender lost their rights since: the batch fails, said
+            # why, instead of the cron failing on it every minute.
+            self._fail(error)
+            return
         for line in env_user:
             try:
                 with self.env.cr.savepoint():
@@ -410,12 +420,16 @@ class CarteraStatementRunLine(models.Model):
             except Exception as error:  # pylint: disable=broad-except
                 # One customer's failure (a broken address, a template
                 # error) must not stop the others: the line says why.
-                _logger.warning("Statement for partner %s of run %s "
-                                "failed: %s", line.partner_id.id, run.id,
-                                error)
-                line.sudo().write({
-                    "state": "failed",
-                    "error": getattr(error, "name", None) or str(error)})
+                line._fail(error)
+
+    @api.multi
+    def _fail(self, error):
+        _logger.warning("Statements of partners %s of run %s failed: %s",
+                        self.mapped("partner_id").ids,
+                        self.mapped("run_id").ids, error)
+        self.sudo().write({
+            "state": "failed",
+            "error": getattr(error, "name", None) or str(error)})
 
     @api.multi
     def _send(self, total):
@@ -497,9 +511,18 @@ class CarteraStatementRunLine(models.Model):
             return
         for line in self:
             user = line.run_id.user_id
-            followup = self.env["cartera.followup"].sudo(user).create(
-                line.with_context(lang=user.lang)._prepare_followup_values(
-                    email_type))
+            try:
+                with self.env.cr.savepoint():
+                    followup = self.env["cartera.followup"].sudo(
+                        user).create(line.with_context(
+                            lang=user.lang)._prepare_followup_values(
+                            email_type))
+            except (AccessError, UserError, ValidationError) as error:
+                # The statement was sent all the same: the line keeps it,
+                # with why no follow-up records it.
+                line.sudo().error = getattr(error, "name", None) or str(
+                    error)
+                continue
             line.sudo().followup_id = followup
 
     @api.multi

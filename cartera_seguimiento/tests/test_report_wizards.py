@@ -163,7 +163,8 @@ class TestReportWizards(ArReportCase):
         menu = self.env.ref("cartera_seguimiento.cartera_menu_reports")
         self.assertEqual(menu.parent_id, self.env.ref(
             "cartera_seguimiento.cartera_menu_followup"))
-        self.assertEqual(len(menu.child_id), 6)
+        # The six reports and the statements of account.
+        self.assertEqual(len(menu.child_id), 7)
 
 
 class TestReportNames(ArReportCase):

@@ -136,7 +136,7 @@ class TestStatementFigures(StatementCase):
             [movement[key] for key in ("opening", "debit", "payments",
                                        "refunds", "closing")],
             [409000.0, 1000.0, 250500.0, 300.0, 159200.0])
-        self.assertIsNone(self._statement(self.customer3)["movement"])
+        self.assertFalse(self._statement(self.customer3)["movement"])
         # A period without anything: zeros, not a missing row.
         movement = self._statement(
             self.customer3, date_from="2025-01-01",
@@ -224,7 +224,10 @@ class TestStatementFigures(StatementCase):
             before = self.env.cr.sql_log_count
             engine.statements(D, partners.ids, *JUNE)
             figures = self.env.cr.sql_log_count - before
-            report.render_qweb_html(partners.ids, data=data)
+            # Warmed up twice: the first print of a fresh database builds
+            # the report's asset bundles, which empties the template caches.
+            for _warm_up in range(2):
+                report.render_qweb_html(partners.ids, data=data)
             report.invalidate_cache()
             before = self.env.cr.sql_log_count
             html = report.render_qweb_html(partners.ids, data=data)[0]

@@ -160,7 +160,8 @@ class CarteraStatementWizard(models.TransientModel):
         date_from, date_to = self._period()
         run = self.env["cartera.statement.run"]._queue(
             partners, self.date_at, date_from, date_to)
-        skipped = partners.filtered(lambda p: not p.email)
+        skipped = run.line_ids.filtered(
+            lambda line: line.state == "skipped").mapped("partner_id")
         self.write({
             "state": "queued",
             "run_id": run.id,
