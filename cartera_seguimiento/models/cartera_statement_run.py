@@ -414,12 +414,21 @@ class CarteraStatementRunLine(models.Model):
             self._fail(error)
             return
         for line in env_user:
+            # One customer's failure (no access any more, a template
+            # error) must not stop the others: the line says why. The
+            # rendering is outside the savepoint: the first print after an
+            # update builds Odoo's report asset bundles and commits them
+            # (render_qweb_pdf's commit_assetsbundle), which ends any
+            # savepoint; the lines before it are committed with their mails.
+            try:
+                pdf = line._render_pdf()
+            except Exception as error:  # pylint: disable=broad-except
+                line._fail(error)
+                continue
             try:
                 with self.env.cr.savepoint():
-                    line._send(totals.get(line.partner_id.id, 0.0))
+                    line._queue_mail(pdf, totals.get(line.partner_id.id, 0.0))
             except Exception as error:  # pylint: disable=broad-except
-                # One customer's failure (a broken address, a template
-                # error) must not stop the others: the line says why.
                 line._fail(error)
 
     @api.multi
@@ -432,18 +441,26 @@ class CarteraStatementRunLine(models.Model):
             "error": getattr(error, "name", None) or str(error)})
 
     @api.multi
-    def _send(self, total):
-        """Render this line's statement and queue its mail, as the
-        current (the run's) user."""
+    def _lang(self):
+        return self.partner_id.lang or self.run_id.user_id.lang or "en_US"
+
+    @api.multi
+    def _render_pdf(self):
+        """This line's statement, as the current (the run's) user."""
+        self.ensure_one()
+        report = self.env.ref(REPORT_XMLID)
+        pdf = report.with_context(lang=self._lang()).render_qweb_pdf(
+            self.partner_id.ids, data=self.run_id._report_data())
+        # (content, format); in tests the HTML, alone under a TestCursor.
+        return pdf[0] if isinstance(pdf, tuple) else pdf
+
+    @api.multi
+    def _queue_mail(self, pdf, total):
+        """Queue this line's mail with its statement attached."""
         self.ensure_one()
         run = self.run_id
         partner = self.partner_id
-        lang = partner.lang or run.user_id.lang or "en_US"
-        report = self.env.ref(REPORT_XMLID)
-        pdf = report.with_context(lang=lang).render_qweb_pdf(
-            [partner.id], data=run._report_data())
-        # (content, format); in tests the HTML, alone under a TestCursor.
-        pdf = pdf[0] if isinstance(pdf, tuple) else pdf
+        lang = self._lang()
         filename = "%s.pdf" % partner.with_context(
             lang=lang)._cartera_statement_file_name(run.date_at)
         mail = self._create_mail(self._prepare_mail_values(total, lang))
