@@ -160,14 +160,17 @@ class CarteraStatementRun(models.Model):
                  "pending" if partner.email else "skipped")
                 for partner in partners]
         # One statement for thousands of customers: the lines are plain
-        # bookkeeping rows, no ORM create (and its queries) for each.
+        # bookkeeping rows, no ORM create (and its queries) for each. The
+        # arrays are typed: NULLs alone (nobody has an address) have no
+        # type PostgreSQL can guess.
         self.env.cr.execute(sql.SQL("""
             INSERT INTO cartera_statement_run_line
                 (run_id, partner_id, email, state, create_uid, create_date,
                  write_uid, write_date)
             SELECT %(run_id)s, r.partner_id, r.email, r.state, %(uid)s,
                    now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
-              FROM unnest(%(partner_ids)s, %(emails)s, %(states)s)
+              FROM unnest(%(partner_ids)s::integer[],
+                          %(emails)s::varchar[], %(states)s::varchar[])
                    AS r (partner_id, email, state)
         """).as_string(self.env.cr._obj), {
             "run_id": run.id, "uid": self.env.uid,

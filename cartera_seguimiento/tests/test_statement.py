@@ -511,6 +511,14 @@ class TestStatementSending(StatementCase):
             ("res_id", "in", run.line_ids.mapped("partner_id").ids)]), 2)
         self.assertEqual(len(run.line_ids.mapped("followup_id")), 2)
 
+    def test_nobody_with_an_address(self):
+        """Found by the browser test: a run of skipped customers only."""
+        run = self._send(partners=self.customer1).run_id
+        self.assertEqual(run.line_ids.mapped("state"), ["skipped"])
+        self._process()
+        self.assertEqual(run.state, "done")
+        self.assertFalse(run.line_ids.mapped("mail_id"))
+
     def test_render_failure_is_one_line(self):
         """A customer whose statement cannot be rendered fails alone; the
         resume renders it again."""
