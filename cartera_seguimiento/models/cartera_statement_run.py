@@ -31,8 +31,8 @@ RUN_STATES = [
     ("queued", "Queued"),
     ("running", "Rendering"),
     ("sending", "Sending"),
-    ("done", "Done"),
-    ("failed", "Done with Failures"),
+    ("done", "Finished"),
+    ("failed", "Finished with Failures"),
 ]
 LINE_STATES = [
     ("pending", "Pending"),
