@@ -8,10 +8,13 @@ same data, and the peers' transient report rows never pile up), and prints
 one JSON line per event on stdout: {"event": "start"|"run"|"result", ...}.
 run.py watches the lines to cap a peer that runs too long.
 """
+import base64
 import json
 import os
+import re
 import resource
 import sys
+import threading
 import time
 from datetime import date, timedelta
 
@@ -708,6 +711,33 @@ def capture_batch(env, param):
     return {"rows": len(rows), "length": length}
 
 
+# ---------------------------------------------------------------------------
+# Statements of account for every customer that owes: the wizard's
+# action_send, then the run processed as its cron does it.
+# ---------------------------------------------------------------------------
+PDF_PAGE = re.compile(rb"/Type\s*/Page[^s]")
+
+
+def statements_ours(env, _param):
+    # As in Odoo's tests, no commit between batches: the run is rolled back
+    # with the rest, and nothing is sent (the mails stay in the queue).
+    threading.current_thread().testing = True
+    # Every customer gets its e-mail (rolled back).
+    env.cr.execute("UPDATE res_partner SET email = 'c' || id || "
+                   "'@bench.test' WHERE email IS NULL AND customer")
+    started = time.perf_counter()
+    wizard = env["cartera.statement.wizard"].create({})
+    wizard.action_send()
+    wizard_s = time.perf_counter() - started
+    run = wizard.run_id
+    env["cartera.statement.run"]._cron_process(time_budget=10 ** 6)
+    mails = run.line_ids.mapped("mail_id")
+    pages = sum(len(PDF_PAGE.findall(base64.b64decode(attachment.datas)))
+                for attachment in mails.mapped("attachment_ids"))
+    return {"customers": len(run.line_ids), "queued": len(mails),
+            "pages": pages, "wizard_s": wizard_s}
+
+
 CONTENDERS = {
     ("aging", "ours"): aging_ours,
     ("aging", "core"): aging_core,
@@ -727,6 +757,7 @@ CONTENDERS = {
     ("promises", "judge"): promises_judge,
     ("agenda", "ours"): agenda_ours,
     ("agenda", "orm"): agenda_orm,
+    ("statements", "ours"): statements_ours,
 }
 
 

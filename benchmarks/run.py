@@ -9,6 +9,7 @@ then BENCH_RUNS timed runs, the median reported. A peer that runs longer than
 the cap (10 minutes at large) is killed and reported at the cap with
 ``capped: true``. A measure whose model is not in the database yet is "n/a".
 """
+import contextlib
 import json
 import os
 import platform
@@ -34,7 +35,8 @@ CAP = float(os.environ.get("BENCH_CAP", "600" if SCALE == "large" else "0"))
 PEERS = ("core", "oca", "orm")
 MEASURES = ["aging_today", "aging_backdated", "movement_year", "kpis_year",
             "closing_10000", "closing_100000", "capture_list", "pdf_aging",
-            "promises_evaluate", "agenda_collector", "agenda_manager"]
+            "promises_evaluate", "agenda_collector", "agenda_manager",
+            "statements_all"]
 ORM_DONE = {}
 CONTENDERS = set(filter(None, os.environ.get(
     "BENCH_CONTENDERS", "").split(",")))
@@ -73,6 +75,16 @@ def scalar(query, params=()):
         with conn.cursor() as cr:
             cr.execute(query, params)
             return cr.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def rows_of(query, params=()):
+    conn = db()
+    try:
+        with conn.cursor() as cr:
+            cr.execute(query, params)
+            return cr.fetchall()
     finally:
         conn.close()
 
@@ -519,20 +531,18 @@ def aging_report():
         conn.close()
 
 
-def measure_pdf(out):
-    found = aging_report()
-    if not found:
-        out["pdf_aging"] = {"pages": "n/a", "pages_per_s": "n/a",
-                            "note": "no aging PDF report in the addon yet"}
-        return
-    report_name, model = found
+@contextlib.contextmanager
+def live_server(name):
+    """A live two-worker server on the benchmark database, wkhtmltopdf
+    fetching the report CSS from it; yields (url, opener, rpc) logged in
+    as admin."""
     port = free_port()
     url = "http://127.0.0.1:%d" % port
     with db() as conn, conn.cursor() as cr:
         cr.execute("DELETE FROM ir_config_parameter WHERE key = 'report.url'")
         cr.execute("INSERT INTO ir_config_parameter (key, value) VALUES "
                    "('report.url', %s)", (url,))
-    logfile = RESULTS / ("server-%s.log" % SCALE)
+    logfile = RESULTS / ("server-%s-%s.log" % (name, SCALE))
     env = dict(os.environ)
     env["PATH"] = "%s:%s:%s" % (ROOT / ".node/node_modules/.bin",
                                 ROOT / ".venv/bin", env.get("PATH", ""))
@@ -571,30 +581,7 @@ def measure_pdf(out):
 
         rpc("/web/session/authenticate",
             {"db": DB, "login": "admin", "password": "admin"})
-        # The wizard with its defaults: all customers, as of today.
-        wizard_id = rpc("/web/dataset/call_kw", {
-            "model": model, "method": "create", "args": [{}], "kwargs": {}})
-        pdf_url = "%s/report/pdf/%s/%d" % (url, report_name, wizard_id)
-        warm = time.perf_counter()
-        opener.open(pdf_url, timeout=1200).read()   # warm-up
-        warm = time.perf_counter() - warm
-        # Three timed fetches, one when a fetch takes minutes (large).
-        times, pages = [], 0
-        for _ in range(1 if warm > 60 else max(1, min(RUNS, 3))):
-            started = time.perf_counter()
-            data = opener.open(pdf_url, timeout=1200).read()
-            times.append(time.perf_counter() - started)
-            pages = len(PDF_PAGE.findall(data))
-        times.sort()
-        seconds = times[len(times) // 2]
-        out["pdf_aging"] = {"pages": pages, "seconds": round(seconds, 3),
-                            "pages_per_s": round(pages / seconds, 2),
-                            "report": report_name}
-        log("pdf_aging %d pages in %.2f s", pages, seconds)
-    except Exception as error:  # the other measures still get written
-        out["pdf_aging"] = {"pages": "n/a", "pages_per_s": "n/a",
-                            "error": str(error)[:300]}
-        log("pdf_aging failed: %s", error)
+        yield url, opener, rpc
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -602,6 +589,103 @@ def measure_pdf(out):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def measure_pdf(out):
+    found = aging_report()
+    if not found:
+        out["pdf_aging"] = {"pages": "n/a", "pages_per_s": "n/a",
+                            "note": "no aging PDF report in the addon yet"}
+        return
+    report_name, model = found
+    try:
+        with live_server("pdf") as (url, opener, rpc):
+            # The wizard with its defaults: all customers, as of today.
+            wizard_id = rpc("/web/dataset/call_kw", {
+                "model": model, "method": "create", "args": [{}],
+                "kwargs": {}})
+            pdf_url = "%s/report/pdf/%s/%d" % (url, report_name, wizard_id)
+            warm = time.perf_counter()
+            opener.open(pdf_url, timeout=1200).read()   # warm-up
+            warm = time.perf_counter() - warm
+            # Three timed fetches, one when a fetch takes minutes (large).
+            times, pages = [], 0
+            for _ in range(1 if warm > 60 else max(1, min(RUNS, 3))):
+                started = time.perf_counter()
+                data = opener.open(pdf_url, timeout=1200).read()
+                times.append(time.perf_counter() - started)
+                pages = len(PDF_PAGE.findall(data))
+            times.sort()
+            seconds = times[len(times) // 2]
+            out["pdf_aging"] = {"pages": pages, "seconds": round(seconds, 3),
+                                "pages_per_s": round(pages / seconds, 2),
+                                "report": report_name}
+            log("pdf_aging %d pages in %.2f s", pages, seconds)
+    except Exception as error:  # the other measures still get written
+        out["pdf_aging"] = {"pages": "n/a", "pages_per_s": "n/a",
+                            "error": str(error)[:300]}
+        log("pdf_aging failed: %s", error)
+
+
+STATEMENT_REPORT = "cartera_seguimiento.report_statement"
+
+
+def measure_statements(out):
+    """Statements of account for every customer that owes: ours is the
+    wizard's action_send (its time is the wizard's return) and the run's
+    cron rendering them and queueing their mails, in a contender process
+    (rolled back, nothing sent); the yardstick prints them one by one
+    through the report's URL, as a user would from the customer form,
+    on the same live server that serves wkhtmltopdf its CSS."""
+    entry = {}
+    try:
+        with live_server("statements") as (url, opener, rpc):
+            # One by one, over HTTP: a sample at the larger scales (the
+            # rate is what is compared).
+            customers = [row[0] for row in rows_of(
+                "SELECT partner_id FROM account_move_line l "
+                "JOIN account_account a ON a.id = l.account_id "
+                "WHERE a.internal_type = 'receivable' "
+                "AND l.amount_residual <> 0 AND l.partner_id IS NOT NULL "
+                "GROUP BY partner_id ORDER BY partner_id")]
+            sample = customers[:int(os.environ.get(
+                "BENCH_STATEMENT_SAMPLE", "100"))]
+            opener.open("%s/report/pdf/%s/%d" % (
+                url, STATEMENT_REPORT, sample[0]), timeout=1200).read()
+            pages, started = 0, time.perf_counter()
+            for partner_id in sample:
+                data = opener.open("%s/report/pdf/%s/%d" % (
+                    url, STATEMENT_REPORT, partner_id), timeout=1200).read()
+                pages += len(PDF_PAGE.findall(data))
+            seconds = time.perf_counter() - started
+            entry.update({
+                "one_by_one_s": round(seconds, 3),
+                "one_by_one_customers": len(sample),
+                "one_by_one_pages": pages,
+                "one_by_one_pages_per_s": round(pages / seconds, 2)})
+            # After the prints above, which built the report's asset bundles
+            # (their first print commits them, which a rolled-back run must
+            # not see).
+            ours = contender("statements_all", "ours")
+            if ours:
+                result = ours["result"]
+                entry.update({
+                    "ours_s": round(ours["seconds"], 3),
+                    "queries": ours["queries"],
+                    "peak_mib": round(ours["peak_mib"], 1),
+                    "customers": result["customers"],
+                    "pages": result["pages"],
+                    "wizard_s": round(result["wizard_s"], 3),
+                    "pages_per_s": round(
+                        result["pages"] / max(ours["seconds"], 1e-9), 2)})
+            if entry.get("pages_per_s"):
+                entry["ratio_one_by_one"] = ratio(
+                    entry["pages_per_s"], entry["one_by_one_pages_per_s"])
+            log("statements_all %s", entry)
+    except Exception as error:  # the other measures still get written
+        entry["error"] = str(error)[:300]
+        log("statements_all failed: %s", error)
+    out["statements_all"] = entry
 
 
 def fmt(value, unit=""):
@@ -635,6 +719,14 @@ def print_table(out):
         if measure == "pdf_aging":
             print("%-16s pages=%s pages_per_s=%s" % (
                 measure, entry.get("pages"), entry.get("pages_per_s")))
+            continue
+        if measure == "statements_all":
+            print("%-16s customers=%s pages=%s pages_per_s=%s wizard_s=%s "
+                  "peak_mib=%s one_by_one_pages_per_s=%s" % (
+                      measure, entry.get("customers"), entry.get("pages"),
+                      entry.get("pages_per_s"), entry.get("wizard_s"),
+                      entry.get("peak_mib"),
+                      entry.get("one_by_one_pages_per_s")))
             continue
         print("%-16s" % measure + "".join(
             "%13s" % fmt(entry.get(c)) for c in cols))
@@ -695,6 +787,8 @@ def main():
             measure_promises(out)
         elif measure.startswith("agenda_"):
             measure_agenda(measure[len("agenda_"):], out)
+        elif measure == "statements_all":
+            measure_statements(out)
         save()
     save()
     print_table(out)

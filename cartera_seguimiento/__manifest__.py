@@ -4,7 +4,7 @@
     "name": "Receivables Follow-up (Seguimiento de cartera)",
     "summary": "Record follow-ups of customers' debts, their next tasks, "
                "closings that seal them, and receivable reports",
-    "version": "11.0.2.0.0",
+    "version": "11.0.3.0.0",
     "category": "Accounting",
     "website": "https://github.com/cartera-seguimiento/cartera_seguimiento",
     "author": "Cartera Seguimiento contributors",
@@ -37,7 +37,9 @@
         "views/account_invoice_views.xml",
         "reports/cartera_reports.xml",
         "reports/report_templates.xml",
+        "reports/cartera_statement_report.xml",
         "wizards/cartera_report_wizard_views.xml",
+        "wizards/cartera_statement_wizard_views.xml",
         "views/cartera_report_menus.xml",
         "views/cartera_followup_file_views.xml",
         "views/cartera_closing_views.xml",
@@ -48,6 +50,9 @@
         "security/cartera_kpi_security.xml",
         "views/cartera_kpi_month_views.xml",
         "reports/cartera_kpi_report.xml",
+        "security/cartera_statement_security.xml",
+        "data/cartera_statement_data.xml",
+        "views/cartera_statement_run_views.xml",
     ],
     "demo": [
         "demo/cartera_demo.xml",

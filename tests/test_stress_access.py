@@ -91,6 +91,13 @@ POLICY["cartera.kpi.month"] = {"search": STAFF | {SUPER},
                                "refresh": {"manager", SUPER}}
 POLICY["cartera.kpi.report.wizard"] = {"action_print_html": STAFF | {SUPER}}
 POLICY["report.cartera_seguimiento.report_kpi"] = {"html": STAFF | {SUPER}}
+# Statements of account: the runs are the collectors' own (their record
+# rules are tested in the addon's own tests); the wizard is transient.
+POLICY["cartera.statement.run"] = {"search": STAFF | {SUPER}}
+POLICY["cartera.statement.run.line"] = {"search": STAFF | {SUPER}}
+POLICY["cartera.ar.report"]["statements"] = STAFF | {SUPER}
+POLICY.update({"cartera.statement.wizard": {},
+               "report.cartera_seguimiento.report_statement": {}})
 # Abstract bases with nothing to call of their own.
 POLICY.update({"cartera.report.wizard": {}, "cartera.report.qweb": {},
                "cartera.report.xlsx": {}, "cartera.scope": {}})
@@ -443,6 +450,7 @@ class Attempt:
                 "followups": ["2003-03-03", "2003-03-03", None, None, None,
                               None, True],
                 "tasks": [], "evaluate": [],
+                "statements": ["2026-01-31", [w["customer"]]],
                 "promises": ["2026-01-01", "2026-01-31"]}[operation]
         rpc(model, operation, *args)
         return True

@@ -16,9 +16,11 @@ from . import res_config_settings
 from . import cartera_ar_report
 from . import cartera_ar_report_aging
 from . import cartera_ar_report_movement
+from . import cartera_ar_report_statement
 from . import cartera_ar_report_history
 from . import cartera_ar_report_followups
 from . import cartera_ar_report_promises
 from . import cartera_agenda
 from . import cartera_ar_report_kpis
 from . import cartera_kpi_month
+from . import cartera_statement_run

@@ -221,3 +221,19 @@ class CarteraAgenda(models.Model):
             "active_ids": self.partner_id.ids,
         }
         return action
+
+    @api.multi
+    def action_statement(self):
+        """The statement wizard, for the customers of these rows."""
+        return self.mapped("partner_id").action_cartera_statement()
+
+    @api.multi
+    def action_print_statement(self):
+        """The statements of the customers of these rows, as of today, in
+        one PDF."""
+        action = self.env.ref(
+            "cartera_seguimiento.cartera_statement_report").report_action(
+                self.mapped("partner_id"), config=False)
+        # XML-RPC cannot carry None (report_action's "data").
+        return {key: value for key, value in action.items()
+                if value is not None}

@@ -61,8 +61,8 @@ class CarteraArReport(models.AbstractModel):
         include = sql.SQL("")
         if self._cr._cnx.server_version >= 110000:
             include = sql.SQL(
-                "INCLUDE (company_id, date, date_maturity, amount_residual, "
-                "balance, move_id)")
+                "INCLUDE (id, company_id, date, date_maturity, "
+                "amount_residual, balance, move_id)")
         self._cr.execute(sql.SQL("""
             CREATE INDEX IF NOT EXISTS cartera_aml_open_cover_idx
                 ON account_move_line (account_id, partner_id) {include}

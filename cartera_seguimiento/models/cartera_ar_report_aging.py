@@ -14,7 +14,8 @@ PERIOD_COUNT = 4
 # before D, the way Odoo's aged balance does it; it reads every line and
 # partial up to D. "residual": the stored amount_residual plus the partials
 # dated after D; it only reads open lines and the few partials after D, which
-# is far cheaper when D is recent and the history is long.
+# is far cheaper when D is recent and the history is long. Both carry the
+# item's id: the statement lists the open items these amounts add up to.
 PARTIALS_UP_TO_DATE = sql.SQL("""
       LEFT JOIN (SELECT debit_move_id AS line_id, sum(amount) AS amount
                    FROM account_partial_reconcile
@@ -29,23 +30,25 @@ PARTIALS_UP_TO_DATE = sql.SQL("""
 """)
 
 AMOUNTS_HISTORY = sql.SQL("""
-    SELECT l.partner_id, COALESCE(l.date_maturity, l.date) AS due,
+    SELECT l.id AS line_id, l.partner_id,
+           COALESCE(l.date_maturity, l.date) AS due,
            l.balance - COALESCE(pd.amount, 0) + COALESCE(pc.amount, 0)
                AS amount
     {lines}
        AND l.date <= %(date_at)s AND l.balance <> 0
 """)
 
-# The open receivable items as of a day D, the "residual" way, for the aging
-# and for the agenda's view alike: {date} is D (a bound parameter here,
-# CURRENT_DATE in the view), {company} the condition on the item's company,
-# {partners} the join of the customers that {scope} (the conditions of
-# ``_scope``) may need. Unposted entries are left out by an anti-join on
+# The open receivable items as of a day D, the "residual" way, for the aging,
+# the statements and the agenda's view alike: {date} is D (a bound parameter
+# here, CURRENT_DATE in the view), {company} the condition on the item's
+# company, {partners} the join of the customers that {scope} (the conditions
+# of ``_scope``) may need. Unposted entries are left out by an anti-join on
 # the few of them (cartera_move_unposted_idx), not by looking up the entry
 # of each open item: 82,664 lookups were 40 % of the agenda at a million
 # items.
 RESIDUAL_ITEMS = sql.SQL("""
-    SELECT l.company_id, l.partner_id, COALESCE(l.date_maturity, l.date) AS due,
+    SELECT l.id AS line_id, l.company_id, l.partner_id,
+           COALESCE(l.date_maturity, l.date) AS due,
            l.amount_residual AS amount
       FROM account_move_line l
       JOIN account_account a ON a.id = l.account_id
@@ -56,7 +59,7 @@ RESIDUAL_ITEMS = sql.SQL("""
        AND {company} AND l.date <= {date} AND l.balance <> 0
        AND l.amount_residual <> 0 {scope}
     UNION ALL
-    SELECT l.company_id, l.partner_id, COALESCE(l.date_maturity, l.date),
+    SELECT l.id, l.company_id, l.partner_id, COALESCE(l.date_maturity, l.date),
            v.amount
       FROM account_partial_reconcile p
      CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.amount),

@@ -1,6 +1,6 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CarteraFollowupType(models.Model):
@@ -22,3 +22,13 @@ class CarteraFollowupType(models.Model):
     _sql_constraints = [
         ("code_unique", "unique(code)", "The code of a follow-up type must be unique."),
     ]
+
+    @api.model
+    def _email_type(self):
+        """The e-mail type, by its code (unique, and kept when an
+        administrator renames the type or its xml id is lost), archived or
+        not; the data's record when nothing has that code."""
+        return self.with_context(active_test=False).search(
+            [("code", "=", "email")], limit=1) or self.env.ref(
+            "cartera_seguimiento.followup_type_email",
+            raise_if_not_found=False) or self.browse()

@@ -90,6 +90,14 @@ class CarteraScope(models.AbstractModel):
         return [("salesperson_id", "=", user.id)]
 
     @api.model
+    def _statement_run_domain(self, user):
+        """Domain on statement sending runs: a collector's own runs (the
+        statements they sent, all of their customers)."""
+        if self._is_manager(user):
+            return []
+        return [("user_id", "=", user.id)]
+
+    @api.model
     def _prefix_domain(self, domain, prefix):
         """``domain`` with every leaf's field path behind ``prefix``."""
         return [("%s%s" % (prefix, term[0]),) + tuple(term[1:])

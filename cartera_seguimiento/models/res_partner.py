@@ -1,6 +1,6 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from .cartera_promise import STATES, STATE_SEVERITY
 
@@ -46,3 +46,24 @@ class ResPartner(models.Model):
             "default_partner_id": commercial.id,
             "default_user_id": commercial.user_id.id,
         }
+
+    @api.multi
+    def _cartera_statement_file_name(self, date_at=None):
+        """Name of a printed statement (``print_report_name``), in the
+        language of the context: the title, the customer and the date."""
+        self.ensure_one()
+        return "%s - %s - %s" % (
+            _("Statement of Account"), self.commercial_partner_id.name,
+            date_at or fields.Date.context_today(self))
+
+    @api.multi
+    def action_cartera_statement(self):
+        """The statement wizard, for these customers."""
+        action = self.env.ref(
+            "cartera_seguimiento.cartera_statement_wizard_action").read()[0]
+        action["context"] = {
+            "active_model": "res.partner",
+            "active_id": self[:1].id,
+            "active_ids": self.ids,
+        }
+        return action

@@ -7,3 +7,4 @@ from . import report_movement
 from . import report_history
 from . import report_promise
 from . import report_kpi
+from . import report_statement

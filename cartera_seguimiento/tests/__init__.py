@@ -10,3 +10,4 @@ from . import test_promise
 from . import test_promise_report
 from . import test_agenda
 from . import test_kpis
+from . import test_statement

@@ -163,8 +163,9 @@ class TestReportWizards(ArReportCase):
         menu = self.env.ref("cartera_seguimiento.cartera_menu_reports")
         self.assertEqual(menu.parent_id, self.env.ref(
             "cartera_seguimiento.cartera_menu_followup"))
-        # The six reports, and the indicators' dashboard and PDF.
-        self.assertEqual(len(menu.child_id), 8)
+        # The six reports, the indicators' dashboard and PDF, and the
+        # statements of account.
+        self.assertEqual(len(menu.child_id), 9)
 
 
 class TestReportNames(ArReportCase):

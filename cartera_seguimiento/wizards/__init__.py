@@ -7,3 +7,4 @@ from . import cartera_movement_report_wizard
 from . import cartera_history_report_wizard
 from . import cartera_promise_report_wizard
 from . import cartera_kpi_report_wizard
+from . import cartera_statement_wizard

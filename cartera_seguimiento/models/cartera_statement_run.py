@@ -1,0 +1,561 @@
+# Copyright 2026 Cartera Seguimiento contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Sending statements of account to many customers, outside the request.
+
+The wizard records a run with one line per customer and returns at once.
+A cron renders the pending lines in batches, as the run's user (their scope
+and their name as author), and puts one mail.mail per customer into Odoo's
+mail queue; Odoo's mail queue cron sends them. A line's state follows its
+mail: queued, then sent or failed.
+
+Nothing is sent twice: a line gets its mail in the same transaction that
+marks it queued, so a batch interrupted half-way leaves its lines pending
+(and no mail), and a line that has a mail is never rendered again; a run is
+processed by one worker at a time (row lock, as OCA's credit control does).
+"""
+import base64
+import logging
+import threading
+import time
+
+import psycopg2
+from psycopg2 import errorcodes, sql
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import format_date
+
+_logger = logging.getLogger(__name__)
+
+RUN_STATES = [
+    ("queued", "Queued"),
+    ("running", "Rendering"),
+    ("sending", "Sending"),
+    ("done", "Finished"),
+    ("failed", "Finished with Failures"),
+]
+LINE_STATES = [
+    ("pending", "Pending"),
+    ("queued", "Queued"),
+    ("sent", "Sent"),
+    ("failed", "Failed"),
+    ("skipped", "Skipped (no e-mail)"),
+]
+# Statements rendered per transaction; a system parameter overrides it.
+BATCH_SIZE_KEY = "cartera_seguimiento.statement_batch_size"
+DEFAULT_BATCH_SIZE = 20
+# A cron call stops starting batches after this many seconds, well inside
+# Odoo's default limit_time_real (120 s); the next call goes on.
+TIME_BUDGET = 60
+REPORT_XMLID = "cartera_seguimiento.cartera_statement_report"
+CRON_XMLID = "cartera_seguimiento.cartera_statement_run_cron"
+MAIL_QUEUE_CRON_XMLID = "mail.ir_cron_mail_scheduler_action"
+
+
+class CarteraStatementRun(models.Model):
+    _name = "cartera.statement.run"
+    _description = "Statement Sending Run"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(string="Reference", readonly=True, default="/",
+                       copy=False)
+    user_id = fields.Many2one(
+        "res.users", string="Sent By", required=True, readonly=True,
+        index=True, default=lambda self: self.env.user, ondelete="restrict",
+        help="The statements are rendered as this user and the follow-ups "
+             "recorded in their name.")
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True,
+        default=lambda self: self.env.user.company_id)
+    currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Currency", readonly=True)
+    date_at = fields.Date(string="As of", required=True, readonly=True)
+    date_from = fields.Date(string="Movement From", readonly=True)
+    date_to = fields.Date(string="Movement To", readonly=True)
+    template_id = fields.Many2one(
+        "mail.template", string="E-mail Template", required=True,
+        readonly=True, ondelete="restrict")
+    state = fields.Selection(
+        RUN_STATES, string="Status", required=True, readonly=True,
+        default="queued", index=True, track_visibility="onchange")
+    line_ids = fields.One2many(
+        "cartera.statement.run.line", "run_id", string="Customers",
+        readonly=True)
+    count_total = fields.Integer(string="Customers",
+                                 compute="_compute_counts")
+    count_pending = fields.Integer(string="Pending",
+                                   compute="_compute_counts")
+    count_queued = fields.Integer(string="Queued", compute="_compute_counts")
+    count_sent = fields.Integer(string="Sent", compute="_compute_counts")
+    count_failed = fields.Integer(string="Failed", compute="_compute_counts")
+    count_skipped = fields.Integer(string="Skipped",
+                                   compute="_compute_counts")
+    progress = fields.Float(
+        string="Progress (%)", compute="_compute_counts",
+        help="Customers whose statement was sent, failed or skipped.")
+
+    @api.multi
+    def _compute_counts(self):
+        groups = self.env["cartera.statement.run.line"].read_group(
+            [("run_id", "in", self.ids)], ["run_id", "state"],
+            ["run_id", "state"], lazy=False)
+        counts = {}
+        for group in groups:
+            counts.setdefault(group["run_id"][0], {})[group["state"]] = \
+                group["__count"]
+        for run in self:
+            mine = counts.get(run.id, {})
+            run.count_pending = mine.get("pending", 0)
+            run.count_queued = mine.get("queued", 0)
+            run.count_sent = mine.get("sent", 0)
+            run.count_failed = mine.get("failed", 0)
+            run.count_skipped = mine.get("skipped", 0)
+            run.count_total = sum(mine.values())
+            finished = run.count_sent + run.count_failed + run.count_skipped
+            run.progress = run.count_total and (
+                100.0 * finished / run.count_total) or 0.0
+
+    @api.model
+    def create(self, vals):
+        if vals.get("name", "/") == "/":
+            vals["name"] = self.env["ir.sequence"].next_by_code(
+                "cartera.statement.run") or "/"
+        return super(CarteraStatementRun, self.with_context(
+            mail_create_nolog=True)).create(vals)
+
+    # ------------------------------------------------------------------
+    # Queueing (the wizard's request: no rendering, no mail)
+    # ------------------------------------------------------------------
+    @api.model
+    def _prepare_run_values(self, date_at, date_from=False, date_to=False,
+                            template=None):
+        return {
+            "date_at": date_at,
+            "date_from": date_from or False,
+            "date_to": date_to or False,
+            "template_id": (template or self._default_template()).id,
+        }
+
+    @api.model
+    def _default_template(self):
+        template = self.env.ref(
+            "cartera_seguimiento.cartera_statement_mail_template",
+            raise_if_not_found=False)
+        if not template:
+            raise UserError(_(
+                "The e-mail template of the statements of account was "
+                "deleted: update the addon to create it again."))
+        return template
+
+    @api.model
+    def _queue(self, partners, date_at, date_from=False, date_to=False):
+        """A new run for ``partners`` (commercial partners the user may
+        see): one line each, pending, or skipped when the customer has no
+        e-mail address. Returns the run; the cron does the rest."""
+        self.env["cartera.ar.report"]._check_statement_partners(partners.ids)
+        run = self.create(self._prepare_run_values(
+            date_at, date_from, date_to))
+        rows = [(partner.id, partner.email or None,
+                 "pending" if partner.email else "skipped")
+                for partner in partners]
+        # One statement for thousands of customers: the lines are plain
+        # bookkeeping rows, no ORM create (and its queries) for each. The
+        # arrays are typed: NULLs alone (nobody has an address) have no
+        # type PostgreSQL can guess.
+        self.env.cr.execute(sql.SQL("""
+            INSERT INTO cartera_statement_run_line
+                (run_id, partner_id, email, state, create_uid, create_date,
+                 write_uid, write_date)
+            SELECT %(run_id)s, r.partner_id, r.email, r.state, %(uid)s,
+                   now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
+              FROM unnest(%(partner_ids)s::integer[],
+                          %(emails)s::varchar[], %(states)s::varchar[])
+                   AS r (partner_id, email, state)
+        """).as_string(self.env.cr._obj), {
+            "run_id": run.id, "uid": self.env.uid,
+            "partner_ids": [row[0] for row in rows],
+            "emails": [row[1] for row in rows],
+            "states": [row[2] for row in rows],
+        })
+        run.invalidate_cache()
+        run._post(_(
+            "Statements of account as of %s queued for %d customer(s), "
+            "%d without an e-mail address skipped.") % (
+            format_date(self.env, run.date_at), len(rows),
+            len([row for row in rows if row[2] == "skipped"])))
+        run._wake_cron(CRON_XMLID)
+        return run
+
+    @api.model
+    def _wake_cron(self, xmlid):
+        """Bring a cron's next call to now, so that a cron worker runs it
+        at its next poll instead of at its interval. A cron being run is
+        locked by its worker: then it is left alone (it comes back by
+        itself), rather than waiting for the lock in the user's request."""
+        cron = self.env.ref(xmlid, raise_if_not_found=False)
+        if not cron:
+            return
+        self.env.cr.execute("""
+            UPDATE ir_cron SET nextcall = now() at time zone 'UTC'
+             WHERE id IN (SELECT id FROM ir_cron WHERE id = %s AND active
+                          FOR UPDATE SKIP LOCKED)
+               AND nextcall > now() at time zone 'UTC'
+        """, (cron.id,))
+
+    # ------------------------------------------------------------------
+    # Processing (the cron)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_process(self, time_budget=TIME_BUDGET):
+        """Render and queue the pending statements of every open run, then
+        follow the mails' outcome. Called by the cron every minute."""
+        deadline = time.time() + time_budget
+        runs = self.sudo().search(
+            [("state", "in", ("queued", "running", "sending"))],
+            order="id")
+        for run in runs:
+            run._process(deadline)
+        return True
+
+    @api.multi
+    def _lock(self):
+        """Whether this transaction holds the run: another worker (or a
+        "Run Manually") processing it keeps it, without waiting."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    "SELECT id FROM cartera_statement_run WHERE id = %s "
+                    "FOR UPDATE NOWAIT", (self.id,), log_exceptions=False)
+        except psycopg2.OperationalError as error:
+            if error.pgcode not in (errorcodes.LOCK_NOT_AVAILABLE,
+                                    errorcodes.SERIALIZATION_FAILURE):
+                raise
+            return False
+        return True
+
+    @api.multi
+    def _process(self, deadline):
+        self.ensure_one()
+        # Commit after each batch, as Odoo's mail queue commits after each
+        # mail (and not in tests, as it does not): a batch's mails and its
+        # lines' states are durable together, and a worker stopped later
+        # loses only the batch under way, which the next call renders.
+        auto_commit = not getattr(threading.currentThread(), "testing",
+                                  False)
+        batch_size = self._batch_size()
+        Line = self.env["cartera.statement.run.line"]
+        while self._lock():
+            lines = Line.search([("run_id", "=", self.id),
+                                 ("state", "=", "pending")],
+                                limit=batch_size)
+            if not lines:
+                break
+            if self.state == "queued":
+                self.state = "running"
+            lines._render_and_queue()
+            self._wake_cron(MAIL_QUEUE_CRON_XMLID)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            # The batch's records (PDFs, mails) leave the cache: memory is
+            # bounded by the batch, not by the customers of the run.
+            self.invalidate_cache()
+            if time.time() > deadline:
+                break
+        if self._lock():
+            self._sync_mail_states()
+
+    @api.model
+    def _batch_size(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(
+            BATCH_SIZE_KEY)
+        try:
+            return max(int(value), 1)
+        except (TypeError, ValueError):
+            return DEFAULT_BATCH_SIZE
+
+    @api.multi
+    def _sync_mail_states(self):
+        """Lines follow their mails: sent, or failed with the mail's
+        reason; a mail deleted after sending (auto-delete set on the
+        template) was sent. Then the run's state follows its lines."""
+        for run in self:
+            queued = run.line_ids.filtered(lambda l: l.state == "queued")
+            sent = queued.filtered(
+                lambda l: not l.mail_id or l.mail_id.state == "sent")
+            failed = queued.filtered(
+                lambda l: l.mail_id.state in ("exception", "cancel"))
+            for line in failed:
+                line.write({"state": "failed",
+                            "error": line.mail_id.failure_reason or _(
+                                "The mail server refused the message.")})
+            if sent:
+                sent.write({"state": "sent"})
+                sent._record_followups()
+            run._update_state()
+
+    @api.multi
+    def _update_state(self):
+        for run in self:
+            states = set(run.line_ids.mapped("state"))
+            if "pending" in states:
+                state = "running" if run.state != "queued" else "queued"
+            elif "queued" in states:
+                state = "sending"
+            elif "failed" in states:
+                state = "failed"
+            else:
+                state = "done"
+            if state != run.state:
+                run.state = state
+                if state in ("done", "failed"):
+                    run.invalidate_cache()
+                    run._post(_(
+                        "Finished: %d sent, %d failed, %d skipped.") % (
+                        run.count_sent, run.count_failed, run.count_skipped))
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+    @api.multi
+    def action_refresh(self):
+        """Follow the mails sent since the cron's last call."""
+        self.sudo()._sync_mail_states()
+        return True
+
+    @api.multi
+    def action_resume(self):
+        """Try the failed customers again: a line whose mail failed gets
+        that same mail back into the queue (never a second one); a line
+        that failed before having a mail is rendered again."""
+        for run in self:
+            failed = run.sudo().line_ids.filtered(
+                lambda l: l.state == "failed")
+            with_mail = failed.filtered("mail_id")
+            with_mail.mapped("mail_id").sudo().write({"state": "outgoing"})
+            with_mail.write({"state": "queued", "error": False})
+            (failed - with_mail).write({"state": "pending", "error": False})
+            if failed:
+                run._post(_(
+                    "Resumed by %s: %d customer(s) tried again.") % (
+                    self.env.user.name, len(failed)))
+            run.state = "queued" if failed - with_mail else (
+                "sending" if with_mail else run.state)
+        self._wake_cron(CRON_XMLID)
+        if self.sudo().mapped("line_ids").filtered(
+                lambda l: l.state == "queued"):
+            self._wake_cron(MAIL_QUEUE_CRON_XMLID)
+        return True
+
+    @api.multi
+    def _post(self, body):
+        """A line in the run's chatter, also from a collector without an
+        e-mail address of their own."""
+        email_from = None
+        if not self.env.user.email:
+            email_from = self.env["cartera.followup"]._default_sender()
+        for run in self:
+            run.message_post(body=body, email_from=email_from,
+                             subtype="mail.mt_note")
+
+    @api.multi
+    def _report_data(self):
+        """The ``data`` of the statement report for this run's print."""
+        self.ensure_one()
+        return {
+            "date_at": self.date_at,
+            "date_from": self.date_from or False,
+            "date_to": self.date_to or False,
+        }
+
+
+class CarteraStatementRunLine(models.Model):
+    _name = "cartera.statement.run.line"
+    _description = "Statement Sending Run Line"
+    _order = "run_id, id"
+    _rec_name = "partner_id"
+
+    run_id = fields.Many2one(
+        "cartera.statement.run", string="Run", required=True, index=True,
+        ondelete="cascade", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True,
+        ondelete="cascade", readonly=True)
+    email = fields.Char(string="E-mail", readonly=True)
+    state = fields.Selection(
+        LINE_STATES, string="Status", required=True, default="pending",
+        readonly=True, index=True)
+    currency_id = fields.Many2one(
+        related="run_id.currency_id", string="Currency", readonly=True)
+    amount_total = fields.Monetary(string="Total Due", readonly=True)
+    mail_id = fields.Many2one(
+        "mail.mail", string="E-mail", readonly=True, ondelete="set null",
+        index=True)
+    message_id = fields.Many2one(
+        "mail.message", string="Message", readonly=True, ondelete="set null")
+    followup_id = fields.Many2one(
+        "cartera.followup", string="Follow-up", readonly=True,
+        ondelete="set null")
+    error = fields.Text(readonly=True)
+
+    @api.multi
+    def _render_and_queue(self):
+        """Render the statements of these pending lines (one run) as the
+        run's user and put their mails into Odoo's queue."""
+        run = self.mapped("run_id")
+        run.ensure_one()
+        env_user = self.with_env(self.env(user=run.user_id.id))
+        try:
+            with self.env.cr.savepoint():
+                totals = {row["partner_id"]: row["total"] for row in
+                          env_user.env["cartera.ar.report"].aging(
+                              run.date_at, 30, self.mapped("partner_id").ids)}
+        except (AccessError, UserError) as error:
+            # The sender lost their rights since: the batch fails, said
+            # why, instead of the cron failing on it every minute.
+            self._fail(error)
+            return
+        for line in env_user:
+            # One customer's failure (no access any more, a template
+            # error) must not stop the others: the line says why. The
+            # rendering is outside the savepoint: the first print after an
+            # update builds Odoo's report asset bundles and commits them
+            # (render_qweb_pdf's commit_assetsbundle), which ends any
+            # savepoint; the lines before it are committed with their mails.
+            try:
+                pdf = line._render_pdf()
+            except Exception as error:  # pylint: disable=broad-except
+                line._fail(error)
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    line._queue_mail(pdf, totals.get(line.partner_id.id, 0.0))
+            except Exception as error:  # pylint: disable=broad-except
+                line._fail(error)
+
+    @api.multi
+    def _fail(self, error):
+        _logger.warning("Statements of partners %s of run %s failed: %s",
+                        self.mapped("partner_id").ids,
+                        self.mapped("run_id").ids, error)
+        self.sudo().write({
+            "state": "failed",
+            "error": getattr(error, "name", None) or str(error)})
+
+    @api.multi
+    def _lang(self):
+        return self.partner_id.lang or self.run_id.user_id.lang or "en_US"
+
+    @api.multi
+    def _render_pdf(self):
+        """This line's statement, as the current (the run's) user."""
+        self.ensure_one()
+        report = self.env.ref(REPORT_XMLID)
+        pdf = report.with_context(lang=self._lang()).render_qweb_pdf(
+            self.partner_id.ids, data=self.run_id._report_data())
+        # (content, format); in tests the HTML, alone under a TestCursor.
+        return pdf[0] if isinstance(pdf, tuple) else pdf
+
+    @api.multi
+    def _queue_mail(self, pdf, total):
+        """Queue this line's mail with its statement attached."""
+        self.ensure_one()
+        run = self.run_id
+        partner = self.partner_id
+        lang = self._lang()
+        filename = "%s.pdf" % partner.with_context(
+            lang=lang)._cartera_statement_file_name(run.date_at)
+        mail = self._create_mail(self._prepare_mail_values(total, lang))
+        attachment = self.env["ir.attachment"].sudo().create({
+            "name": filename, "datas_fname": filename, "type": "binary",
+            "datas": base64.b64encode(pdf), "res_model": "mail.message",
+            "res_id": mail.mail_message_id.id})
+        mail.write({"attachment_ids": [(4, attachment.id)]})
+        self.sudo().write({
+            "state": "queued",
+            "amount_total": total,
+            "mail_id": mail.id,
+            "message_id": mail.mail_message_id.id,
+            "error": False,
+        })
+
+    @api.multi
+    def _prepare_mail_values(self, total, lang):
+        """The mail.mail of this line's statement: the run's template
+        rendered for the customer as the current (the run's) user, who is
+        its author."""
+        self.ensure_one()
+        template = self.run_id.template_id.with_context(
+            **self._prepare_template_context(total, lang))
+        values = template.generate_email(self.partner_id.id)
+        values["recipient_ids"] = [
+            (4, pid) for pid in values.pop("partner_ids", [])]
+        values.pop("attachments", None)
+        values["attachment_ids"] = [
+            (6, 0, values.get("attachment_ids") or [])]
+        values["author_id"] = self.env.user.partner_id.id
+        if not values.get("email_from"):
+            raise UserError(_(
+                "Neither %s nor the company has an e-mail address to send "
+                "the statements from.") % self.env.user.name)
+        return values
+
+    @api.multi
+    def _create_mail(self, values):
+        """The mail in Odoo's queue. Created as superuser: a collector
+        may not write on customers, which Odoo asks of whoever files a
+        message under one; the template was rendered as the collector."""
+        return self.env["mail.mail"].sudo().create(values)
+
+    @api.multi
+    def _prepare_template_context(self, total, lang):
+        """What the template reads from ``ctx``: the as-of date and the
+        total due, written as the customer's language writes them."""
+        run = self.run_id
+        money = self.env["cartera.report.qweb"]._amount_formatter(lang)
+        return {
+            "lang": lang,
+            "cartera_statement_date": format_date(
+                self.env, run.date_at, lang_code=lang),
+            "cartera_statement_total": "%s %s" % (
+                run.currency_id.name, money(total)),
+        }
+
+    @api.multi
+    def _record_followups(self):
+        """A follow-up of the e-mail type for each statement sent, in the
+        name of the user who sent it and in their language."""
+        email_type = self.env["cartera.followup.type"]._email_type()
+        if not email_type:
+            return
+        for line in self:
+            user = line.run_id.user_id
+            try:
+                with self.env.cr.savepoint():
+                    followup = self.env["cartera.followup"].sudo(
+                        user).create(line.with_context(
+                            lang=user.lang)._prepare_followup_values(
+                            email_type))
+            except (AccessError, UserError, ValidationError) as error:
+                # The statement was sent all the same: the line keeps it,
+                # with why no follow-up records it.
+                line.sudo().error = getattr(error, "name", None) or str(
+                    error)
+                continue
+            line.sudo().followup_id = followup
+
+    @api.multi
+    def _prepare_followup_values(self, followup_type):
+        self.ensure_one()
+        run = self.run_id
+        money = self.env["cartera.report.qweb"]._amount_formatter(
+            self._context.get("lang"))
+        return {
+            "partner_id": self.partner_id.id,
+            "type_id": followup_type.id,
+            "notes": _("Statement of account sent (as of %s): total due "
+                       "%s %s.") % (format_date(self.env, run.date_at),
+                                    run.currency_id.name,
+                                    money(self.amount_total)),
+        }
