@@ -218,14 +218,17 @@ class TestStatementFigures(StatementCase):
             return partners
 
         def figures(partners):
-            # Right after its own warm-up: on a plain database each print
-            # (below) leaves Odoo's caches to fill again.
+            # The second of two calls after its own warm-up: under Odoo's
+            # runner the first one may fill has_group()'s cache again.
             engine = self.engine_manager
             engine.statements(D, partners.ids, *JUNE)
-            engine.invalidate_cache()
-            before = self.env.cr.sql_log_count
-            engine.statements(D, partners.ids, *JUNE)
-            return self.env.cr.sql_log_count - before
+            counts = []
+            for _run in range(2):
+                engine.invalidate_cache()
+                before = self.env.cr.sql_log_count
+                engine.statements(D, partners.ids, *JUNE)
+                counts.append(self.env.cr.sql_log_count - before)
+            return counts[-1]
 
         def printed(partners):
             # After a print, as the one before it was.
