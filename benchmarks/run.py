@@ -674,10 +674,15 @@ def measure_statements(out):
                     "queries": ours["queries"],
                     "peak_mib": round(ours["peak_mib"], 1),
                     "customers": result["customers"],
+                    "queued": result["queued"],
                     "pages": result["pages"],
                     "wizard_s": round(result["wizard_s"], 3),
+                    "rendering_s": round(result["rendering_s"], 3),
+                    "budget_s": result["budget_s"],
+                    # The rate of the cron's rendering and queueing.
                     "pages_per_s": round(
-                        result["pages"] / max(ours["seconds"], 1e-9), 2)})
+                        result["pages"] / max(result["rendering_s"], 1e-9),
+                        2)})
             if entry.get("pages_per_s"):
                 entry["ratio_one_by_one"] = ratio(
                     entry["pages_per_s"], entry["one_by_one_pages_per_s"])
@@ -721,9 +726,10 @@ def print_table(out):
                 measure, entry.get("pages"), entry.get("pages_per_s")))
             continue
         if measure == "statements_all":
-            print("%-16s customers=%s pages=%s pages_per_s=%s wizard_s=%s "
-                  "peak_mib=%s one_by_one_pages_per_s=%s" % (
-                      measure, entry.get("customers"), entry.get("pages"),
+            print("%-16s customers=%s queued=%s pages=%s pages_per_s=%s "
+                  "wizard_s=%s peak_mib=%s one_by_one_pages_per_s=%s" % (
+                      measure, entry.get("customers"), entry.get("queued"),
+                      entry.get("pages"),
                       entry.get("pages_per_s"), entry.get("wizard_s"),
                       entry.get("peak_mib"),
                       entry.get("one_by_one_pages_per_s")))

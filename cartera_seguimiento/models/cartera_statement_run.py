@@ -184,7 +184,11 @@ class CarteraStatementRun(models.Model):
             "%d without an e-mail address skipped.") % (
             format_date(self.env, run.date_at), len(rows),
             len([row for row in rows if row[2] == "skipped"])))
-        run._wake_cron(CRON_XMLID)
+        # A run with nobody to send to (every customer skipped) is
+        # finished at once, not left queued for the cron to notice.
+        run._update_state()
+        if run.state == "queued":
+            run._wake_cron(CRON_XMLID)
         return run
 
     @api.model

@@ -525,6 +525,11 @@ class TestStatementSending(StatementCase):
         """Found by the browser test: a run of skipped customers only."""
         run = self._send(partners=self.customer1).run_id
         self.assertEqual(run.line_ids.mapped("state"), ["skipped"])
+        # Finished when the wizard returns: the collector does not see it
+        # queued at 100 % until the cron's next call.
+        self.assertEqual(run.state, "done")
+        self.assertIn("0 sent, 0 failed, 1 skipped",
+                      run.message_ids[0].body)
         self._process()
         self.assertEqual(run.state, "done")
         self.assertFalse(run.line_ids.mapped("mail_id"))
