@@ -9,7 +9,7 @@ from psycopg2 import sql
 
 from odoo import api, models
 
-from .cartera_ar_report import FAR_FUTURE, FAR_PAST, INVOICE_JOINS
+from .cartera_ar_report import DOCUMENT_JOINS, FAR_FUTURE, FAR_PAST
 
 HISTORY = sql.SQL("""
     SELECT * FROM (
@@ -47,7 +47,7 @@ class CarteraArReport(models.AbstractModel):
                       date_to=date_to or FAR_FUTURE)
         self._no_jit()
         docs = self._execute(HISTORY.format(
-            lines=self._lines_from(scope, joins=INVOICE_JOINS)), params)
+            lines=self._lines_from(scope, joins=DOCUMENT_JOINS)), params)
         openings = {}
         if date_from:
             openings = {pid: float(amount) for pid, amount in self._execute(

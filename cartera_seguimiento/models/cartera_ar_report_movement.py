@@ -7,7 +7,7 @@ from psycopg2 import sql
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from .cartera_ar_report import INVOICE_JOINS
+from .cartera_ar_report import DOCUMENT_JOINS, INVOICE_JOINS
 
 MOVEMENT = sql.SQL("""
     SELECT l.partner_id, rp.name, rp.vat, rp.user_id, sp.name,
@@ -74,7 +74,8 @@ class CarteraArReport(models.AbstractModel):
                 "closing": round(opening + debit - credit, 2),
             }))
         if detail and rows:
-            self._add_movement_lines(rows, lines, params)
+            self._add_movement_lines(rows, self._lines_from(
+                scope, joins=DOCUMENT_JOINS), params)
         return rows
 
     @api.model

@@ -4,17 +4,17 @@ import logging
 from datetime import timedelta
 
 import psycopg2
-
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .locks import LOCK_NOT_AVAILABLE
+
 _logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "cartera_seguimiento.group_cartera_manager"
 FOLLOWUP_MODEL = "cartera.followup"
-LOCK_NOT_AVAILABLE = "55P03"
 
 
 class CarteraClosing(models.Model):

@@ -5,12 +5,14 @@ from datetime import date, datetime, time, timedelta
 
 import psycopg2
 import pytz
-from psycopg2 import errorcodes, sql
+from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import DEFAULT_SERVER_DATE_FORMAT, \
     DEFAULT_SERVER_DATETIME_FORMAT
+
+from .locks import claim_taken
 
 CAPTURABLE_INVOICE_TYPES = ("out_invoice", "out_refund")
 CAPTURABLE_INVOICE_STATES = ("open", "paid")
@@ -733,8 +735,7 @@ class CarteraFollowup(models.Model):
         except psycopg2.OperationalError as error:
             # Locked by a digest under way, or changed by one committed
             # since this transaction began: that one sends it.
-            if error.pgcode not in (errorcodes.LOCK_NOT_AVAILABLE,
-                                    errorcodes.SERIALIZATION_FAILURE):
+            if not claim_taken(error):
                 raise
             return False
         return True

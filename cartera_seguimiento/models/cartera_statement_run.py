@@ -19,11 +19,13 @@ import threading
 import time
 
 import psycopg2
-from psycopg2 import errorcodes, sql
+from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_date
+
+from .locks import claim_taken
 
 _logger = logging.getLogger(__name__)
 
@@ -233,8 +235,7 @@ class CarteraStatementRun(models.Model):
                     "SELECT id FROM cartera_statement_run WHERE id = %s "
                     "FOR UPDATE NOWAIT", (self.id,), log_exceptions=False)
         except psycopg2.OperationalError as error:
-            if error.pgcode not in (errorcodes.LOCK_NOT_AVAILABLE,
-                                    errorcodes.SERIALIZATION_FAILURE):
+            if not claim_taken(error):
                 raise
             return False
         return True
