@@ -18,11 +18,16 @@ informe_seguimientos.png:informe_seguimientos.png
 informe_tareas.png:informe_tareas.png
 informe_indicadores.png:informe_indicadores.png
 informe_paginas_1.png:layout-standard-1.png
-informe_paginas_2.png:layout-standard-2.png"
+informe_paginas_2.png:layout-standard-2.png
+agenda.png:agenda.png
+estado_cuenta.png:estado_cuenta.png
+estado_cuenta_asistente.png:estado_cuenta_asistente.png
+estado_cuenta_envio.png:estado_cuenta_envio.png"
 CARTERA_TEST_DB=${CARTERA_TEST_DB:-cartera_screenshots} bash scripts/test.sh \
     tests/test_capture_browser.py tests/test_closing_live.py \
     tests/test_reports_live.py tests/test_pdf_layout.py \
-    tests/test_kpis_live.py \
+    tests/test_kpis_live.py tests/test_agenda_browser.py \
+    tests/test_statement_live.py \
     || { echo "screenshots: the tests failed; README images left as they were"; exit 1; }
 status=0
 for pair in $IMAGES; do
