@@ -30,10 +30,11 @@ EPSILON = 0.005
 PAYMENTS = sql.SQL("""
     SELECT l.partner_id, l.date, l.id, l.credit
       FROM account_move_line l
-      JOIN account_move m ON m.id = l.move_id
       JOIN account_account a ON a.id = l.account_id
       JOIN account_journal j ON j.id = l.journal_id
-     WHERE m.state = 'posted' AND a.internal_type = 'receivable'
+     WHERE NOT EXISTS (SELECT 1 FROM account_move um
+                        WHERE um.id = l.move_id AND um.state <> 'posted')
+       AND a.internal_type = 'receivable'
        AND j.type IN ('bank', 'cash') AND l.credit > 0
        AND l.company_id = %(company_id)s
        AND l.date <= %(date_at)s

@@ -88,6 +88,29 @@ class CarteraCase(SavepointCase):
         })
 
     @classmethod
+    def _unposted_entry(cls, partner, amount, date, journal=None):
+        """A draft journal entry on the customer's receivable account:
+        ``amount`` > 0 a debit (as an invoice), < 0 a credit (as a payment
+        in ``journal``). No report or judgement may count it."""
+        journal = journal or cls.env["account.journal"].search([
+            ("company_id", "=", cls.company.id), ("type", "=", "sale")],
+            limit=1)
+        receivable = partner.property_account_receivable_id
+        debit, credit = (amount, 0.0) if amount > 0 else (0.0, -amount)
+        move = cls.env["account.move"].create({
+            "journal_id": journal.id, "date": date, "ref": "Borrador",
+            "line_ids": [
+                (0, 0, {"name": "Borrador", "partner_id": partner.id,
+                        "account_id": receivable.id, "debit": debit,
+                        "credit": credit, "date_maturity": date}),
+                (0, 0, {"name": "Borrador", "partner_id": partner.id,
+                        "account_id": cls.income_account.id,
+                        "debit": credit, "credit": debit}),
+            ]})
+        assert move.state == "draft", move.state
+        return move
+
+    @classmethod
     def _create_invoice(cls, partner, amount, inv_type="out_invoice",
                         date_invoice=None, date_due=None, post=True,
                         currency=None):

@@ -257,6 +257,25 @@ class TestMovementHistory(ArReportCase):
         aging = self._row(self.engine.aging(D), self.customer1)
         self.assertEqual(row["closing"], aging["total"])
 
+    def test_unposted_entries_left_out(self):
+        """Draft entries on the receivable account, an invoice-like debit
+        and a payment-like credit in the period and before it, change no
+        figure of the aging, the movement, the history or the indicators."""
+        def figures():
+            aging = self._row(self.engine.aging(D), self.customer1)
+            movement = self._row(self.engine.movement(
+                "2026-06-01", D, detail=True), self.customer1)
+            history = self.engine.history(self.customer1.ids, "2026-06-01", D)
+            kpis = self.engine.kpis("2026-06-01", D, self.customer1.ids)
+            return (aging, movement, history, kpis)
+        before = figures()
+        self._unposted_entry(self.customer1, 12345.0, "2026-06-15")
+        self._unposted_entry(self.customer1, 777.0, "2026-02-15")
+        self._unposted_entry(self.customer1, -4321.0, "2026-06-16",
+                             journal=self.bank)
+        self.assertEqual(figures(), before)
+        self.assertEqual(before[1]["closing"], 19900.0)
+
     def test_history(self):
         self._followup(partner_id=self.customer1.id,
                        invoice_id=self.a2.id, date="2026-06-12 15:00:00")

@@ -64,6 +64,13 @@ class TestPromiseJudgement(PromiseCase):
         self.assertEqual(self._judged(promise), ("kept", 400.0))
         self.assertEqual(counts["kept"], 1)
 
+    def test_unposted_payment_does_not_count(self):
+        promise = self._promise(400.0, "2026-03-05")
+        self._unposted_entry(self.customer1, -400.0, "2026-03-05",
+                             journal=self.bank)
+        self._evaluate("2026-03-09")
+        self.assertEqual(self._judged(promise), ("broken", 0.0))
+
     def test_payment_before_the_followup_does_not_count(self):
         promise = self._promise(400.0, "2026-03-05")
         self._pay(400.0, "2026-02-28")
