@@ -391,7 +391,11 @@ class CarteraFollowup(models.Model):
     @api.depends("promise_ids.amount", "promise_ids.date")
     def _compute_promise(self):
         for rec in self:
-            first = rec.promise_ids[:1]
+            promises = rec.promise_ids
+            # A slice of a recordset forgets its prefetch: each follow-up
+            # of a list page would read its promise alone, through the
+            # promises' record rule (80 reads, 6 s a page at large).
+            first = promises[:1].with_prefetch(promises._prefetch)
             rec.promise_amount = first.amount
             rec.promise_date = first.date
 

@@ -58,9 +58,12 @@ class CarteraPromise(models.Model):
     _description = "Payment Promise"
     _order = "date, id"
 
+    # auto_join: the record rule's paths through the follow-up
+    # (cartera.scope._promise_domain) become a join, instead of a search of
+    # every follow-up of the collector's for each read of promises.
     followup_id = fields.Many2one(
         "cartera.followup", string="Follow-up", required=True, index=True,
-        ondelete="cascade",
+        ondelete="cascade", auto_join=True,
     )
     partner_id = fields.Many2one(
         related="followup_id.partner_id", string="Customer", store=True,

@@ -220,6 +220,37 @@ class TestPromiseJudgement(PromiseCase):
 
 class TestPromiseRules(PromiseCase):
 
+    def _capture_page_queries(self):
+        """Queries of Captura's first page as the collector reads it:
+        the list view's fields, the action's domain."""
+        Followup = self.env["cartera.followup"].sudo(self.collector1)
+        fields_ = list(Followup.fields_view_get(
+            view_type="tree")["fields"])
+        self.assertIn("promise_amount", fields_)
+        domain = [("state", "=", "open")]
+        Followup.search_read(domain, fields_, limit=80)  # warm the caches
+        Followup.invalidate_cache()
+        self.Promise.invalidate_cache()
+        before = self.env.cr.sql_log_count
+        rows = Followup.search_read(domain, fields_, limit=80)
+        return self.env.cr.sql_log_count - before, rows
+
+    def test_capture_list_reads_promises_at_once(self):
+        """Found by the bench (6 s a page at large): each line's promise
+        read alone, through the promises' record rule."""
+        def add(count):
+            for n in range(count):
+                self._promise(100.0 + n, "2026-03-%02d" % (5 + n % 20))
+        add(3)
+        queries_3, rows_3 = self._capture_page_queries()
+        add(17)
+        queries_20, rows_20 = self._capture_page_queries()
+        self.assertEqual(len(rows_20) - len(rows_3), 17)
+        self.assertEqual(
+            sorted(row["promise_amount"] for row in rows_20
+                   if row["promise_amount"])[:3], [100.0, 100.0, 101.0])
+        self.assertEqual(queries_20, queries_3)
+
     def test_capture_checks(self):
         with self.assertRaises(ValidationError):
             with self.env.cr.savepoint():
