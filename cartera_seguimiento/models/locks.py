@@ -8,9 +8,9 @@ from psycopg2 import errorcodes
 
 # Another transaction holds the row.
 LOCK_NOT_AVAILABLE = errorcodes.LOCK_NOT_AVAILABLE
-# The row holds the lock, or it changed since this transaction began: a
-# worker that only claims work (digest, statement run) leaves it to the
-# other one in both cases.
+# Another transaction holds the lock, or the row changed since this one
+# began: a worker that only claims work (digest, statement run) leaves it
+# to the other one in both cases.
 CLAIM_TAKEN = (errorcodes.LOCK_NOT_AVAILABLE,
                errorcodes.SERIALIZATION_FAILURE)
 
