@@ -23,20 +23,24 @@ from odoo.tools import DEFAULT_SERVER_DATE_FORMAT
 FAR_PAST = "1900-01-01"
 FAR_FUTURE = "9999-12-31"
 
+# The condition on a journal item ``l`` that its entry is posted, for every
+# query of items (reports, aging, payments of the promises): an anti-join on
+# the few unposted entries (cartera_move_unposted_idx), not a join of every
+# item's entry. The reports that read all items up to a day (the movement's
+# opening, the indicators) read a million at large, and looking up the entry
+# of each of the agenda's 82,664 open items was 40 % of its time.
+POSTED_ONLY = sql.SQL(
+    "NOT EXISTS (SELECT 1 FROM account_move um"
+    " WHERE um.id = l.move_id AND um.state <> 'posted')")
+
 # Journal items the receivable reports stand on. {joins} takes the extra
 # joins of a report, {scope} the conditions of ``_scope``; values are bound.
-# Unposted entries are left out by an anti-join on the few of them
-# (cartera_move_unposted_idx), as in the aging's open items, not by a join
-# of every item's entry: the reports that read all items up to a day (the
-# movement's opening, the indicators) read a million at large.
 LINES_FROM = sql.SQL("""
       FROM account_move_line l
       JOIN account_account a ON a.id = l.account_id
       JOIN res_partner rp ON rp.id = l.partner_id
       {joins}
-     WHERE NOT EXISTS (SELECT 1 FROM account_move um
-                        WHERE um.id = l.move_id AND um.state <> 'posted')
-       AND a.internal_type = 'receivable'
+     WHERE {posted} AND a.internal_type = 'receivable'
        AND l.company_id = %(company_id)s {scope}
 """)
 
@@ -106,7 +110,8 @@ class CarteraArReport(models.AbstractModel):
 
     @api.model
     def _lines_from(self, scope, joins=None):
-        return LINES_FROM.format(joins=joins or sql.SQL(""), scope=scope)
+        return LINES_FROM.format(joins=joins or sql.SQL(""), scope=scope,
+                                 posted=POSTED_ONLY)
 
     # ------------------------------------------------------------------
     # Filter checks: every report argument goes through these, so that bad

@@ -25,7 +25,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_date
 
-from .locks import claim_taken
+from .locks import claim_taken, wake_cron
 
 _logger = logging.getLogger(__name__)
 
@@ -195,19 +195,7 @@ class CarteraStatementRun(models.Model):
 
     @api.model
     def _wake_cron(self, xmlid):
-        """Bring a cron's next call to now, so that a cron worker runs it
-        at its next poll instead of at its interval. A cron being run is
-        locked by its worker: then it is left alone (it comes back by
-        itself), rather than waiting for the lock in the user's request."""
-        cron = self.env.ref(xmlid, raise_if_not_found=False)
-        if not cron:
-            return
-        self.env.cr.execute("""
-            UPDATE ir_cron SET nextcall = now() at time zone 'UTC'
-             WHERE id IN (SELECT id FROM ir_cron WHERE id = %s AND active
-                          FOR UPDATE SKIP LOCKED)
-               AND nextcall > now() at time zone 'UTC'
-        """, (cron.id,))
+        wake_cron(self.env, xmlid)
 
     # ------------------------------------------------------------------
     # Processing (the cron)

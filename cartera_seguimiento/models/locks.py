@@ -1,8 +1,9 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Locks taken without waiting (``FOR UPDATE NOWAIT``), shared by the
-closing, the daily digest and the statement runs: a second worker or user
-on the same rows stops at once rather than queueing behind the first."""
+"""Locks taken without waiting (``FOR UPDATE NOWAIT`` or ``SKIP LOCKED``),
+shared by the closing, the daily digest, the statement runs and the broken
+promises' notifications: a second worker or user on the same rows stops at
+once rather than queueing behind the first."""
 import psycopg2
 from psycopg2 import errorcodes
 
@@ -19,3 +20,20 @@ def claim_taken(error):
     """Whether ``error`` says that another worker has the claimed rows."""
     return isinstance(error, psycopg2.OperationalError) and \
         error.pgcode in CLAIM_TAKEN
+
+
+def wake_cron(env, xmlid):
+    """Bring a cron's next call to now, so that a cron worker runs it at
+    its next poll instead of at its interval (Odoo 11 has no trigger). A
+    cron being run is locked by its worker: then it is left alone (it
+    comes back by itself), rather than waiting for the lock in the user's
+    request."""
+    cron = env.ref(xmlid, raise_if_not_found=False)
+    if not cron:
+        return
+    env.cr.execute("""
+        UPDATE ir_cron SET nextcall = now() at time zone 'UTC'
+         WHERE id IN (SELECT id FROM ir_cron WHERE id = %s AND active
+                      FOR UPDATE SKIP LOCKED)
+           AND nextcall > now() at time zone 'UTC'
+    """, (cron.id,))

@@ -206,6 +206,82 @@ class TestPromiseJudgement(PromiseCase):
             self.assertEqual(len(log), 1)
             self.assertEqual(log.body.count("Incumplido"), count)
 
+    def _broken_activities(self, customer):
+        return self.env["mail.activity"].search([
+            ("res_model", "=", "res.partner"), ("res_id", "=", customer.id),
+            ("activity_type_id", "=", self.env.ref(
+                "cartera_seguimiento.mail_activity_promise_broken").id)])
+
+    def _notify_inline(self, customers):
+        # get_param is cached, and the test's rollback leaves that cache:
+        # cleared again before the rollback, the parameter is read anew.
+        self.addCleanup(self.env["ir.config_parameter"].clear_caches)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "cartera_seguimiento.promise_notify_inline", str(customers))
+
+    def test_failures_of_many_customers_are_left_to_the_cron(self):
+        # Two customers fail, one more than the evaluation notifies itself:
+        # it queues them and wakes the cron, which notifies each once.
+        self._notify_inline(1)
+        cron = self.env.ref("cartera_seguimiento.cartera_promise_cron_notify")
+        cron.nextcall = "2099-01-01 00:00:00"
+        first = self._promise(300.0, "2026-03-05")
+        second = self._promise(200.0, "2026-03-04")
+        other = self._promise(150.0, "2026-03-05", partner=self.customer2)
+        promises = first | second | other
+        self.assertEqual(self._evaluate("2026-03-09")["broken"], 3)
+        promises.invalidate_cache()
+        self.assertEqual(promises.mapped("state"), ["broken"] * 3)
+        self.assertEqual(promises.mapped("notify_pending"), [True] * 3)
+        self.assertFalse(promises.mapped("failed_activity_id"))
+        self.assertFalse(self._broken_activities(self.customer1))
+        cron.invalidate_cache()
+        self.assertLess(cron.nextcall, "2099-01-01 00:00:00")
+
+        self.Promise._cron_notify()
+        promises.invalidate_cache()
+        self.assertEqual(promises.mapped("notify_pending"), [False] * 3)
+        mine = self._broken_activities(self.customer1)
+        self.assertEqual(len(mine), 1)
+        self.assertEqual(mine.user_id, self.collector1)
+        self.assertEqual(mine.note.count("<li>"), 2)
+        self.assertEqual((first | second).mapped("failed_activity_id"), mine)
+        self.assertEqual(other.failed_activity_id,
+                         self._broken_activities(self.customer2))
+        for customer in (self.customer1, self.customer2):
+            log = customer.message_ids.filtered(
+                lambda m: "Incumplido" in (m.body or ""))
+            self.assertEqual(len(log), 1)
+        # Nothing left: a second call (or a second evaluation) adds none.
+        self.assertEqual(self.Promise._notify_queued(), 0)
+        self._evaluate("2026-03-09")
+        self.Promise._cron_notify()
+        self.assertEqual(len(self._broken_activities(self.customer1)), 1)
+        self.assertEqual(self.Promise._failed_by_user()[self.collector1],
+                         promises)
+
+    def test_queued_promise_kept_meanwhile_is_not_notified(self):
+        self._notify_inline(0)
+        promise = self._promise(400.0, "2026-03-05")
+        self._evaluate("2026-03-09")
+        self.assertEqual(self._judged(promise), ("broken", 0.0))
+        self.assertTrue(promise.notify_pending)
+        # Paid late, before the cron came: it is kept, nobody is told it
+        # was broken, and it leaves the queue.
+        self._pay(400.0, "2026-03-10")
+        self._evaluate("2026-03-10")
+        self.assertEqual(self._judged(promise), ("kept", 400.0))
+        self.assertEqual(self.Promise._notify_queued(), 0)
+        promise.invalidate_cache()
+        self.assertFalse(promise.notify_pending)
+        self.assertFalse(promise.failed_activity_id)
+        self.assertFalse(self._broken_activities(self.customer1))
+
+    def test_notification_flag_is_not_writable(self):
+        promise = self._promise(400.0, "2026-03-05")
+        with self.assertRaises(UserError):
+            promise.sudo(self.manager).write({"notify_pending": True})
+
     def test_query_count_does_not_grow_with_promises(self):
         def queries(count, day):
             for _index in range(count):
