@@ -420,6 +420,19 @@ def promises_ours(env, count):
             setattr(model, name, method)
 
     def again():
+        # What the evaluation left to the "notify broken promises" cron,
+        # drained as the cron does (without its commits): the activities
+        # and chatter lines of the day's failed customers.
+        env.cr.execute("SELECT count(*) FROM cartera_promise "
+                       "WHERE notify_pending")
+        queued = env.cr.fetchone()[0]
+        env.cache.invalidate()
+        count0 = env.cr.sql_log_count
+        started = time.perf_counter()
+        notified = env["cartera.promise"]._notify_queued()
+        notify = {"notify_queued": queued, "notify_customers": notified,
+                  "notify_s": round(time.perf_counter() - started, 3),
+                  "notify_queries": env.cr.sql_log_count - count0}
         # The customers notified by the first judgement (one activity and
         # one chatter line each, whatever their promises).
         env.cr.execute("SELECT count(DISTINCT partner_id) FROM "
@@ -443,7 +456,8 @@ def promises_ours(env, count):
                 "next_day_s": round(time.perf_counter() - started, 3),
                 "next_day_queries": env.cr.sql_log_count - count0,
                 "next_day_counts": next_counts,
-                "failed_customers": failed_customers, "subset": subset}
+                "failed_customers": failed_customers, "subset": subset,
+                **notify}
     return {"rows": sum(counts.values()), "counts": counts,
             "steps": steps, "_after": again}
 

@@ -450,7 +450,8 @@ def measure_promises(out):
         if name == "ours":
             for key in ("steps", "counts", "again_s", "again_queries",
                         "next_day_s", "next_day_queries", "next_day_counts",
-                        "failed_customers"):
+                        "failed_customers", "notify_queued",
+                        "notify_customers", "notify_s", "notify_queries"):
                 entry["ours_%s" % key] = result.get(key)
         note_cap(entry, name, res)
         log("promises_evaluate %-6s %8.3f s %6s queries, %s promises",
