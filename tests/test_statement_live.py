@@ -9,6 +9,7 @@ import datetime
 import email
 import email.policy
 import json
+import pathlib
 import subprocess
 import time
 
@@ -144,7 +145,8 @@ def test_printed_statement(odoo_server, admin_rpc, customers, output_dir):
 def test_send_through_smtp(odoo_server, start_odoo_server, admin_rpc, db,
                            smtp, mail_server, customers, tmp_path):
     _controller, inbox = smtp
-    start_odoo_server(log_name="statement-cron", cron_workers=1)
+    cron_server = start_odoo_server(log_name="statement-cron",
+                                    cron_workers=1)
     ids = [c["id"] for c in customers]
     wizard = admin_rpc("cartera.statement.wizard", "create", {
         "date_at": day(0), "partner_ids": [(6, 0, ids)]})
@@ -195,6 +197,15 @@ def test_send_through_smtp(odoo_server, start_odoo_server, admin_rpc, db,
         assert customer["name"] in text
         assert "Estado de cuenta" in text
         assert money(customer["total"]) in text
+        # The three were printed by one wkhtmltopdf call, then split: each
+        # mail has its customer's page and nobody else's.
+        assert text.count("\f") == 1, text
+        assert [other["name"] for other in customers
+                if other is not customer and other["name"] in text] == []
+    for server in (odoo_server, cron_server):
+        log = pathlib.Path(server.log_path).read_text(errors="replace")
+        assert "printed one by one" not in log
+        assert "could not be split" not in log
     # Each statement sent: a follow-up of the e-mail type by the sender.
     email_type = admin_rpc("cartera.followup.type", "search",
                            [("code", "=", "email")])

@@ -23,7 +23,11 @@ from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.sql_db import TestCursor
+from odoo.tools import config
 from odoo.tools.misc import format_date
+
+from ..reports.pdf_split import split_by_outline
 
 from .locks import claim_taken, wake_cron
 
@@ -261,8 +265,10 @@ class CarteraStatementRun(models.Model):
 
     @api.model
     def _batch_size(self):
+        # The default is get_param's: without it a missing key is False,
+        # which int() takes for 0 (a batch of one).
         value = self.env["ir.config_parameter"].sudo().get_param(
-            BATCH_SIZE_KEY)
+            BATCH_SIZE_KEY, DEFAULT_BATCH_SIZE)
         try:
             return max(int(value), 1)
         except (TypeError, ValueError):
@@ -409,17 +415,16 @@ class CarteraStatementRunLine(models.Model):
             # why, instead of the cron failing on it every minute.
             self._fail(error)
             return
+        # The rendering is outside any savepoint: the first print after
+        # an update builds Odoo's report asset bundles and commits them
+        # (commit_assetsbundle), which ends any savepoint.
+        pdfs = env_user._render_pdfs()
         for line in env_user:
             # One customer's failure (no access any more, a template
-            # error) must not stop the others: the line says why. The
-            # rendering is outside the savepoint: the first print after an
-            # update builds Odoo's report asset bundles and commits them
-            # (render_qweb_pdf's commit_assetsbundle), which ends any
-            # savepoint; the lines before it are committed with their mails.
-            try:
-                pdf = line._render_pdf()
-            except Exception as error:  # pylint: disable=broad-except
-                line._fail(error)
+            # error) must not stop the others: the line says why.
+            pdf = pdfs[line.id]
+            if isinstance(pdf, Exception):
+                line._fail(pdf)
                 continue
             try:
                 with self.env.cr.savepoint():
@@ -439,6 +444,73 @@ class CarteraStatementRunLine(models.Model):
     @api.multi
     def _lang(self):
         return self.partner_id.lang or self.run_id.user_id.lang or "en_US"
+
+    @api.multi
+    def _render_pdfs(self):
+        """{line id: its statement, or the exception that stopped it}, as
+        the current (the run's) user. The lines of one language are
+        printed by one wkhtmltopdf call, whose start-up (about half a
+        second) otherwise dominates a one-page statement; when that call
+        fails or cannot be split, each line is printed alone, so that a
+        customer who cannot be printed fails on its own."""
+        pdfs = {}
+        by_lang = {}
+        for line in self:
+            by_lang.setdefault(line._lang(), []).append(line.id)
+        for lang, ids in sorted(by_lang.items()):
+            lines = self.browse(ids)
+            batch = lines._render_pdf_batch(lang) if len(lines) > 1 \
+                else None
+            if batch:
+                pdfs.update(zip(lines.ids, batch))
+                continue
+            for line in lines:
+                try:
+                    pdfs[line.id] = line._render_pdf()
+                except Exception as error:  # pylint: disable=broad-except
+                    pdfs[line.id] = error
+        return pdfs
+
+    @api.multi
+    def _render_pdf_batch(self, lang):
+        """The statements of these lines (one run, customers printed in
+        ``lang``), in their order, from one wkhtmltopdf call split by its
+        outline; None when they cannot be printed together.
+
+        The steps of ``render_qweb_pdf`` are called one by one because
+        its result is rebuilt page by page (``_post_pdf``), without the
+        outline that tells where each customer starts. Where it renders
+        HTML instead (tests, no wkhtmltopdf), so does this, one by one."""
+        report = self.env.ref(REPORT_XMLID).with_context(
+            lang=lang, debug=False,
+            commit_assetsbundle=not config["test_enable"])
+        if config["test_enable"] or isinstance(self.env.cr, TestCursor) \
+                or report.get_wkhtmltopdf_state() == "install":
+            return None
+        partners = self.mapped("partner_id")
+        if len(partners) != len(self):
+            return None
+        try:
+            html = report.render_qweb_html(
+                partners.ids, data=self.mapped("run_id")._report_data())[0]
+            bodies, _ids, header, footer, paper_args = report._prepare_html(
+                html.decode("utf-8"))
+            if len(bodies) != len(self):
+                return None
+            pdf = report._run_wkhtmltopdf(
+                bodies, header=header, footer=footer,
+                specific_paperformat_args=paper_args)
+        except Exception as error:  # pylint: disable=broad-except
+            _logger.info("Statements of partners %s printed one by one: %s",
+                         partners.ids, error)
+            return None
+        documents = split_by_outline(pdf, len(self))
+        if documents is None:
+            _logger.warning(
+                "The statements of partners %s could not be split by their "
+                "outline (a layout with headings of its own?): printed one "
+                "by one.", partners.ids)
+        return documents
 
     @api.multi
     def _render_pdf(self):

@@ -11,3 +11,4 @@ from . import test_promise_report
 from . import test_agenda
 from . import test_kpis
 from . import test_statement
+from . import test_pdf_split

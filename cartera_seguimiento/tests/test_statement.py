@@ -534,6 +534,18 @@ class TestStatementSending(StatementCase):
         self.assertEqual(run.state, "done")
         self.assertFalse(run.line_ids.mapped("mail_id"))
 
+    def test_batch_size_setting(self):
+        key = "cartera_seguimiento.statement_batch_size"
+        Param = self.env["ir.config_parameter"].sudo()
+        Param.search([("key", "=", key)]).unlink()
+        self.assertEqual(self.Run._batch_size(), 20)
+        Param.set_param(key, "7")
+        self.assertEqual(self.Run._batch_size(), 7)
+        for wrong in ("many", "0", "-3"):
+            Param.set_param(key, wrong)
+            self.assertEqual(self.Run._batch_size(),
+                             20 if wrong == "many" else 1)
+
     def test_render_failure_is_one_line(self):
         """A customer whose statement cannot be rendered fails alone; the
         resume renders it again."""
