@@ -679,6 +679,10 @@ def measure_statements(out):
                     "pages": result["pages"],
                     "wizard_s": round(result["wizard_s"], 3),
                     "rendering_s": round(result["rendering_s"], 3),
+                    "rendering_peak_mib": round(
+                        result["rendering_peak_mib"], 1),
+                    "rss_mib_by_customers": result["rss_mib_by_customers"],
+                    "batch_size": result["batch_size"],
                     "budget_s": result["budget_s"],
                     # The rate of the cron's rendering and queueing.
                     "pages_per_s": round(
