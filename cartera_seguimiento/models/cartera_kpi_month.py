@@ -27,6 +27,8 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from .system_parameters import int_parameter
+
 MAX_AGE_KEY = "cartera_seguimiento.kpi_max_age_minutes"
 MONTHS = 12
 # Advisory lock of a company's refresh (a stable number: hash() is not).
@@ -163,12 +165,7 @@ class CarteraKpiMonth(models.Model):
 
     @api.model
     def _max_age_minutes(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            MAX_AGE_KEY, "10")
-        try:
-            return max(0, int(value))
-        except ValueError:
-            return 10
+        return int_parameter(self.env, MAX_AGE_KEY, 10)
 
     @api.model
     def refresh(self, date_at=None):

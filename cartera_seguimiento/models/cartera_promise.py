@@ -21,6 +21,7 @@ from odoo.tools.misc import format_date, formatLang
 
 from .cartera_ar_report import POSTED_ONLY
 from .locks import wake_cron
+from .system_parameters import int_parameter
 
 STATES = [("pending", "Pending"), ("kept", "Kept"),
           ("partial", "Partially kept"), ("broken", "Broken")]
@@ -398,12 +399,8 @@ class CarteraPromise(models.Model):
 
     @api.model
     def _notify_inline_limit(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            NOTIFY_INLINE_KEY, DEFAULT_NOTIFY_INLINE)
-        try:
-            return max(int(value), 0)
-        except (TypeError, ValueError):
-            return DEFAULT_NOTIFY_INLINE
+        return int_parameter(self.env, NOTIFY_INLINE_KEY,
+                             DEFAULT_NOTIFY_INLINE)
 
     @api.multi
     def _queue_notifications(self):

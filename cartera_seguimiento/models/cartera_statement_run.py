@@ -30,6 +30,7 @@ from odoo.tools.misc import format_date
 from ..reports.pdf_split import split_by_outline
 
 from .locks import claim_taken, wake_cron
+from .system_parameters import int_parameter
 
 _logger = logging.getLogger(__name__)
 
@@ -265,14 +266,8 @@ class CarteraStatementRun(models.Model):
 
     @api.model
     def _batch_size(self):
-        # The default is get_param's: without it a missing key is False,
-        # which int() takes for 0 (a batch of one).
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            BATCH_SIZE_KEY, DEFAULT_BATCH_SIZE)
-        try:
-            return max(int(value), 1)
-        except (TypeError, ValueError):
-            return DEFAULT_BATCH_SIZE
+        return int_parameter(self.env, BATCH_SIZE_KEY, DEFAULT_BATCH_SIZE,
+                             minimum=1)
 
     @api.multi
     def _sync_mail_states(self):
@@ -481,11 +476,12 @@ class CarteraStatementRunLine(models.Model):
         its result is rebuilt page by page (``_post_pdf``), without the
         outline that tells where each customer starts. Where it renders
         HTML instead (tests, no wkhtmltopdf), so does this, one by one."""
+        if config["test_enable"] or isinstance(self.env.cr, TestCursor):
+            return None
+        # The context render_qweb_pdf gives its steps (outside tests).
         report = self.env.ref(REPORT_XMLID).with_context(
-            lang=lang, debug=False,
-            commit_assetsbundle=not config["test_enable"])
-        if config["test_enable"] or isinstance(self.env.cr, TestCursor) \
-                or report.get_wkhtmltopdf_state() == "install":
+            lang=lang, debug=False, commit_assetsbundle=True)
+        if report.get_wkhtmltopdf_state() == "install":
             return None
         partners = self.mapped("partner_id")
         if len(partners) != len(self):
