@@ -171,16 +171,24 @@ class CarteraArReport(models.AbstractModel):
         partner_ids = self._check_ids(partner_ids, _("Customers"))
         partners = self.env["res.partner"].sudo().browse(
             list(partner_ids)).exists()
+        # The two columns alone: browsing them would read every field of
+        # thousands of customers (a statement run for all of them).
+        rows = partners.read(["company_id", "commercial_partner_id"],
+                             load="_classic_write")
         company = self.env.user.company_id
-        others = partners.filtered(
-            lambda p: p.company_id and p.company_id != company)
+        others = [row["id"] for row in rows
+                  if row["company_id"] and row["company_id"] != company.id]
         if others:
+            other = partners.browse(others[0])
             raise UserError(_(
                 "The customer %s belongs to another company (%s): the "
                 "reports only cover %s.") % (
-                others[0].display_name, others[0].company_id.name,
-                company.name))
-        return partners.mapped("commercial_partner_id").ids
+                other.display_name, other.company_id.name, company.name))
+        # In the order asked for, each once (as mapped() gives them).
+        seen = set()
+        return [row["commercial_partner_id"] for row in rows
+                if not (row["commercial_partner_id"] in seen
+                        or seen.add(row["commercial_partner_id"]))]
 
     # ------------------------------------------------------------------
     # Scope: company, customers, salespeople and what the user may see

@@ -163,9 +163,11 @@ class CarteraStatementRun(models.Model):
         self.env["cartera.ar.report"]._check_statement_partners(partners.ids)
         run = self.create(self._prepare_run_values(
             date_at, date_from, date_to))
-        rows = [(partner.id, partner.email or None,
-                 "pending" if partner.email else "skipped")
-                for partner in partners]
+        # Only the addresses are read: the whole customers of thousands
+        # of lines take seconds.
+        rows = [(values["id"], values["email"] or None,
+                 "pending" if values["email"] else "skipped")
+                for values in partners.read(["email"])]
         # One statement for thousands of customers: the lines are plain
         # bookkeeping rows, no ORM create (and its queries) for each. The
         # arrays are typed: NULLs alone (nobody has an address) have no
@@ -275,7 +277,7 @@ class CarteraStatementRun(models.Model):
         reason; a mail deleted after sending (auto-delete set on the
         template) was sent. Then the run's state follows its lines."""
         for run in self:
-            queued = run.line_ids.filtered(lambda l: l.state == "queued")
+            queued = run._lines("queued")
             sent = queued.filtered(
                 lambda l: not l.mail_id or l.mail_id.state == "sent")
             failed = queued.filtered(
@@ -290,9 +292,25 @@ class CarteraStatementRun(models.Model):
             run._update_state()
 
     @api.multi
+    def _lines(self, state):
+        """This run's lines in ``state``, found rather than filtered: a
+        run has thousands of lines."""
+        self.ensure_one()
+        return self.env["cartera.statement.run.line"].search(
+            [("run_id", "=", self.id), ("state", "=", state)])
+
+    @api.multi
+    def _line_states(self):
+        """The states of this run's lines, counted by the database."""
+        self.ensure_one()
+        groups = self.env["cartera.statement.run.line"].read_group(
+            [("run_id", "=", self.id)], ["state"], ["state"])
+        return {group["state"] for group in groups if group["state_count"]}
+
+    @api.multi
     def _update_state(self):
         for run in self:
-            states = set(run.line_ids.mapped("state"))
+            states = run._line_states()
             if "pending" in states:
                 state = "running" if run.state != "queued" else "queued"
             elif "queued" in states:
@@ -324,8 +342,7 @@ class CarteraStatementRun(models.Model):
         that same mail back into the queue (never a second one); a line
         that failed before having a mail is rendered again."""
         for run in self:
-            failed = run.sudo().line_ids.filtered(
-                lambda l: l.state == "failed")
+            failed = run.sudo()._lines("failed")
             with_mail = failed.filtered("mail_id")
             with_mail.mapped("mail_id").sudo().write({"state": "outgoing"})
             with_mail.write({"state": "queued", "error": False})
