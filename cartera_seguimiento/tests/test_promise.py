@@ -237,6 +237,10 @@ class TestPromiseJudgement(PromiseCase):
         self.assertFalse(self._broken_activities(self.customer1))
         cron.invalidate_cache()
         self.assertLess(cron.nextcall, "2099-01-01 00:00:00")
+        # A digest sent before the cron's call lists them all the same,
+        # for the collector who is to get their activity.
+        self.assertEqual(self.Promise._failed_by_user()[self.collector1],
+                         promises)
 
         self.Promise._cron_notify()
         promises.invalidate_cache()
