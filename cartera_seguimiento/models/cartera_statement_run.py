@@ -163,8 +163,8 @@ class CarteraStatementRun(models.Model):
         self.env["cartera.ar.report"]._check_statement_partners(partners.ids)
         run = self.create(self._prepare_run_values(
             date_at, date_from, date_to))
-        # Only the addresses are read: the whole customers of thousands
-        # of lines take seconds.
+        # Only the addresses are read: reading every field of thousands
+        # of customers takes seconds.
         rows = [(values["id"], values["email"] or None,
                  "pending" if values["email"] else "skipped")
                 for values in partners.read(["email"])]
