@@ -185,10 +185,8 @@ class CarteraArReport(models.AbstractModel):
                 "reports only cover %s.") % (
                 other.display_name, other.company_id.name, company.name))
         # In the order asked for, each once (as mapped() gives them).
-        seen = set()
-        return [row["commercial_partner_id"] for row in rows
-                if not (row["commercial_partner_id"] in seen
-                        or seen.add(row["commercial_partner_id"]))]
+        return list(dict.fromkeys(
+            row["commercial_partner_id"] for row in rows))
 
     # ------------------------------------------------------------------
     # Scope: company, customers, salespeople and what the user may see
