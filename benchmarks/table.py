@@ -1,4 +1,4 @@
-"""Markdown tables of the last results of each scale (for README.md):
+"""Markdown tables of the last results of each scale (for benchmarks/README.md):
 
     python benchmarks/table.py small large
 """
