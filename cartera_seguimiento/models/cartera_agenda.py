@@ -22,6 +22,14 @@ from odoo import api, fields, models
 
 from .cartera_promise import STATES, STATE_SEVERITY
 
+# The agenda's levels, as Odoo's priority widget shows them (stars).
+PRIORITY_LEVELS = [
+    ("0", "Low"),
+    ("1", "Medium"),
+    ("2", "High"),
+    ("3", "Urgent"),
+]
+
 # Three partial aggregates per (company, customer), put together by the
 # outer GROUP BY: conditions on partner_id (the record rules) reach each.
 AGENDA_VIEW = """
@@ -31,7 +39,7 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
        g.amount_due, g.amount_overdue, g.amount_due_7d, g.days_overdue,
        g.last_followup_date, g.last_type_id, g.next_task_date,
        g.promise_amount_pending, {promise_state} AS promise_state,
-       {priority} AS priority
+       {priority} AS priority, {priority_level} AS priority_level
   FROM (
     SELECT s.company_id, s.partner_id,
            COALESCE(sum(s.amount_due), 0) AS amount_due,
@@ -146,8 +154,16 @@ class CarteraAgenda(models.Model):
         help="The worst status of the promises of the customer's open "
              "follow-ups.")
     priority = fields.Float(
-        string="Priority", readonly=True, digits=(16, 2),
-        help="Whom to call first: see cartera.agenda._priority_sql.")
+        string="Priority Score", readonly=True, digits=(16, 2),
+        help="Whom to call first: the list is sorted by it (see "
+             "cartera.agenda._priority_sql).")
+    # What the collector reads: a score of millions says nothing, a level
+    # does. Shown as stars; the list stays sorted by the score.
+    priority_level = fields.Selection(
+        PRIORITY_LEVELS, string="Priority", readonly=True,
+        help="Urgent: overdue more than 90 days, or a broken promise still "
+             "unpaid. High: overdue more than 30 days. Medium: something "
+             "overdue, due within 7 days or a task due. Low: the rest.")
 
     @api.model
     def _priority_sql(self):
@@ -174,6 +190,18 @@ class CarteraAgenda(models.Model):
                          90) / 90.0))::numeric, 2)""")
 
     @api.model
+    def _priority_level_sql(self):
+        """The SQL expression of ``priority_level`` (a key of
+        ``PRIORITY_LEVELS``), on the columns of ``g`` as
+        ``_priority_sql``; override to change the levels."""
+        return sql.SQL("""
+            CASE WHEN g.days_overdue > 90 OR g.broken_unpaid > 0 THEN '3'
+                 WHEN g.days_overdue > 30 THEN '2'
+                 WHEN g.amount_overdue > 0 OR g.amount_due_7d > 0
+                      OR g.next_task_date <= CURRENT_DATE THEN '1'
+                 ELSE '0' END""")
+
+    @api.model
     def _promise_state_sql(self):
         cases = sql.SQL(" ").join(
             sql.SQL("WHEN {} THEN {}").format(
@@ -194,7 +222,8 @@ class CarteraAgenda(models.Model):
                 sql.SQL("CURRENT_DATE"), sql.SQL("TRUE"), sql.SQL("")),
             severity=severity,
             promise_state=self._promise_state_sql(),
-            priority=self._priority_sql())
+            priority=self._priority_sql(),
+            priority_level=self._priority_level_sql())
         # Columns may change with an override: drop and create again.
         self._cr.execute(sql.SQL("DROP VIEW IF EXISTS {}").format(
             sql.Identifier(self._table)).as_string(self._cr._obj))

@@ -32,7 +32,8 @@ from .common import CarteraCase
 LIST_FIELDS = [
     "partner_id", "user_id", "amount_due", "amount_overdue", "days_overdue",
     "amount_due_7d", "last_followup_date", "last_type_id", "next_task_date",
-    "promise_amount_pending", "promise_state", "priority", "company_id",
+    "promise_amount_pending", "promise_state", "priority", "priority_level",
+    "company_id",
     "currency_id",
 ]
 
@@ -127,6 +128,8 @@ class TestAgenda(CarteraCase):
                          self._day(-10) + " 15:00:00")
         self.assertFalse(one["next_task_date"])
         self.assertAlmostEqual(one["priority"], 17555.56, places=2)
+        # Overdue 100 days (and a broken promise): urgent.
+        self.assertEqual(one["priority_level"], "3")
         two = rows[self.customer2.id]
         self.assertEqual(
             [two[name] for name in (
@@ -135,12 +138,16 @@ class TestAgenda(CarteraCase):
                 "last_followup_date")],
             [3300.0, 800.0, 2500.0, 40, 0.0, False, False])
         self.assertAlmostEqual(two["priority"], 3733.33, places=2)
+        # Overdue 40 days, no promise: high.
+        self.assertEqual(two["priority_level"], "2")
         three = rows[self.customer3.id]
         self.assertEqual(
             [three[name] for name in (
                 "amount_due", "amount_overdue", "days_overdue",
                 "next_task_date", "priority")],
             [0.0, 0.0, 0, self._day(-1), 0.0])
+        # Nothing owed, a task due yesterday: medium.
+        self.assertEqual(three["priority_level"], "1")
         self.assertEqual(three["last_type_id"][0], self.type_visit.id)
 
     def test_amounts_equal_aging_per_customer(self):
