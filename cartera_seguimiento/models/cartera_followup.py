@@ -416,66 +416,6 @@ class CarteraFollowup(models.Model):
                     "followup_id": rec.id, "amount": rec.promise_amount,
                     "date": rec.promise_date})
 
-    # ------------------------------------------------------------------
-    # Sealing: a closed follow-up stays exactly as its closing left it, for
-    # every user, the superuser included (record rules do not bind him).
-    # Every way of changing a record, its conversation or its attachments
-    # passes through ``_check_not_sealed``; only the closing service
-    # changes the status, with SQL.
-    # ------------------------------------------------------------------
-    @api.multi
-    def _check_not_sealed(self, operation, vals=None):
-        if vals and {"state", "closing_id"} & set(vals):
-            raise UserError(_(
-                "The status of a follow-up is changed by closings only."))
-        if not self.ids:
-            return
-        self.env.cr.execute(
-            "SELECT name FROM cartera_followup WHERE id IN %s "
-            "AND state = 'closed' ORDER BY id LIMIT 5", (tuple(self.ids),))
-        names = [row[0] for row in self.env.cr.fetchall()]
-        if not names:
-            return
-        messages = {
-            "write": _("Follow-up %s is closed: it can no longer be "
-                       "modified."),
-            "unlink": _("Follow-up %s is closed: it can no longer be "
-                        "deleted."),
-            "post": _("Follow-up %s is closed: no message can be added "
-                      "to it."),
-            "follow": _("Follow-up %s is closed: its followers are kept "
-                        "as they were."),
-        }
-        raise UserError(messages.get(operation, messages["write"])
-                        % ", ".join(names))
-
-    @api.multi
-    def check_access_rule(self, operation):
-        # Odoo asks the document itself before a message or an attachment
-        # is filed under it, or before a low-level write (_write).
-        if operation in ("write", "unlink", "create"):
-            self._check_not_sealed(operation)
-        return super(CarteraFollowup, self).check_access_rule(operation)
-
-    @api.multi
-    def unlink(self):
-        self._check_not_sealed("unlink")
-        return super(CarteraFollowup, self).unlink()
-
-    @api.multi
-    def message_subscribe(self, partner_ids=None, channel_ids=None,
-                          subtype_ids=None, force=True):
-        self._check_not_sealed("follow")
-        return super(CarteraFollowup, self).message_subscribe(
-            partner_ids=partner_ids, channel_ids=channel_ids,
-            subtype_ids=subtype_ids, force=force)
-
-    @api.multi
-    def message_unsubscribe(self, partner_ids=None, channel_ids=None):
-        self._check_not_sealed("follow")
-        return super(CarteraFollowup, self).message_unsubscribe(
-            partner_ids=partner_ids, channel_ids=channel_ids)
-
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         commercial = self.partner_id.commercial_partner_id
