@@ -9,6 +9,7 @@ from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import DEFAULT_SERVER_DATE_FORMAT, \
     DEFAULT_SERVER_DATETIME_FORMAT
 
@@ -571,9 +572,22 @@ class CarteraFollowup(models.Model):
     @api.multi
     def _complete_previous_tasks(self):
         """A new follow-up of the same customer and document completes the
-        tasks left by earlier ones, whoever recorded them."""
+        tasks left by earlier ones that its recorder may see: their own,
+        those of their customers (as salesperson), all as a manager. Asked
+        as the recording user, never as superuser on their behalf: the
+        record rules decide, for reading (the search) and for writing (the
+        state of the task, and the activity, whose feedback and deletion
+        Odoo allows to whoever may write its document). A follow-up dated
+        in the future completes nothing: its date would reach tasks not
+        yet due."""
+        now = fields.Datetime.now()
+        if not self.check_access_rights("write", raise_exception=False):
+            return
+        writable = self.env["ir.rule"]._compute_domain(self._name, "write")
         for rec in self:
-            previous = self.sudo().search([
+            if rec.date > now:
+                continue
+            previous = self.search(expression.AND([[
                 ("id", "!=", rec.id),
                 ("state", "=", "open"),
                 ("company_id", "=", rec.company_id.id),
@@ -581,7 +595,7 @@ class CarteraFollowup(models.Model):
                 ("invoice_id", "=", rec.invoice_id.id),
                 ("task_state", "=", "pending"),
                 ("date", "<=", rec.date),
-            ])
+            ], writable or []]))
             if previous:
                 previous._mark_task_done(_("Completed by follow-up %s.") % rec.name)
 
