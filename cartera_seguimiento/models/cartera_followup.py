@@ -651,10 +651,27 @@ class CarteraFollowup(models.Model):
                            "today": today})
             subject = self.with_context(lang=lang)._digest_subject(
                 len(tasks) + len(promises))
-            user.partner_id.sudo().message_post(
-                body=body, subject=subject, partner_ids=[user.partner_id.id],
-                message_type="notification", subtype="mail.mt_comment")
+            self._post_digest(user, body, subject)
         return True
+
+    @api.model
+    def _post_digest(self, user, body, subject):
+        """Send ``user`` their digest as a private message: a message of no
+        document, whose only recipient is their partner. Odoo 11 lets only
+        the author, the recipients (and the superuser) read such a message
+        (mail.message ``_search`` and ``check_access_rule``), where a note
+        on their partner was read by every employee. Notified to their
+        partner, it lands in their inbox (needaction) and is e-mailed if
+        that is their setting, even when they are the author (the cron's
+        user)."""
+        kwargs = {}
+        if not self.env.user.email:
+            kwargs["email_from"] = self._default_sender()
+        return self.env["mail.thread"].with_context(
+            mail_notify_author=True).message_post(
+                body=body, subject=subject, partner_ids=[user.partner_id.id],
+                message_type="notification", subtype="mail.mt_comment",
+                **kwargs)
 
     @api.model
     def _claim_todays_digest(self):
