@@ -42,8 +42,14 @@ class MailMessage(models.Model):
     @api.multi
     def write(self, vals):
         if set(vals) - SEAL_FREE_FIELDS:
-            self.env[FOLLOWUP_MODEL].browse(followup_ids(
-                self._seal_targets(vals)))._check_not_sealed("message")
+            targets = self._seal_targets(vals)
+            if as_id(vals.get("parent_id")):
+                # Made an answer to a message of a closed follow-up, it
+                # would join its thread.
+                targets += self.browse(as_id(vals["parent_id"]))\
+                    ._seal_targets()
+            self.env[FOLLOWUP_MODEL].browse(followup_ids(targets))\
+                ._check_not_sealed("message")
         return super(MailMessage, self).write(vals)
 
     @api.multi

@@ -173,6 +173,9 @@ class TestSealedConversation(SealCase):
             other = partner_note.sudo(env.uid)
             self._refused(env, lambda: other.write({
                 "model": FOLLOWUP, "res_id": self.sealed.id}))
+            # Into its thread, as an answer to one of its messages.
+            self._refused(env, lambda: other.write({
+                "parent_id": self.note.id}))
 
     def test_no_follower_added_removed_or_changed(self):
         followers = self.sealed.message_follower_ids
