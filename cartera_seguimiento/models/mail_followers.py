@@ -5,8 +5,8 @@
 Odoo 11 lets any employee create and write mail.followers rows for any
 document, and message_subscribe/message_unsubscribe, which ask the document,
 are only one way to them. Here every row of a follow-up asks the seal, and a
-new or moved row asks whether the user may read the follow-up: a follower
-is mailed its conversation."""
+row created or written asks whether the user may read the follow-ups it
+follows, before and after: a follower is mailed the conversation."""
 from odoo import api, models
 
 from .cartera_followup_seal import FOLLOWUP_MODEL, followup_ids
