@@ -261,13 +261,14 @@ def last_message_id(db):
 
 def digests_since(db, message_id):
     """{partner id: number of digests} posted after ``message_id``."""
+    # A digest is a private message (no document) to the user's partner.
     with db.cursor() as cr:
-        cr.execute("""SELECT m.res_id, count(*) FROM mail_message m
+        cr.execute("""SELECT r.res_partner_id, count(*) FROM mail_message m
                         JOIN mail_message_res_partner_rel r
-                          ON r.mail_message_id = m.id AND r.res_partner_id = m.res_id
-                       WHERE m.id > %s AND m.model = 'res.partner'
+                          ON r.mail_message_id = m.id
+                       WHERE m.id > %s AND m.model IS NULL
                          AND m.message_type = 'notification'
-                       GROUP BY m.res_id""", (message_id,))
+                       GROUP BY r.res_partner_id""", (message_id,))
         return dict(cr.fetchall())
 
 

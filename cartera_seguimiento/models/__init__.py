@@ -4,11 +4,15 @@
 # differs per database, and its translation would not load.
 from . import cartera_scope
 from . import cartera_followup
+from . import cartera_followup_seal
 from . import cartera_followup_type
 from . import cartera_followup_stats_mixin
 from . import res_partner
 from . import account_invoice
 from . import mail_activity
+from . import mail_message
+from . import mail_followers
+from . import ir_attachment
 from . import cartera_closing
 from . import cartera_promise
 from . import res_company

@@ -9,6 +9,7 @@ from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import DEFAULT_SERVER_DATE_FORMAT, \
     DEFAULT_SERVER_DATETIME_FORMAT
 
@@ -416,66 +417,6 @@ class CarteraFollowup(models.Model):
                     "followup_id": rec.id, "amount": rec.promise_amount,
                     "date": rec.promise_date})
 
-    # ------------------------------------------------------------------
-    # Sealing: a closed follow-up stays exactly as its closing left it, for
-    # every user, the superuser included (record rules do not bind him).
-    # Every way of changing a record, its conversation or its attachments
-    # passes through ``_check_not_sealed``; only the closing service
-    # changes the status, with SQL.
-    # ------------------------------------------------------------------
-    @api.multi
-    def _check_not_sealed(self, operation, vals=None):
-        if vals and {"state", "closing_id"} & set(vals):
-            raise UserError(_(
-                "The status of a follow-up is changed by closings only."))
-        if not self.ids:
-            return
-        self.env.cr.execute(
-            "SELECT name FROM cartera_followup WHERE id IN %s "
-            "AND state = 'closed' ORDER BY id LIMIT 5", (tuple(self.ids),))
-        names = [row[0] for row in self.env.cr.fetchall()]
-        if not names:
-            return
-        messages = {
-            "write": _("Follow-up %s is closed: it can no longer be "
-                       "modified."),
-            "unlink": _("Follow-up %s is closed: it can no longer be "
-                        "deleted."),
-            "post": _("Follow-up %s is closed: no message can be added "
-                      "to it."),
-            "follow": _("Follow-up %s is closed: its followers are kept "
-                        "as they were."),
-        }
-        raise UserError(messages.get(operation, messages["write"])
-                        % ", ".join(names))
-
-    @api.multi
-    def check_access_rule(self, operation):
-        # Odoo asks the document itself before a message or an attachment
-        # is filed under it, or before a low-level write (_write).
-        if operation in ("write", "unlink", "create"):
-            self._check_not_sealed(operation)
-        return super(CarteraFollowup, self).check_access_rule(operation)
-
-    @api.multi
-    def unlink(self):
-        self._check_not_sealed("unlink")
-        return super(CarteraFollowup, self).unlink()
-
-    @api.multi
-    def message_subscribe(self, partner_ids=None, channel_ids=None,
-                          subtype_ids=None, force=True):
-        self._check_not_sealed("follow")
-        return super(CarteraFollowup, self).message_subscribe(
-            partner_ids=partner_ids, channel_ids=channel_ids,
-            subtype_ids=subtype_ids, force=force)
-
-    @api.multi
-    def message_unsubscribe(self, partner_ids=None, channel_ids=None):
-        self._check_not_sealed("follow")
-        return super(CarteraFollowup, self).message_unsubscribe(
-            partner_ids=partner_ids, channel_ids=channel_ids)
-
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         commercial = self.partner_id.commercial_partner_id
@@ -631,9 +572,22 @@ class CarteraFollowup(models.Model):
     @api.multi
     def _complete_previous_tasks(self):
         """A new follow-up of the same customer and document completes the
-        tasks left by earlier ones, whoever recorded them."""
+        tasks left by earlier ones that its recorder may see: their own,
+        those of their customers (as salesperson), all as a manager. Asked
+        as the recording user, never as superuser on their behalf: the
+        record rules decide, for reading (the search) and for writing (the
+        state of the task, and the activity, whose feedback and deletion
+        Odoo allows to whoever may write its document). A follow-up dated
+        in the future completes nothing: its date would reach tasks not
+        yet due."""
+        now = fields.Datetime.now()
+        if not self.check_access_rights("write", raise_exception=False):
+            return
+        writable = self.env["ir.rule"]._compute_domain(self._name, "write")
         for rec in self:
-            previous = self.sudo().search([
+            if rec.date > now:
+                continue
+            previous = self.search(expression.AND([[
                 ("id", "!=", rec.id),
                 ("state", "=", "open"),
                 ("company_id", "=", rec.company_id.id),
@@ -641,7 +595,7 @@ class CarteraFollowup(models.Model):
                 ("invoice_id", "=", rec.invoice_id.id),
                 ("task_state", "=", "pending"),
                 ("date", "<=", rec.date),
-            ])
+            ], writable or []]))
             if previous:
                 previous._mark_task_done(_("Completed by follow-up %s.") % rec.name)
 
@@ -697,10 +651,27 @@ class CarteraFollowup(models.Model):
                            "today": today})
             subject = self.with_context(lang=lang)._digest_subject(
                 len(tasks) + len(promises))
-            user.partner_id.sudo().message_post(
-                body=body, subject=subject, partner_ids=[user.partner_id.id],
-                message_type="notification", subtype="mail.mt_comment")
+            self._post_digest(user, body, subject)
         return True
+
+    @api.model
+    def _post_digest(self, user, body, subject):
+        """Send ``user`` their digest as a private message: a message of no
+        document, whose only recipient is their partner. Odoo 11 lets only
+        the author, the recipients (and the superuser) read such a message
+        (mail.message ``_search`` and ``check_access_rule``), where a note
+        on their partner was read by every employee. Notified to their
+        partner, it lands in their inbox (needaction) and is e-mailed if
+        that is their setting, even when they are the author (the cron's
+        user)."""
+        kwargs = {}
+        if not self.env.user.email:
+            kwargs["email_from"] = self._default_sender()
+        return self.env["mail.thread"].with_context(
+            mail_notify_author=True).message_post(
+                body=body, subject=subject, partner_ids=[user.partner_id.id],
+                message_type="notification", subtype="mail.mt_comment",
+                **kwargs)
 
     @api.model
     def _claim_todays_digest(self):

@@ -13,3 +13,5 @@ from . import test_kpis
 from . import test_statement
 from . import test_pdf_split
 from . import test_views
+from . import test_seal_conversation
+from . import test_task_completion

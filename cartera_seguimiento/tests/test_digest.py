@@ -5,6 +5,7 @@ runs ask for it (two servers at the same moment: tests/test_multi_server.py)."""
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests.common import post_install
 
 from ..models.cartera_followup import DIGEST_DATE_KEY
@@ -27,10 +28,10 @@ class TestDigestOnceADay(CarteraCase):
             "next_note": "Visita hoy"})
 
     def _digests(self):
+        # A private message to the user (TestDigestIsPrivate below).
         partner = self.collector1.partner_id
         return self.env["mail.message"].search_count([
-            ("model", "=", "res.partner"), ("res_id", "=", partner.id),
-            ("partner_ids", "in", partner.ids)])
+            ("model", "=", False), ("partner_ids", "in", partner.ids)])
 
     def test_second_run_the_same_day_sends_nothing(self):
         before = self._digests()
@@ -50,3 +51,74 @@ class TestDigestOnceADay(CarteraCase):
         before = self._digests()
         self.env["cartera.followup"]._cron_notify_pending_tasks()
         self.assertEqual(self._digests(), before + 1)
+
+
+@post_install(True)
+class TestDigestIsPrivate(CarteraCase):
+    """The digest is a message to its user, which no other employee reads
+    (it was a note on their partner, which any employee could read through
+    mail.message), and which still reaches them: in their inbox, or by
+    e-mail, as each user chose."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestDigestIsPrivate, cls).setUpClass()
+        today = fields.Date.context_today(
+            cls.env["cartera.followup"].with_context(tz="America/Bogota"))
+        for user, customer in ((cls.collector1, cls.customer1),
+                               (cls.collector2, cls.customer2)):
+            cls.env["cartera.followup"].sudo(user).create({
+                "partner_id": customer.id, "type_id": cls.type_call.id,
+                "next_date": today, "next_type_id": cls.type_visit.id,
+                "next_note": "Visita privada de %s" % user.login})
+        # Collector 1 reads Odoo's notifications in Odoo, collector 2 by
+        # e-mail.
+        cls.collector1.notification_type = "inbox"
+        cls.collector2.notification_type = "email"
+
+    def _send(self):
+        Message = self.env["mail.message"]
+        last = Message.search([], order="id desc", limit=1).id
+        self.env["cartera.followup"]._cron_notify_pending_tasks()
+        return {user: Message.search([
+            ("id", ">", last), ("partner_ids", "in", user.partner_id.ids)])
+            for user in (self.collector1, self.collector2)}
+
+    def test_digest_read_by_its_user_only(self):
+        digests = self._send()
+        for user, digest in digests.items():
+            self.assertEqual(len(digest), 1)
+            self.assertIn("Visita privada de %s" % user.login, digest.body)
+            # Its user finds it and reads it...
+            Message = self.env["mail.message"].sudo(user)
+            self.assertEqual(Message.search([("id", "=", digest.id)]), digest)
+            self.assertIn("Visita privada", digest.sudo(user).read(
+                ["body"])[0]["body"])
+            # ...no other employee does: another collector, a manager, an
+            # accountant, even one who reads the user's partner.
+            others = (self.collector1 | self.collector2 | self.manager
+                      | self.accountant) - user
+            for other in others:
+                self.assertTrue(user.partner_id.sudo(other).read(["name"]))
+                self.assertFalse(self.env["mail.message"].sudo(other).search(
+                    [("id", "=", digest.id)]), other.login)
+                with self.assertRaises(AccessError):
+                    digest.sudo(other).read(["body"])
+
+    def test_digest_reaches_its_user(self):
+        digests = self._send()
+        # In the inbox of collector 1.
+        inbox = digests[self.collector1]
+        self.assertIn(inbox, self.env["mail.message"].sudo(
+            self.collector1).search([("needaction", "=", True)]))
+        self.assertTrue(inbox.sudo(self.collector1).needaction)
+        # By e-mail to collector 2, with its subject (sent at once in
+        # tests, and its mail.mail deleted: its notification remains).
+        emailed = digests[self.collector2]
+        notification = self.env["mail.notification"].search(
+            [("mail_message_id", "=", emailed.id)])
+        self.assertEqual(notification.res_partner_id,
+                         self.collector2.partner_id)
+        self.assertTrue(notification.is_email)
+        self.assertIn(notification.email_status, ("ready", "sent"))
+        self.assertIn("1 tarea(s) pendiente(s)", emailed.subject)

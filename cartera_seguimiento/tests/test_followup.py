@@ -317,9 +317,9 @@ class TestFollowupTasks(CarteraCase):
 class TestFollowupDigest(CarteraCase):
 
     def _digest_messages(self, user):
+        # A private message to the user (test_digest.py).
         return self.env["mail.message"].search([
-            ("model", "=", "res.partner"), ("res_id", "=", user.partner_id.id),
-            ("partner_ids", "in", user.partner_id.ids)])
+            ("model", "=", False), ("partner_ids", "in", user.partner_id.ids)])
 
     def test_daily_digest(self):
         Followup = self.env["cartera.followup"]

@@ -17,16 +17,18 @@ class TestReliability(CarteraCase):
         recording the follow-up that completes another user's task got
         "Unable to send email" (action_feedback posts through the mail
         composer, whose default sender needs the user's address)."""
-        # The task is completed as superuser (whoever recorded it): neither
-        # may have an address.
+        # The task is completed as the user who records the follow-up
+        # (test_task_completion.py): neither they nor the one who left it
+        # nor the superuser may have an address.
+        self.collector1.email = False
         self.collector2.email = False
         self.env.ref("base.user_root").email = False
+        # collector2 helps on collector1's customer and leaves a task...
         first = self._followup(
-            user=self.collector1, next_date="2026-01-15",
+            user=self.collector2, next_date="2026-01-15",
             date="2026-01-10 15:00:00", next_type_id=self.type_call.id)
-        # collector2 records the next follow-up of collector1's customer.
-        self._followup(user=self.collector2, date="2026-01-15 16:00:00",
-                       responsible_id=self.collector2.id)
+        # ...which collector1, the customer's salesperson, completes.
+        self._followup(user=self.collector1, date="2026-01-15 16:00:00")
         self.assertEqual(first.task_state, "done")
         self.assertFalse(first.task_activity_id.exists())
 

@@ -1,0 +1,129 @@
+# Copyright 2026 Cartera Seguimiento contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The seal of closed follow-ups.
+
+A closed follow-up stays exactly as its closing left it, for every user,
+the superuser included (record rules do not bind him): its values, its
+conversation (``mail.message``), its followers (``mail.followers``) and its
+files (``ir.attachment``). Every way of changing one of them passes through
+one guard, ``_check_not_sealed``: the overrides below, ``write`` and
+``message_post`` of cartera_followup.py, and the overrides of the documented
+create/write/unlink of mail.message, mail.followers and ir.attachment
+(mail_message.py, mail_followers.py, ir_attachment.py), which ask it about
+the follow-ups their records belong to. Only the closing service changes
+the status, with SQL.
+"""
+from odoo import _, api, models
+from odoo.exceptions import UserError
+
+FOLLOWUP_MODEL = "cartera.followup"
+
+
+def as_id(value):
+    """The id the ORM stores for ``value`` of an Integer or Many2one field,
+    as a caller may send it (an int, a string of digits, a pair); 0 for
+    none or what the ORM itself refuses."""
+    if isinstance(value, (tuple, list)):
+        value = value[0] if value else False
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def followup_ids(targets):
+    """The ids of follow-ups among ``targets``, pairs (model, res_id) of
+    messages, followers or attachments: what the guard is asked about."""
+    return {as_id(res_id) for model, res_id in targets
+            if model == FOLLOWUP_MODEL and as_id(res_id)}
+
+
+class CarteraFollowupSeal(models.Model):
+    _inherit = FOLLOWUP_MODEL
+
+    @api.multi
+    def _check_not_sealed(self, operation, vals=None):
+        """Refuse ``operation`` if one of these follow-ups is closed (one
+        query), or if ``vals`` would change a status."""
+        if vals and {"state", "closing_id"} & set(vals):
+            raise UserError(_(
+                "The status of a follow-up is changed by closings only."))
+        if not self.ids:
+            return
+        self.env.cr.execute(
+            "SELECT name FROM cartera_followup WHERE id IN %s "
+            "AND state = 'closed' ORDER BY id LIMIT 5", (tuple(self.ids),))
+        names = [row[0] for row in self.env.cr.fetchall()]
+        if not names:
+            return
+        messages = {
+            "write": _("Follow-up %s is closed: it can no longer be "
+                       "modified."),
+            "unlink": _("Follow-up %s is closed: it can no longer be "
+                        "deleted."),
+            "post": _("Follow-up %s is closed: no message can be added "
+                      "to it."),
+            "message": _("Follow-up %s is closed: its messages are kept "
+                         "as they were."),
+            "follow": _("Follow-up %s is closed: its followers are kept "
+                        "as they were."),
+            "attach": _("Follow-up %s is closed: its attachments are kept "
+                        "as they were."),
+        }
+        raise UserError(messages.get(operation, messages["write"])
+                        % ", ".join(names))
+
+    @api.multi
+    def _check_can_follow(self):
+        """Nobody follows a follow-up they cannot read. Odoo 11 asks that
+        only of message_subscribe, which quietly returns False when a user
+        subscribes themself, and mail.followers asks nothing: any employee
+        could follow, and so be mailed the conversation of, another
+        collector's follow-up. The superuser (Odoo's own subscriptions, made
+        after their caller's right was checked) passes."""
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+
+    @api.multi
+    def check_access_rule(self, operation):
+        # Odoo asks the document itself before a message or an attachment
+        # is filed under it, or before a low-level write (_write).
+        if operation in ("write", "unlink", "create"):
+            self._check_not_sealed(operation)
+        return super(CarteraFollowupSeal, self).check_access_rule(operation)
+
+    @api.model
+    def check_mail_message_access(self, res_ids, operation, model_name=None):
+        """Who may write on the messages of a follow-up is its record
+        rules' question; what may be written on those of a closed one is
+        asked field by field by mail.message.write (mail_message.py), which
+        lets a reader mark a message of it unread again (the inbox's
+        "undo", mark_as_unread). So Odoo's rules only, without the seal that
+        check_access_rule adds; creation and deletion keep both."""
+        if operation != "write" or (model_name or self._name) != self._name:
+            return super(CarteraFollowupSeal, self).check_mail_message_access(
+                res_ids, operation, model_name=model_name)
+        self.check_access_rights("write")
+        models.BaseModel.check_access_rule(self.browse(res_ids), "write")
+        return None
+
+    @api.multi
+    def unlink(self):
+        self._check_not_sealed("unlink")
+        return super(CarteraFollowupSeal, self).unlink()
+
+    @api.multi
+    def message_subscribe(self, partner_ids=None, channel_ids=None,
+                          subtype_ids=None, force=True):
+        self._check_not_sealed("follow")
+        if partner_ids or channel_ids:
+            self._check_can_follow()
+        return super(CarteraFollowupSeal, self).message_subscribe(
+            partner_ids=partner_ids, channel_ids=channel_ids,
+            subtype_ids=subtype_ids, force=force)
+
+    @api.multi
+    def message_unsubscribe(self, partner_ids=None, channel_ids=None):
+        self._check_not_sealed("follow")
+        return super(CarteraFollowupSeal, self).message_unsubscribe(
+            partner_ids=partner_ids, channel_ids=channel_ids)
