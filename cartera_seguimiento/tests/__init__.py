@@ -13,3 +13,5 @@ from . import test_kpis
 from . import test_statement
 from . import test_pdf_split
 from . import test_xlsx_text
+from . import test_derived_values
+from . import test_dates_reason

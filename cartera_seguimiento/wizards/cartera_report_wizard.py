@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
+from ..tools import dates
+
 
 class CarteraReportWizard(models.AbstractModel):
     """What the five report wizards share: the three outputs, the filters
@@ -34,36 +36,37 @@ class CarteraReportWizard(models.AbstractModel):
     @api.model
     def create(self, vals):
         self._check_filter_values(vals)
+        # The figures are always the user's company's (the engine reads
+        # it): a caller's company is ignored, or the report would print
+        # another company's name above them.
+        vals = dict(vals, company_id=self.env.user.company_id.id)
         return super(CarteraReportWizard, self).create(vals)
 
     @api.multi
     def write(self, vals):
         self._check_filter_values(vals)
+        vals = dict(vals)
+        vals.pop("company_id", None)
         return super(CarteraReportWizard, self).write(vals)
 
     @api.model
     def _check_filter_values(self, vals):
-        """Dates that exist and ids that are integers, with a clear error
-        instead of PostgreSQL's (found by tests/test_stress_badinput.py)."""
+        """Dates that exist (``tools.dates``: years 1900 to 2200) and ids
+        that are integers, with a clear error instead of PostgreSQL's or an
+        OverflowError (found by tests/test_stress_badinput.py)."""
+        label = self.env["cartera.followup"]._field_label
         for name, value in vals.items():
             field = self._fields.get(name)
             if field is None or not value:
                 continue
             if field.type == "date":
-                valid = isinstance(value, str) and len(value) == 10
-                try:
-                    valid = valid and bool(fields.Date.from_string(value))
-                except ValueError:
-                    valid = False
+                if not dates.is_valid(value):
+                    raise dates.date_error(self.env, label(field), value)
             elif field.type == "many2many":
-                valid = isinstance(value, (list, tuple)) and all(
-                    self._valid_command(command) for command in value)
-            else:
-                continue
-            if not valid:
-                label = self.env["cartera.followup"]._field_label(field)
-                raise UserError(_("%s: invalid value %s.") % (
-                    label, repr(value)[:80]))
+                if not (isinstance(value, (list, tuple)) and all(
+                        self._valid_command(command) for command in value)):
+                    raise UserError(_("%s: invalid value %s.") % (
+                        label(field), repr(value)[:80]))
 
     @api.multi
     def _print_file_name(self):
