@@ -409,9 +409,11 @@ class CarteraPromise(models.Model):
     def _decide(self, row, share, today, grace_days):
         if row["state"] == "kept" or share >= row["amount"] - EPSILON:
             return "kept"
-        due = fields.Date.from_string(row["date"]) + timedelta(
-            days=grace_days)
-        if today <= due:
+        # Due once its date plus the grace days has passed; computed back
+        # from today, which stays within the calendar whatever date a
+        # promise recorded before dates were checked (9999-12-31) holds.
+        if today - timedelta(days=grace_days) <= fields.Date.from_string(
+                row["date"]):
             # Not due as of that day. A promise already decided (judged as
             # of a later day) is never taken back to pending: it would be
             # notified a second time when judged failed again.

@@ -247,3 +247,16 @@ class TestEvaluationDay(PromiseCase):
         self.Promise.invalidate_cache()
         self.assertEqual(self._judged(promise), ("partial", 100.0))
         self.assertEqual(notices(), (1, 1))
+
+    def test_an_absurd_date_recorded_before_does_not_stop_the_judgement(self):
+        # Recorded before dates were checked: 9999-12-31 plus the grace
+        # days overflowed and stopped every promise's judgement.
+        legacy = self._promise(400.0, "2026-03-05")
+        other = self._promise(300.0, "2026-03-05")
+        self.env.cr.execute(
+            "UPDATE cartera_promise SET date = '9999-12-31' WHERE id = %s",
+            (legacy.id,))
+        self.Promise.invalidate_cache()
+        self._evaluate("2026-03-09")
+        self.assertEqual(self._judged(other), ("broken", 0.0))
+        self.assertEqual(self._judged(legacy), ("pending", 0.0))
