@@ -17,7 +17,7 @@ from psycopg2 import sql
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from ..tools import dates
+from ..tools import dates, ids as id_checks
 
 FAR_PAST = "1900-01-01"
 FAR_FUTURE = "9999-12-31"
@@ -140,12 +140,11 @@ class CarteraArReport(models.AbstractModel):
         Found by tests/test_stress_badinput.py."""
         if not ids:
             return []
-        if isinstance(ids, int) and not isinstance(ids, bool):
+        if id_checks.is_id(ids):
             return [ids]
         if not isinstance(ids, (list, tuple)) or not all(
-                isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            raise UserError(_("%s: invalid value %s.") % (
-                label, repr(ids)[:80]))
+                id_checks.is_id(i) for i in ids):
+            raise id_checks.value_error(self.env, label, ids)
         return list(ids)
 
     @api.model

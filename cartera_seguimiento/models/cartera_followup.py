@@ -10,7 +10,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import dates
+from ..tools import dates, ids as id_checks
 from .locks import claim_taken
 
 CAPTURABLE_INVOICE_TYPES = ("out_invoice", "out_refund")
@@ -288,7 +288,7 @@ class CarteraFollowup(models.Model):
             if field is None or value is False or value is None:
                 continue
             if field.type == "many2one":
-                valid = isinstance(value, int) and not isinstance(value, bool)
+                valid = id_checks.is_id(value)
             elif field.type in ("date", "datetime"):
                 # Python callers may pass date objects; RPC sends strings.
                 # Years 1900 to 2200 only: 9999-12-31 overflowed the time
@@ -309,8 +309,8 @@ class CarteraFollowup(models.Model):
             else:
                 continue
             if not valid:
-                raise UserError(_("%s: invalid value %s.") % (
-                    self._field_label(field), repr(value)[:80]))
+                raise id_checks.value_error(
+                    self.env, self._field_label(field), value)
 
     @api.model
     def _field_label(self, field):

@@ -19,7 +19,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date, formatLang
 
-from ..tools import dates
+from ..tools import dates, ids as id_checks
 from .cartera_ar_report import POSTED_ONLY
 from .locks import wake_cron
 from .system_parameters import int_parameter
@@ -209,6 +209,10 @@ class CarteraPromise(models.Model):
         """A promise moves only to a follow-up the user may write, that is
         not sealed, and only while it is pending: a judged promise's state
         and share come from its customer's payments."""
+        if followup_id and not id_checks.is_id(followup_id):
+            raise id_checks.value_error(
+                self.env, self.env["cartera.followup"]._field_label(
+                    self._fields["followup_id"]), followup_id)
         target = self.env["cartera.followup"].browse(followup_id)
         moved = self.filtered(lambda promise: promise.followup_id != target)
         if not moved or not target:
@@ -282,12 +286,12 @@ class CarteraPromise(models.Model):
         plus the company's grace days has passed, it is ``partial`` (some
         paid) or ``broken`` (nothing paid); until then ``pending``. A
         decided promise never goes back to pending (judged again as of an
-        earlier day), so that it is notified once.
+        earlier day), so that it is notified once. Promises of closed
+        follow-ups are sealed: they keep their share, which no other
+        promise receives again.
 
         ``date_at`` is today or, for a manager, an earlier day; never a
         later one (``_check_evaluation_date``).
-        Promises of closed follow-ups are sealed: they keep their share,
-        which no other promise receives again.
 
         A fixed number of queries whatever the promises. The promises
         that turn broken or partial are notified (``_notify_failed``) by

@@ -1,10 +1,9 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
-from ..tools import dates
+from ..tools import dates, ids as id_checks
 
 
 class CarteraReportWizard(models.AbstractModel):
@@ -65,8 +64,7 @@ class CarteraReportWizard(models.AbstractModel):
             elif field.type == "many2many":
                 if not (isinstance(value, (list, tuple)) and all(
                         self._valid_command(command) for command in value)):
-                    raise UserError(_("%s: invalid value %s.") % (
-                        label(field), repr(value)[:80]))
+                    raise id_checks.value_error(self.env, label(field), value)
 
     @api.multi
     def _print_file_name(self):
@@ -83,8 +81,7 @@ class CarteraReportWizard(models.AbstractModel):
 
     @api.model
     def _valid_command(self, command):
-        def is_id(value):
-            return isinstance(value, int) and not isinstance(value, bool)
+        is_id = id_checks.is_id
         if is_id(command):
             return True
         if not isinstance(command, (list, tuple)) or not command:
