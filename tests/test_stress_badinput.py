@@ -27,7 +27,9 @@ XSS_NOTE = ('<script>window.__xss = 1;</script><img src="x" '
 XSS_NAME = 'Cliente <script>window.__xss = 3;</script><i>%s</i>' % RUN
 BUSINESS_TABLES = ("cartera_followup", "cartera_closing", "mail_activity",
                    "cartera_followup_type", "mail_message", "mail_followers",
-                   "ir_attachment")
+                   "ir_attachment", "cartera_promise")
+# Dates out of reason (9999-12-31 raised OverflowError) or impossible.
+BAD_DATES = ("9999-12-31", "1899-12-31", "2201-01-01", "2020-02-30")
 
 
 def po_english_patterns():
@@ -86,6 +88,9 @@ def world(admin_rpc):
         "date_from": "2003-05-05", "date_to": "2003-05-05",
         "partner_id": partner_id})
     admin_rpc("cartera.closing.wizard", "action_close", [wizard_id])
+    promise_id = admin_rpc("cartera.promise", "create", {
+        "followup_id": own_followup_id, "amount": 100.0,
+        "date": str(TODAY + timedelta(days=5))})
     invoice_ids = admin_rpc("account.invoice", "search", [
         ("type", "=", "out_invoice"), ("state", "=", "open"),
         ("commercial_partner_id", "!=", partner_id)], limit=1)
@@ -96,7 +101,7 @@ def world(admin_rpc):
             "other_partner_id": other_partner_id, "company_id": company_id,
             "foreign_partner_id": foreign_partner_id, "type_id": type_id,
             "other_followup_id": other_followup_id,
-            "own_followup_id": own_followup_id,
+            "own_followup_id": own_followup_id, "promise_id": promise_id,
             "closed_followup_id": closed_followup_id,
             "collector_partner_id": admin_rpc(
                 "res.users", "read", [collector_id],
@@ -223,6 +228,40 @@ def catalogue(w):
          [{"name": "acta.txt", "datas": "YWN0YQ==", "res_model": F,
            "res_id": w["closed_followup_id"]}], {}),
     ]
+    # Dates within reason; values the addon derives (issue 23, points 5
+    # and 6).
+    P = "cartera.promise"
+    promise = [w["promise_id"]]
+    for bad in BAD_DATES:
+        cases += [
+            ("date %s" % bad, F, "create", [fu(date=bad + " 10:00:00")], {}),
+            ("next date %s" % bad, F, "create",
+             [fu(next_date=bad, next_type_id=w["type_id"])], {}),
+            ("promised date %s" % bad, F, "create",
+             [fu(promise_amount=10.0, promise_date=bad)], {}),
+            ("write promised date %s" % bad, P, "write",
+             [promise, {"date": bad}], {}),
+            ("judge promises as of %s" % bad, P, "evaluate", [bad], {}),
+        ]
+    cases += [
+        ("follow-up dated tomorrow", F, "create",
+         [fu(date=TOMORROW + " 12:00:00")], {}),
+        ("write own follow-up's reference", F, "write",
+         [own, {"name": "FORJADO"}], {}),
+        ("write own follow-up's task status", F, "write",
+         [own, {"task_state": "done"}], {}),
+        ("write own follow-up's task activity", F, "write",
+         [own, {"task_activity_id": 1}], {}),
+        ("promise of another customer", P, "write",
+         [promise, {"partner_id": w["other_partner_id"]}], {}),
+        ("promise in another company", P, "write",
+         [promise, {"company_id": w["company_id"]}], {}),
+        ("promise kept by hand", P, "write", [promise, {"state": "kept"}],
+         {}),
+        ("judge promises as of tomorrow", P, "evaluate", [TOMORROW], {}),
+        ("judge promises as of yesterday as a collector", P, "evaluate",
+         [YESTERDAY], {}),
+    ]
     if w["other_invoice_id"]:
         cases.append(("invoice of another customer", F, "create",
                       [fu(invoice_id=w["other_invoice_id"])], {}))
@@ -252,6 +291,18 @@ def report_catalogue(w):
          [str(TODAY), 30, [w["foreign_partner_id"]]], {}),
         ("aging date 2026-02-30", R, "aging", ["2026-02-30"], {}),
     ]
+    for bad in BAD_DATES[:3]:
+        cases += [
+            ("aging date %s" % bad, R, "aging", [bad], {}),
+            ("movement from %s" % bad, R, "movement", [bad, str(TODAY)], {}),
+            ("history to %s" % bad, R, "history",
+             [[w["partner_id"]], None, bad], {}),
+            ("tasks to %s" % bad, R, "tasks", [None, bad], {}),
+            ("aging wizard %s" % bad, "cartera.aging.report.wizard",
+             "create", [{"date_at": bad}], {}),
+            ("closing wizard %s" % bad, "cartera.closing.wizard", "create",
+             [{"date_from": YESTERDAY, "date_to": bad}], {}),
+        ]
     # SQL-looking text in every filter of every engine method (the report
     # wizards read from them).
     sql_filters = {

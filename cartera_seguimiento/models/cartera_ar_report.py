@@ -12,13 +12,12 @@ This file holds what the reports share: the journal items they stand on,
 the filter checks and the scope of the user. Each report adds its method
 from its own file (``cartera_ar_report_<report>.py``).
 """
-from datetime import date, datetime
-
 from psycopg2 import sql
 
-from odoo import _, api, fields, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
-from odoo.tools import DEFAULT_SERVER_DATE_FORMAT
+
+from ..tools import dates, ids as id_checks
 
 FAR_PAST = "1900-01-01"
 FAR_FUTURE = "9999-12-31"
@@ -120,22 +119,9 @@ class CarteraArReport(models.AbstractModel):
     @api.model
     def _check_date(self, value, label):
         """``value`` as a date string, or False when empty. Only a whole
-        date is accepted: "2020-01-01xyz" is as wrong as "2020-13-45"."""
-        if not value:
-            return False
-        if isinstance(value, datetime):
-            value = value.date()
-        if isinstance(value, date):
-            return fields.Date.to_string(value)
-        try:
-            valid = isinstance(value, str) and len(value) == 10 and bool(
-                datetime.strptime(value, DEFAULT_SERVER_DATE_FORMAT))
-        except ValueError:
-            valid = False
-        if not valid:
-            raise UserError(_("%s is not a valid date: %s") % (
-                label, repr(value)[:80]))
-        return value
+        date of a year from 1900 to 2200 is accepted (``tools.dates``):
+        "2020-01-01xyz" is as wrong as "2020-13-45" or "9999-12-31"."""
+        return dates.check_date(self.env, value, label)
 
     @api.model
     def _check_range(self, date_from, date_to):
@@ -154,12 +140,11 @@ class CarteraArReport(models.AbstractModel):
         Found by tests/test_stress_badinput.py."""
         if not ids:
             return []
-        if isinstance(ids, int) and not isinstance(ids, bool):
+        if id_checks.is_id(ids):
             return [ids]
         if not isinstance(ids, (list, tuple)) or not all(
-                isinstance(i, int) and not isinstance(i, bool) for i in ids):
-            raise UserError(_("%s: invalid value %s.") % (
-                label, repr(ids)[:80]))
+                id_checks.is_id(i) for i in ids):
+            raise id_checks.value_error(self.env, label, ids)
         return list(ids)
 
     @api.model

@@ -1,7 +1,7 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import psycopg2
 import pytz
@@ -10,9 +10,8 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import DEFAULT_SERVER_DATE_FORMAT, \
-    DEFAULT_SERVER_DATETIME_FORMAT
 
+from ..tools import dates, ids as id_checks
 from .locks import claim_taken
 
 CAPTURABLE_INVOICE_TYPES = ("out_invoice", "out_refund")
@@ -22,6 +21,32 @@ CAPTURABLE_INVOICE_STATES = ("open", "paid")
 NOTE_MAX_LENGTH = 10000
 # System parameter holding the date of the last daily digest sent.
 DIGEST_DATE_KEY = "cartera_seguimiento.digest_date"
+# A follow-up records what happened: dated no later than now, give or take
+# the seconds by which the clocks of a client and the server differ.
+CLOCK_TOLERANCE = timedelta(minutes=2)
+
+# The values the addon derives, which the forms show read-only. One rule
+# each, for every caller (forms, other modules, RPC, imports):
+# - IGNORED_ON_CREATE: a caller's value (or a default_ key of its context)
+#   is ignored on create: the sequence names the follow-up, it is born
+#   open without task (_sync_next_task gives it one), and the related
+#   values follow the company and the closing. An explicit write of any of
+#   them is refused (REFUSED_ON_WRITE); the methods that own them write
+#   with super().write (_sync_next_task, _mark_task_done), the closings
+#   with SQL. Writing a related field would otherwise write its target
+#   (the company's currency, the closing) through Odoo's inverse.
+# - company_id: chosen on create within Odoo's multi-company rule (the
+#   user's company by default), with the customer's and the document's
+#   company (constraints); a write is refused: a follow-up stays in the
+#   company it was recorded in.
+# - state, closing_id: born open whatever the caller sends; a write is
+#   refused by _check_not_sealed.
+# - The document's snapshot (_prepare_invoice_snapshot): always derived
+#   from the document, on create and whenever it changes; a caller's
+#   value is ignored.
+IGNORED_ON_CREATE = ("name", "task_state", "task_activity_id",
+                     "company_currency_id", "closed_on", "closed_by")
+REFUSED_ON_WRITE = IGNORED_ON_CREATE + ("company_id",)
 
 
 # Partial indexes of cartera_followup (see CarteraFollowup.init): the open
@@ -136,8 +161,9 @@ class CarteraFollowup(models.Model):
         "mail.activity", string="Task Activity", readonly=True, copy=False,
         ondelete="set null",
     )
+    # Read-only: chosen on create, never moved (see REFUSED_ON_WRITE).
     company_id = fields.Many2one(
-        "res.company", required=True,
+        "res.company", required=True, readonly=True,
         default=lambda self: self.env["res.company"]._company_default_get(
             "cartera.followup"),
     )
@@ -263,11 +289,16 @@ class CarteraFollowup(models.Model):
             if field is None or value is False or value is None:
                 continue
             if field.type == "many2one":
-                valid = isinstance(value, int) and not isinstance(value, bool)
+                valid = id_checks.is_id(value)
             elif field.type in ("date", "datetime"):
                 # Python callers may pass date objects; RPC sends strings.
-                valid = isinstance(value, date) or isinstance(value, str) \
-                    and self._is_valid_date(field, value)
+                # Years 1900 to 2200 only: 9999-12-31 overflowed the time
+                # zone arithmetic (tools.dates).
+                if not dates.is_valid(value,
+                                      with_time=field.type == "datetime"):
+                    raise dates.date_error(
+                        self.env, self._field_label(field), value)
+                continue
             elif field.type in ("char", "text"):
                 valid = isinstance(value, str)
                 if valid and field.type == "text" and \
@@ -279,23 +310,8 @@ class CarteraFollowup(models.Model):
             else:
                 continue
             if not valid:
-                raise UserError(_("%s: invalid value %s.") % (
-                    self._field_label(field), repr(value)[:80]))
-
-    @api.model
-    def _is_valid_date(self, field, value):
-        """Only a whole date (or date and time): Odoo's own parsing reads
-        the first characters and ignores the rest."""
-        formats = [DEFAULT_SERVER_DATE_FORMAT]
-        if field.type == "datetime":
-            formats.append(DEFAULT_SERVER_DATETIME_FORMAT)
-        for date_format in formats:
-            try:
-                datetime.strptime(value, date_format)
-                return True
-            except ValueError:
-                continue
-        return False
+                raise id_checks.value_error(
+                    self.env, self._field_label(field), value)
 
     @api.model
     def _field_label(self, field):
@@ -330,16 +346,45 @@ class CarteraFollowup(models.Model):
         # Defaults (from the context too) must go through the derivations.
         vals = self._prepare_derived_values(
             self._add_missing_default_values(vals))
-        # Born open, whatever the caller sends: only a closing closes.
-        vals.update(state="open", closing_id=False)
-        if vals.get("name", "/") == "/":
-            vals["name"] = self.env["ir.sequence"].next_by_code(
-                "cartera.followup") or "/"
+        # Derived whatever the caller sends (IGNORED_ON_CREATE): born open
+        # (only a closing closes), without task, named by the sequence.
+        for name in IGNORED_ON_CREATE:
+            vals.pop(name, None)
+        vals.update(state="open", closing_id=False, task_state="none",
+                    task_activity_id=False)
+        vals["name"] = self.env["ir.sequence"].next_by_code(
+            "cartera.followup") or "/"
         record = super(CarteraFollowup, self.with_context(
             **self._chatter_context())).create(vals)
         record._sync_next_task()
         record._complete_previous_tasks()
         return record
+
+    @api.model
+    def _check_derived_not_written(self, vals):
+        """Refuse a write of a value the addon derives (REFUSED_ON_WRITE):
+        read-only in the forms, and over RPC too."""
+        written = [name for name in REFUSED_ON_WRITE if name in vals]
+        if written:
+            raise UserError(_(
+                "%s: set by the application, it cannot be changed.")
+                % self._field_label(self._fields[written[0]]))
+
+    @api.multi
+    def _check_customer_change(self, partner_id):
+        """A follow-up whose payment promises were judged keeps its
+        customer: their states and shares come from that customer's
+        payments, and would otherwise count for another one."""
+        # Read as superuser: the promises of the follow-ups the user is
+        # writing (a check, nothing is changed).
+        judged = self.sudo().mapped("promise_ids").filtered(
+            lambda promise: promise.state != "pending"
+            and promise.followup_id.partner_id.id != partner_id)
+        if judged:
+            raise UserError(_(
+                "The customer of follow-up %s cannot change: its payment "
+                "promises were judged against the customer's payments.")
+                % judged[0].followup_id.name)
 
     @api.model
     def _chatter_context(self):
@@ -355,7 +400,10 @@ class CarteraFollowup(models.Model):
     @api.multi
     def write(self, vals):
         self._check_not_sealed("write", vals)
+        self._check_derived_not_written(vals)
         vals = self._prepare_derived_values(vals)
+        if vals.get("partner_id"):
+            self._check_customer_change(vals["partner_id"])
         res = super(CarteraFollowup, self.with_context(
             **self._chatter_context())).write(vals)
         if {"next_date", "next_type_id", "next_note", "responsible_id",
@@ -471,6 +519,32 @@ class CarteraFollowup(models.Model):
                     rec.partner_id.display_name, partner_company.name,
                     rec.company_id.name))
 
+    @api.constrains("date")
+    def _check_date_not_future(self):
+        """A follow-up records what happened: dated no later than now.
+        ``date`` is stored in UTC (the web client converts the user's
+        local time), so it is compared with the UTC clock, whatever the
+        user's time zone; its next task may be in the future."""
+        limit = fields.Datetime.to_string(
+            datetime.utcnow() + CLOCK_TOLERANCE)
+        # Read as superuser: whether the user may see the record is the
+        # ORM's own check, not this constraint's.
+        for rec in self.sudo():
+            if rec.date > limit:
+                # In the user's time zone, not the superuser's.
+                local = fields.Datetime.context_timestamp(
+                    self, fields.Datetime.from_string(rec.date))
+                raise ValidationError(_(
+                    "The follow-up %s is dated %s, in the future: record it "
+                    "when it has happened (its next task may be in the "
+                    "future).") % (rec.name, local.strftime(
+                        "%Y-%m-%d %H:%M")))
+
+    @api.constrains("partner_id", "company_id")
+    def _check_promise_invoices(self):
+        # The documents of its promises stay its customer's.
+        self.sudo().mapped("promise_ids")._check_invoice_owner()
+
     @api.constrains("date", "next_date", "next_type_id")
     def _check_next_task(self):
         for rec in self.sudo():
@@ -505,7 +579,10 @@ class CarteraFollowup(models.Model):
         if operator not in ("=", "!=", "<", "<=", ">", ">="):
             raise UserError(_("Unsupported operator %s on the day of a "
                               "follow-up.") % operator)
-        day = fields.Date.from_string(value)
+        day = dates.parse(value)
+        if day is None:
+            raise dates.date_error(
+                self.env, self._field_label(self._fields["day"]), value)
         start = self._local_day_start_utc(day)
         end = self._local_day_start_utc(day + timedelta(days=1))
         if operator == "=":

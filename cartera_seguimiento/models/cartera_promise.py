@@ -19,6 +19,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date, formatLang
 
+from ..tools import dates, ids as id_checks
 from .cartera_ar_report import POSTED_ONLY
 from .locks import wake_cron
 from .system_parameters import int_parameter
@@ -68,6 +69,17 @@ PROMISES = sql.SQL("""
       JOIN cartera_followup f ON f.id = p.followup_id
      WHERE p.company_id = %(company_id)s {scope}
 """)
+
+
+# Set by the evaluation alone (with SQL): ignored on create, where a
+# promise is born pending, and refused on write.
+JUDGEMENT_FIELDS = ("state", "paid_amount", "evaluated_on",
+                    "failed_activity_id", "notify_pending")
+# Those of the follow-up (related fields): ignored on create, refused on
+# write. A promise's customer is always its follow-up's, whose payments
+# alone it is judged against.
+FOLLOWUP_FIELDS = ("partner_id", "company_id", "currency_id",
+                   "followup_state")
 
 
 class CarteraPromise(models.Model):
@@ -148,8 +160,16 @@ class CarteraPromise(models.Model):
 
     @api.model
     def create(self, vals):
+        # Derived whatever the caller sends: judged by the evaluation only
+        # (JUDGEMENT_FIELDS), of its follow-up's customer and company
+        # (FOLLOWUP_FIELDS, which Odoo would otherwise store as given, or
+        # write into the follow-up through their inverse).
         vals = dict(vals, state="pending", paid_amount=0.0,
-                    evaluated_on=False, notify_pending=False)
+                    evaluated_on=False, notify_pending=False,
+                    failed_activity_id=False)
+        for name in FOLLOWUP_FIELDS:
+            vals.pop(name, None)
+        self._check_input_values(vals)
         followup = self.env["cartera.followup"].browse(
             vals.get("followup_id"))
         followup._check_not_sealed("write")
@@ -159,13 +179,50 @@ class CarteraPromise(models.Model):
 
     @api.multi
     def write(self, vals):
-        if {"state", "paid_amount", "evaluated_on", "failed_activity_id",
-                "notify_pending"} & set(vals):
+        # An explicit write of a derived value is refused.
+        if set(JUDGEMENT_FIELDS) & set(vals):
             raise UserError(_(
                 "The status of a payment promise is set by its evaluation "
                 "against the payments only."))
+        if set(FOLLOWUP_FIELDS) & set(vals):
+            raise UserError(_(
+                "The customer and the company of a payment promise are "
+                "those of its follow-up."))
+        self._check_input_values(vals)
         self._check_not_sealed()
+        if "followup_id" in vals:
+            self._check_followup_change(vals["followup_id"])
         return super(CarteraPromise, self).write(vals)
+
+    @api.model
+    def _check_input_values(self, vals):
+        """The promised date as a whole date of a year from 1900 to 2200
+        (``tools.dates``): a later one overflowed the evaluation's
+        arithmetic for every promise judged with it."""
+        if vals.get("date") and not dates.is_valid(vals["date"]):
+            raise dates.date_error(
+                self.env, self.env["cartera.followup"]._field_label(
+                    self._fields["date"]), vals["date"])
+
+    @api.multi
+    def _check_followup_change(self, followup_id):
+        """A promise moves only to a follow-up the user may write, that is
+        not sealed, and only while it is pending: a judged promise's state
+        and share come from its customer's payments."""
+        if followup_id and not id_checks.is_id(followup_id):
+            raise id_checks.value_error(
+                self.env, self.env["cartera.followup"]._field_label(
+                    self._fields["followup_id"]), followup_id)
+        target = self.env["cartera.followup"].browse(followup_id)
+        moved = self.filtered(lambda promise: promise.followup_id != target)
+        if not moved or not target:
+            return
+        if any(promise.state != "pending" for promise in moved):
+            raise UserError(_(
+                "A judged payment promise stays in its follow-up."))
+        target._check_not_sealed("write")
+        target.check_access_rights("write")
+        target.check_access_rule("write")
 
     @api.multi
     def unlink(self):
@@ -191,15 +248,26 @@ class CarteraPromise(models.Model):
 
     @api.constrains("invoice_ids", "followup_id")
     def _check_invoices(self):
+        self._check_invoice_owner(open_only=True)
+
+    @api.multi
+    def _check_invoice_owner(self, open_only=False):
+        """The documents are invoices of the follow-up's customer and
+        company (read from the follow-up itself, not from the stored
+        copies), open when they are chosen (``open_only``); the follow-up
+        checks them again when its customer changes."""
         for promise in self.sudo():
+            followup = promise.followup_id
             others = promise.invoice_ids.filtered(
-                lambda inv: inv.commercial_partner_id != promise.partner_id
-                or inv.type != "out_invoice" or inv.state != "open")
+                lambda inv: inv.commercial_partner_id != followup.partner_id
+                or inv.company_id != followup.company_id
+                or inv.type != "out_invoice"
+                or open_only and inv.state != "open")
             if others:
                 raise ValidationError(_(
                     "Document %s is not an open invoice of %s.") % (
                     others[0].number or others[0].display_name,
-                    promise.partner_id.display_name))
+                    followup.partner_id.display_name))
 
     # ------------------------------------------------------------------
     # Evaluation against the ledger
@@ -216,9 +284,14 @@ class CarteraPromise(models.Model):
         once, the earliest payment first. A promise is ``kept`` once its
         share reaches its amount, and stays so. Otherwise, once its date
         plus the company's grace days has passed, it is ``partial`` (some
-        paid) or ``broken`` (nothing paid); until then ``pending``.
-        Promises of closed follow-ups are sealed: they keep their share,
-        which no other promise receives again.
+        paid) or ``broken`` (nothing paid); until then ``pending``. A
+        decided promise never goes back to pending (judged again as of an
+        earlier day), so that it is notified once. Promises of closed
+        follow-ups are sealed: they keep their share, which no other
+        promise receives again.
+
+        ``date_at`` is today or, for a manager, an earlier day; never a
+        later one (``_check_evaluation_date``).
 
         A fixed number of queries whatever the promises. The promises
         that turn broken or partial are notified (``_notify_failed``) by
@@ -228,7 +301,27 @@ class CarteraPromise(models.Model):
         # Raw SQL below: the groups are checked here (found by the access
         # matrix of tests/test_stress_access.py).
         self.env["cartera.scope"]._check_access()
-        return self._evaluate(self.env.user.company_id, date_at)
+        return self._evaluate(self.env.user.company_id,
+                              self._check_evaluation_date(date_at))
+
+    @api.model
+    def _check_evaluation_date(self, date_at):
+        """The day a user may judge promises as of: today (in their time
+        zone) by default; an earlier day only as a manager (a judgement
+        as of the past rewrites today's shares); never a later one, whose
+        payments nobody knows yet (the daily job judges as of today)."""
+        today = fields.Date.context_today(self)
+        date_at = self.env["cartera.ar.report"]._check_date(
+            date_at, _("As of date")) or today
+        if date_at > today:
+            raise UserError(_(
+                "Payment promises cannot be judged as of a future day (%s "
+                "is after today, %s).") % (date_at, today))
+        if date_at < today and not self.env["cartera.scope"]._is_manager():
+            raise UserError(_(
+                "Only receivables managers can judge payment promises as "
+                "of an earlier day (%s).") % date_at)
+        return date_at
 
     @api.model
     def _evaluate(self, company, date_at=None):
@@ -320,10 +413,15 @@ class CarteraPromise(models.Model):
     def _decide(self, row, share, today, grace_days):
         if row["state"] == "kept" or share >= row["amount"] - EPSILON:
             return "kept"
-        due = fields.Date.from_string(row["date"]) + timedelta(
-            days=grace_days)
-        if today <= due:
-            return "pending"
+        # Due once its date plus the grace days has passed; computed back
+        # from today, which stays within the calendar whatever date a
+        # promise recorded before dates were checked (9999-12-31) holds.
+        if today - timedelta(days=grace_days) <= fields.Date.from_string(
+                row["date"]):
+            # Not due as of that day. A promise already decided (judged as
+            # of a later day) is never taken back to pending: it would be
+            # notified a second time when judged failed again.
+            return row["state"] if row["state"] in DECIDED else "pending"
         return "partial" if share > EPSILON else "broken"
 
     @api.model

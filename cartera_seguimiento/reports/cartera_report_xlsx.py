@@ -45,18 +45,33 @@ class CarteraReportXlsx(models.AbstractModel):
                 self._write_sheet(workbook.add_worksheet(name), sheet,
                                   formats, wizard.company_id.name)
 
+    @staticmethod
+    def _write_text(ws, row, col, value, cell_format=None):
+        """Write a text cell as text. ``worksheet.write()`` guesses from
+        the value: a note, a customer name or a label starting with "=",
+        "+", "-" or "@" became a formula run by the spreadsheet, and a
+        "http://", "mailto:", "external:"... text a link (or nothing, past
+        the workbook's limit of links). The exports are data, never code.
+        A number in a text column stays a number."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return ws.write_number(row, col, value, cell_format)
+        if value is None or value is False:
+            value = ""
+        return ws.write_string(row, col, str(value), cell_format)
+
     def _write_sheet(self, ws, sheet, formats, company):
-        ws.write(0, 0, sheet["title"], formats["title"])
-        ws.write(1, 0, company)
+        text = self._write_text
+        text(ws, 0, 0, sheet["title"], formats["title"])
+        text(ws, 1, 0, company)
         row = 2
         for label, value in sheet.get("filters", []):
-            ws.write(row, 0, label, formats["label"])
-            ws.write(row, 1, value)
+            text(ws, row, 0, label, formats["label"])
+            text(ws, row, 1, value)
             row += 1
         row += 1
         columns = sheet["columns"]
         for col, (label, kind) in enumerate(columns):
-            ws.write(row, col, label, formats["header"])
+            text(ws, row, col, label, formats["header"])
             ws.set_column(col, col, 14 if kind != "text" else 24)
         ws.freeze_panes(row + 1, 0)
         for values in sheet["rows"]:
@@ -71,7 +86,7 @@ class CarteraReportXlsx(models.AbstractModel):
                         not isinstance(value, bool):
                     ws.write_number(row, col, value, formats[kind])
                 else:
-                    ws.write(row, col, value or "", formats["text"])
+                    text(ws, row, col, value, formats["text"])
         for key, prefix in (("totals", "total_"), ("percents", "total_")):
             if not sheet.get(key):
                 continue
@@ -85,6 +100,6 @@ class CarteraReportXlsx(models.AbstractModel):
                                     formats[prefix + kind] if prefix + kind
                                     in formats else formats["total_amount"])
                 else:
-                    ws.write(row, col, value, formats["total_text"])
+                    text(ws, row, col, value, formats["total_text"])
         if not sheet["rows"]:
-            ws.write(row + 1, 0, _("No data for these filters."))
+            text(ws, row + 1, 0, _("No data for these filters."))

@@ -15,3 +15,6 @@ from . import test_pdf_split
 from . import test_views
 from . import test_seal_conversation
 from . import test_task_completion
+from . import test_xlsx_text
+from . import test_derived_values
+from . import test_dates_reason

@@ -395,7 +395,7 @@ class TestClosingRefusals(ClosingCase):
         with self.assertRaises(ValidationError):
             Wizard.create({"date_from": DAY_TO, "date_to": DAY_FROM})
         with self.assertRaises(ValidationError):
-            Wizard.create({"date_from": DAY_FROM, "date_to": "2999-01-01"})
+            Wizard.create({"date_from": DAY_FROM, "date_to": "2099-01-01"})
 
 
 class TestClosingAllOrNothing(ClosingCase):

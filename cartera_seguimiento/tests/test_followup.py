@@ -212,7 +212,8 @@ class TestFollowupValidation(CarteraCase):
                 "next_date": "2026-13-45", "next_type_id": self.type_call.id})
         self.assertEqual(
             error.exception.name,
-            "Fecha próxima tarea: valor no válido '2026-13-45'.")
+            "Fecha próxima tarea: '2026-13-45' no es una fecha válida "
+            "(años 1900 a 2200).")
 
     def test_dates_mean_dates(self):
         for vals in ({"next_date": "2026-01-01xyz"},
@@ -220,7 +221,7 @@ class TestFollowupValidation(CarteraCase):
                      {"date": "2026-01-01 10:00:00xyz"},
                      {"date": "2026-01-01T10:00:00"}):
             vals.setdefault("next_type_id", self.type_call.id)
-            with self.assertRaisesRegex(UserError, "invalid value"):
+            with self.assertRaisesRegex(UserError, "not a valid date"):
                 with self.env.cr.savepoint():
                     self._followup(**vals)
 

@@ -1,7 +1,9 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+from ..tools import dates
 
 
 class CarteraClosingWizard(models.TransientModel):
@@ -48,22 +50,25 @@ class CarteraClosingWizard(models.TransientModel):
 
     @api.model
     def create(self, vals):
-        # Dates that do not exist get a clear error, not PostgreSQL's
-        # (found by tests/test_stress_badinput.py).
+        self._check_date_values(vals)
+        return super(CarteraClosingWizard, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_date_values(vals)
+        return super(CarteraClosingWizard, self).write(vals)
+
+    @api.model
+    def _check_date_values(self, vals):
+        """Dates that do not exist or are out of reason (``tools.dates``)
+        get a clear error, not PostgreSQL's or an OverflowError (found by
+        tests/test_stress_badinput.py)."""
         for name in ("date_from", "date_to"):
             value = vals.get(name)
-            if not value:
-                continue
-            try:
-                valid = isinstance(value, str) and len(value) == 10 and \
-                    bool(fields.Date.from_string(value))
-            except ValueError:
-                valid = False
-            if not valid:
-                raise UserError(_("%s: invalid value %s.") % (
-                    self.env["cartera.followup"]._field_label(
-                        self._fields[name]), repr(value)[:80]))
-        return super(CarteraClosingWizard, self).create(vals)
+            if value and not dates.is_valid(value):
+                raise dates.date_error(
+                    self.env, self.env["cartera.followup"]._field_label(
+                        self._fields[name]), value)
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):

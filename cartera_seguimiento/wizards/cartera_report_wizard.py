@@ -1,8 +1,9 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
+
+from ..tools import dates, ids as id_checks
 
 
 class CarteraReportWizard(models.AbstractModel):
@@ -34,36 +35,36 @@ class CarteraReportWizard(models.AbstractModel):
     @api.model
     def create(self, vals):
         self._check_filter_values(vals)
+        # The figures are always the user's company's (the engine reads
+        # it): a caller's company is ignored, or the report would print
+        # another company's name above them.
+        vals = dict(vals, company_id=self.env.user.company_id.id)
         return super(CarteraReportWizard, self).create(vals)
 
     @api.multi
     def write(self, vals):
         self._check_filter_values(vals)
+        vals = dict(vals)
+        vals.pop("company_id", None)
         return super(CarteraReportWizard, self).write(vals)
 
     @api.model
     def _check_filter_values(self, vals):
-        """Dates that exist and ids that are integers, with a clear error
-        instead of PostgreSQL's (found by tests/test_stress_badinput.py)."""
+        """Dates that exist (``tools.dates``: years 1900 to 2200) and ids
+        that are integers, with a clear error instead of PostgreSQL's or an
+        OverflowError (found by tests/test_stress_badinput.py)."""
+        label = self.env["cartera.followup"]._field_label
         for name, value in vals.items():
             field = self._fields.get(name)
             if field is None or not value:
                 continue
             if field.type == "date":
-                valid = isinstance(value, str) and len(value) == 10
-                try:
-                    valid = valid and bool(fields.Date.from_string(value))
-                except ValueError:
-                    valid = False
+                if not dates.is_valid(value):
+                    raise dates.date_error(self.env, label(field), value)
             elif field.type == "many2many":
-                valid = isinstance(value, (list, tuple)) and all(
-                    self._valid_command(command) for command in value)
-            else:
-                continue
-            if not valid:
-                label = self.env["cartera.followup"]._field_label(field)
-                raise UserError(_("%s: invalid value %s.") % (
-                    label, repr(value)[:80]))
+                if not (isinstance(value, (list, tuple)) and all(
+                        self._valid_command(command) for command in value)):
+                    raise id_checks.value_error(self.env, label(field), value)
 
     @api.multi
     def _print_file_name(self):
@@ -80,8 +81,7 @@ class CarteraReportWizard(models.AbstractModel):
 
     @api.model
     def _valid_command(self, command):
-        def is_id(value):
-            return isinstance(value, int) and not isinstance(value, bool)
+        is_id = id_checks.is_id
         if is_id(command):
             return True
         if not isinstance(command, (list, tuple)) or not command:
