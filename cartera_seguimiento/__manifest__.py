@@ -24,6 +24,7 @@
     "data": [
         "security/cartera_security.xml",
         "security/ir.model.access.csv",
+        "security/cartera_ledger_security.xml",
         "security/cartera_closing_security.xml",
         "data/cartera_followup_type_data.xml",
         "data/ir_cron_data.xml",

@@ -8,6 +8,7 @@ from . import cartera_followup_type
 from . import cartera_followup_stats_mixin
 from . import res_partner
 from . import account_invoice
+from . import account_move
 from . import mail_activity
 from . import cartera_closing
 from . import cartera_promise
