@@ -12,6 +12,8 @@ salesperson or a portal user reads partners, users and invoices without a
 field list."""
 import json
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
 
 from .common import CarteraCase
@@ -195,6 +197,17 @@ class TestCollectorLedger(LedgerCase):
             "cartera_payments_widget", "residual", "move_id",
             "payment_move_line_ids", "cartera_followup_count"])[0]
         self.assertIn("cartera_payments_widget", view["fields"])
+        # A collector who is also a billing user sees Odoo's widget alone.
+        arch = self.env["account.invoice"].sudo(self.billing).fields_view_get(
+            view_id=self.env.ref("account.invoice_form").id,
+            view_type="form")["arch"]
+        node = etree.fromstring(arch).xpath(
+            "//field[@name='cartera_payments_widget']")[0]
+        self.assertTrue(json.loads(node.get("modifiers"))["invisible"])
+        node = etree.fromstring(arch).xpath(
+            "//field[@name='payments_widget']")[0]
+        self.assertFalse(json.loads(node.get("modifiers", "{}")).get(
+            "invisible"))
         payments = json.loads(extra["cartera_payments_widget"])["content"]
         self.assertEqual([p["amount"] for p in payments], [400.0])
         self.assertEqual(extra["cartera_payments_widget"],
@@ -306,30 +319,70 @@ class TestOutsiders(LedgerCase):
                                raise_if_not_found=False)
         if salesman:
             cls.salesperson.groups_id |= salesman
+        # Odoo 11's accountant is a Billing (or Billing Manager) user.
+        cls.biller = cls._create_user(
+            "contador", "Contador Facturacion",
+            cls.env.ref("account.group_account_manager"))
         cls.portal = cls._create_user(
             "portal", "Portal", cls.env.ref("base.group_portal"))
         cls.portal.partner_id.parent_id = cls.customer1
 
+    def _read_all(self, model, user, ids):
+        """read() without a field list as ``user``; where Odoo itself
+        refuses it (account's partner fields are Billing's), the fields
+        refused, none of which may be the addon's."""
+        records = self.env[model].sudo(user).browse(ids)
+        try:
+            return records.read()
+        except AccessError:
+            pass
+        refused = []
+        for name in records.fields_get():
+            try:
+                records.read([name])
+            except AccessError:
+                refused.append(name)
+            records.invalidate_cache()
+        self.assertTrue(refused)
+        self.assertFalse([n for n in refused if n.startswith("cartera_")],
+                         (model, user.login))
+        return records.read([n for n in records.fields_get()
+                             if n not in refused])
+
     def test_partners_and_users_read_without_field_list(self):
-        for user in (self.accountant, self.salesperson, self.portal):
-            partners = self.env["res.partner"].sudo(user).browse(
-                user.partner_id.id)
+        values = self.env["res.partner"].sudo(self.biller).browse(
+            (self.biller.partner_id | self.customer1).ids).read()
+        self.assertNotIn("cartera_promise_ids", values[0])
+        self.assertNotIn("cartera_followup_count", values[0])
+        self.env["res.users"].sudo(self.biller).browse(
+            self.biller.id).read()
+        # Odoo 11 itself refuses a bare employee (and one with "Show Full
+        # Accounting Features" alone) some partner fields (journal items,
+        # invoices) and a portal user the bank accounts: none of the
+        # addon's.
+        for user in (self.salesperson, self.accountant, self.portal):
+            partners = user.partner_id
             if user != self.portal:
-                partners |= partners.browse(self.customer1.id)
-            values = partners.read()
-            self.assertNotIn("cartera_promise_ids", values[0])
-            self.env["res.users"].sudo(user).browse(user.id).read()
+                partners |= self.customer1
+            values = self._read_all("res.partner", user, partners.ids)
+            self.assertNotIn("cartera_promise_state", values[0])
+            self._read_all("res.users", user, user.ids)
 
     def test_invoice_read_without_field_list(self):
-        for user in (self.accountant, self.salesperson):
-            values = self.env["account.invoice"].sudo(user).browse(
-                self.invoice1.id).read()[0]
+        # A bare employee reads no invoice in Odoo 11 (account's ACL).
+        for user in (self.biller, self.accountant, self.salesperson):
+            Invoice = self.env["account.invoice"].sudo(user)
+            if not Invoice.check_access_rights("read", False):
+                continue
+            values = Invoice.browse(self.invoice1.id).read()[0]
             self.assertNotIn("cartera_followup_count", values)
+            self.assertNotIn("cartera_payments_widget", values)
 
     def test_forms_render_for_an_accountant(self):
         for model, view in (("res.partner", "base.view_partner_form"),
                             ("account.invoice", "account.invoice_form")):
-            arch = self.env[model].sudo(self.accountant).fields_view_get(
+            arch = self.env[model].sudo(self.biller).fields_view_get(
                 view_id=self.env.ref(view).id, view_type="form")
             self.assertNotIn("cartera_followup_count", arch["fields"])
             self.assertNotIn("cartera_followup_count", arch["arch"])
+            self.assertNotIn("cartera_payments_widget", arch["arch"])
