@@ -285,18 +285,22 @@ class TestOtherCompany(LedgerCase):
     def test_other_manager_reports_nothing(self):
         Report = self.env["cartera.ar.report"].sudo(self.manager2)
         self.assertEqual(Report.aging("2026-12-31"), [])
-        movement = Report.movement("2026-01-01", "2026-12-31")
-        self.assertFalse(movement["rows"] if isinstance(movement, dict)
-                         else movement)
+        self.assertEqual(Report.movement("2026-01-01", "2026-12-31"), [])
         self.assertEqual(Report.followups("2026-01-01", "2026-12-31"), [])
         self.assertEqual(Report.tasks("2026-01-01", "2026-12-31"), [])
         self.assertEqual(Report.promises("2026-01-01", "2026-12-31"), [])
         kpis = Report.kpis("2026-01-01", "2026-12-31")
         self.assertEqual((kpis["invoiced"], kpis["closing"]), (0.0, 0.0))
-        self.assertFalse(Report.kpi_months("2026-12-31")["rows"]
-                         if isinstance(Report.kpi_months("2026-12-31"), dict)
-                         else [m for m in Report.kpi_months("2026-12-31")
-                               if m.get("invoiced")])
+        self.assertFalse(Report.kpi_months("2026-12-31",
+                                           by_salesperson=True))
+        # The same calls as company 1's manager do find company 1's.
+        Report1 = self.env["cartera.ar.report"].sudo(self.manager)
+        self.assertTrue(Report1.aging("2026-12-31"))
+        self.assertTrue(Report1.movement("2026-01-01", "2026-12-31"))
+        self.assertTrue(Report1.kpi_months("2026-12-31",
+                                           by_salesperson=True))
+        self.assertTrue(Report1.followups("2026-01-01", "2026-12-31"))
+        self.assertTrue(Report1.promises("2026-01-01", "2026-12-31"))
         for method, args in (("history", ([self.customer1.id],)),
                              ("statements", ("2026-12-31",
                                              [self.customer1.id]))):
