@@ -72,11 +72,11 @@ def test_collector_over_rpc(odoo_server, admin_rpc, ledger):
     lines = rpc("account.move.line", "search_read", [],
                 ["partner_id", "account_id"])
     assert lines
-    assert {l["partner_id"][0] for l in lines} == {own["partner_id"]}
+    assert {line["partner_id"][0] for line in lines} == {own["partner_id"]}
     internal = admin_rpc("account.account", "read",
-                         list({l["account_id"][0] for l in lines}),
+                         list({line["account_id"][0] for line in lines}),
                          ["internal_type"])
-    assert {a["internal_type"] for a in internal} == {"receivable"}
+    assert {acc["internal_type"] for acc in internal} == {"receivable"}
     # Invoices: their customer's, not the other's nor the supplier bill.
     assert rpc("account.invoice", "search", []) == [own["invoice_id"]]
     for invoice_id in (other["invoice_id"], ledger["bill_id"]):
@@ -87,7 +87,7 @@ def test_collector_over_rpc(odoo_server, admin_rpc, ledger):
     # Entries and reconciliations of the other collector's customer.
     other_moves = admin_rpc("account.move.line", "search_read", [
         ("partner_id", "=", other["partner_id"])], ["move_id"])
-    other_move_ids = list({l["move_id"][0] for l in other_moves})
+    other_move_ids = list({line["move_id"][0] for line in other_moves})
     assert rpc("account.move", "search",
                [("id", "in", other_move_ids)]) == []
     other_partials = admin_rpc("account.partial.reconcile", "search", [
