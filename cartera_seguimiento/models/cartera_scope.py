@@ -144,6 +144,26 @@ class CarteraScope(models.AbstractModel):
             customers, "commercial_partner_id.")])
 
     @api.model
+    def _invoice_part_domain(self, user):
+        """Domain on invoice lines and taxes: those of the invoices of
+        ``_invoice_domain`` (``cartera_scope_uid`` of each model)."""
+        return [("cartera_scope_uid", "=", user.id)]
+
+    @api.model
+    def _invoice_subquery(self, user):
+        """SQL selecting the ids of the invoices of ``_invoice_domain(user)``
+        in the user's companies, and its parameters (see
+        ``_move_line_subquery``)."""
+        Invoice = self.env["account.invoice"].sudo()
+        company = ["|", ("company_id", "=", False),
+                   ("company_id", "child_of", [user.company_id.id])]
+        query = Invoice._where_calc(expression.AND([
+            self._invoice_domain(user), company]), active_test=False)
+        from_clause, where_clause, params = query.get_sql()
+        return ('SELECT "account_invoice".id FROM %s WHERE %s' % (
+            from_clause, where_clause or "TRUE"), params)
+
+    @api.model
     def _move_line_subquery(self, user, column):
         """SQL selecting ``column`` of the journal items of
         ``_move_line_domain(user)``, and its parameters, for the

@@ -135,6 +135,30 @@ class TestCollectorLedger(LedgerCase):
         invoices = self.invoice1 | self.invoice1b | self.invoice2 | self.bill
         visible = self._visible("account.invoice", self.collector1, invoices)
         self.assertEqual(visible, self.invoice1 | self.invoice1b)
+        # Their lines and taxes too (any employee reads invoice lines in
+        # Odoo 11).
+        tax = self.env["account.tax"].search([
+            ("company_id", "=", self.company.id),
+            ("type_tax_use", "=", "sale"), ("amount_type", "=", "percent"),
+            ("amount", ">", 0)], limit=1)
+        for invoice in invoices:
+            invoice.invoice_line_ids.write(
+                {"invoice_line_tax_ids": [(6, 0, tax.ids)]})
+            invoice.compute_taxes()
+        lines = invoices.mapped("invoice_line_ids")
+        self.assertEqual(
+            self._visible("account.invoice.line", self.collector1, lines),
+            visible.mapped("invoice_line_ids"))
+        taxes = invoices.mapped("tax_line_ids")
+        if tax:
+            self.assertTrue(taxes)
+        self.assertEqual(
+            self._visible("account.invoice.tax", self.collector1, taxes),
+            visible.mapped("tax_line_ids"))
+        # A manager: those of every customer invoice, no supplier bill's.
+        self.assertEqual(
+            self._visible("account.invoice.line", self.manager, lines),
+            lines - self.bill.invoice_line_ids)
 
     def test_partial_reconciles(self):
         own = self._receivable(self.invoice1).mapped("matched_credit_ids")
