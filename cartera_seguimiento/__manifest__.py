@@ -26,6 +26,7 @@
         # Groups, access rights and record rules.
         "security/cartera_security.xml",
         "security/ir.model.access.csv",
+        "security/cartera_ledger_security.xml",
         "security/cartera_closing_security.xml",
         "security/cartera_agenda_security.xml",
         "security/cartera_kpi_security.xml",

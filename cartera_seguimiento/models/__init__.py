@@ -9,6 +9,7 @@ from . import cartera_followup_type
 from . import cartera_followup_stats_mixin
 from . import res_partner
 from . import account_invoice
+from . import account_move
 from . import mail_activity
 from . import mail_message
 from . import mail_followers

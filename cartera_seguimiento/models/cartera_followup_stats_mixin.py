@@ -9,12 +9,18 @@ class CarteraFollowupStatsMixin(models.AbstractModel):
     _name = "cartera.followup.stats.mixin"
     _description = "Follow-up figures of a customer or document"
 
+    # Collectors' fields only: a customer or invoice read without a field
+    # list by someone who does not use the addon (an accountant, a
+    # salesperson, a portal user) must not ask for follow-ups.
     cartera_followup_count = fields.Integer(
-        string="Follow-ups", compute="_compute_cartera_followup_stats")
+        string="Follow-ups", compute="_compute_cartera_followup_stats",
+        groups="cartera_seguimiento.group_cartera_user")
     cartera_last_followup_date = fields.Datetime(
-        string="Last Follow-up", compute="_compute_cartera_followup_stats")
+        string="Last Follow-up", compute="_compute_cartera_followup_stats",
+        groups="cartera_seguimiento.group_cartera_user")
     cartera_next_task_date = fields.Date(
-        string="Next Follow-up Task", compute="_compute_cartera_followup_stats")
+        string="Next Follow-up Task", compute="_compute_cartera_followup_stats",
+        groups="cartera_seguimiento.group_cartera_user")
 
     @api.multi
     def _cartera_followup_target(self):

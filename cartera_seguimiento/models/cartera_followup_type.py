@@ -4,6 +4,10 @@ from odoo import api, fields, models
 
 
 class CarteraFollowupType(models.Model):
+    # A catalogue shared by every company (call, visit, promise...), as
+    # Odoo's own mail.activity.type is: no company field and no company
+    # rule. Its records say nothing about any customer; only managers edit
+    # them (access rights).
     _name = "cartera.followup.type"
     _description = "Follow-up Type"
     _order = "sequence, id"

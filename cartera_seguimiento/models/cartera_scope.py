@@ -97,6 +97,94 @@ class CarteraScope(models.AbstractModel):
             return []
         return [("user_id", "=", user.id)]
 
+    # ------------------------------------------------------------------
+    # The ledger a collector reads (journal items, entries, invoices,
+    # reconciliations): only the receivable side, and for a collector only
+    # that of their customers. The record rules of group_cartera_user on
+    # account.* evaluate these; Billing users and up keep Odoo's own access
+    # through their [(1, '=', 1)] rules (rules of different groups are
+    # OR'ed). A manager reads the receivable side of the whole company (what
+    # every report stands on), not bank, payroll or supplier items: for those
+    # they need an accounting group.
+    # ------------------------------------------------------------------
+    @api.model
+    def _move_line_domain(self, user):
+        """Domain on journal items that ``user`` may read: items on
+        receivable accounts, of the customers they collect (every customer
+        of the company for a manager)."""
+        domain = [("account_id.internal_type", "=", "receivable")]
+        customers = self._customer_domain(user)
+        if customers is None:
+            return domain
+        return expression.AND([domain, self._prefix_domain(
+            customers, "partner_id.commercial_partner_id.")])
+
+    @api.model
+    def _move_domain(self, user):
+        """Domain on journal entries: those with a journal item of
+        ``_move_line_domain`` (``account.move.cartera_scope_uid``)."""
+        return [("cartera_scope_uid", "=", user.id)]
+
+    @api.model
+    def _partial_reconcile_domain(self, user):
+        """Domain on partial reconciliations: those between two journal
+        items of ``_move_line_domain``
+        (``account.partial.reconcile.cartera_scope_uid``)."""
+        return [("cartera_scope_uid", "=", user.id)]
+
+    @api.model
+    def _invoice_domain(self, user):
+        """Domain on invoices: customer invoices and credit notes of the
+        customers ``user`` collects (all the company's for a manager)."""
+        domain = [("type", "in", ("out_invoice", "out_refund"))]
+        customers = self._customer_domain(user)
+        if customers is None:
+            return domain
+        return expression.AND([domain, self._prefix_domain(
+            customers, "commercial_partner_id.")])
+
+    @api.model
+    def _invoice_part_domain(self, user):
+        """Domain on invoice lines and taxes: those of the invoices of
+        ``_invoice_domain`` (``cartera_scope_uid`` of each model)."""
+        return [("cartera_scope_uid", "=", user.id)]
+
+    @api.model
+    def _invoice_subquery(self, user):
+        """SQL selecting the ids of the invoices of ``_invoice_domain(user)``
+        in the user's companies, and its parameters (see
+        ``_move_line_subquery``)."""
+        Invoice = self.env["account.invoice"].sudo()
+        company = ["|", ("company_id", "=", False),
+                   ("company_id", "child_of", [user.company_id.id])]
+        query = Invoice._where_calc(expression.AND([
+            self._invoice_domain(user), company]), active_test=False)
+        from_clause, where_clause, params = query.get_sql()
+        return ('SELECT "account_invoice".id FROM %s WHERE %s' % (
+            from_clause, where_clause or "TRUE"), params)
+
+    @api.model
+    def _move_line_subquery(self, user, column):
+        """SQL selecting ``column`` of the journal items of
+        ``_move_line_domain(user)``, and its parameters, for the
+        ``inselect`` leaves of the entries' and reconciliations' rules.
+
+        Odoo 11 resolves a domain through a one2many or many2one path by
+        searching the ids first: for a manager that would be every
+        receivable item of the company, read into Python on every access.
+        A subquery lets PostgreSQL do the join. ``column`` is one of our
+        own constants, never user input."""
+        Line = self.env["account.move.line"].sudo()
+        # The items' own multi-company rule (account's), which a subquery
+        # does not get: reconciliations have no company rule in Odoo 11.
+        company = ["|", ("company_id", "=", False),
+                   ("company_id", "child_of", [user.company_id.id])]
+        query = Line._where_calc(expression.AND([
+            self._move_line_domain(user), company]), active_test=False)
+        from_clause, where_clause, params = query.get_sql()
+        return ('SELECT "account_move_line"."%s" FROM %s WHERE %s' % (
+            column, from_clause, where_clause or "TRUE"), params)
+
     @api.model
     def _prefix_domain(self, domain, prefix):
         """``domain`` with every leaf's field path behind ``prefix``."""

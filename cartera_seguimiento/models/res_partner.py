@@ -9,11 +9,16 @@ class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "cartera.followup.stats.mixin"]
 
+    # Collectors' fields only (also on res.users, which delegates to its
+    # partner): read() without a field list by an accountant, a salesperson
+    # or a portal user must not reach the promises they may not read.
     cartera_promise_ids = fields.One2many(
-        "cartera.promise", "partner_id", string="Payment Promises")
+        "cartera.promise", "partner_id", string="Payment Promises",
+        groups="cartera_seguimiento.group_cartera_user")
     cartera_promise_state = fields.Selection(
         STATES, string="Payment Promises Status",
         compute="_compute_cartera_promise_state",
+        groups="cartera_seguimiento.group_cartera_user",
         help="The worst status of the customer's payment promises.")
 
     @api.multi

@@ -18,3 +18,4 @@ from . import test_task_completion
 from . import test_xlsx_text
 from . import test_derived_values
 from . import test_dates_reason
+from . import test_ledger_scope
