@@ -12,3 +12,4 @@ from . import test_agenda
 from . import test_kpis
 from . import test_statement
 from . import test_pdf_split
+from . import test_statement_trust
