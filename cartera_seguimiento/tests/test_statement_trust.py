@@ -290,8 +290,8 @@ class TestStatementPoisonedBatch(StatementTrustCase):
             self.env.cr.execute(
                 "SELECT attempts FROM cartera_statement_run_line "
                 "WHERE id IN %s", (tuple(lines.ids),))
-            seen.append((lines.mapped("partner_id"),
-                         sorted(row[0] for row in self.env.cr.fetchall())))
+            attempts = sorted(row[0] for row in self.env.cr.fetchall())
+            seen.append((lines.mapped("partner_id"), attempts))
             if customer3 in lines.mapped("partner_id"):
                 # What a statement timeout does: the transaction breaks.
                 self.env.cr.execute("SELECT 1/0")
