@@ -193,7 +193,8 @@ class TestStatementRights(StatementTrustCase):
             with self.assertRaises(AccessError):
                 getattr(run.sudo(self.collector2), method)()
         # Its own user still posts in its chatter.
-        run.sudo(self.collector1).message_post(body="Nota del cobrador")
+        note = "Nota del cobrador"
+        run.sudo(self.collector1).message_post(body=note)
 
     def test_template_rights(self):
         template = self.template
