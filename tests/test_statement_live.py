@@ -148,6 +148,28 @@ def test_send_through_smtp(odoo_server, start_odoo_server, admin_rpc, db,
     cron_server = start_odoo_server(log_name="statement-cron",
                                     cron_workers=1)
     ids = [c["id"] for c in customers]
+    # A template tampered with (issue 23): a Cc, another partner, a To and
+    # a reply-to of a spy. The statements go to the customers alone.
+    template = admin_rpc("ir.model.data", "xmlid_to_res_id",
+                         "cartera_seguimiento.cartera_statement_mail_template")
+    spy = admin_rpc("res.partner", "create", {
+        "name": "Espía", "email": "spy-partner@example.com"})
+    original = admin_rpc("mail.template", "read", [template], [
+        "email_to", "email_cc", "partner_to", "reply_to"])[0]
+    original.pop("id")
+    admin_rpc("mail.template", "write", [template], {
+        "email_to": "spy-to@example.com", "email_cc": "spy@example.com",
+        "partner_to": "%d,${object.id}" % spy,
+        "reply_to": "spy-reply@example.com"})
+    try:
+        _send_and_check(admin_rpc, inbox, customers, ids, tmp_path,
+                        odoo_server, cron_server)
+    finally:
+        admin_rpc("mail.template", "write", [template], original)
+
+
+def _send_and_check(admin_rpc, inbox, customers, ids, tmp_path,
+                    odoo_server, cron_server):
     wizard = admin_rpc("cartera.statement.wizard", "create", {
         "date_at": day(0), "partner_ids": [(6, 0, ids)]})
     started = time.time()
@@ -181,9 +203,18 @@ def test_send_through_smtp(odoo_server, start_odoo_server, admin_rpc, db,
                 assert rcpt not in received, "sent twice to %s" % rcpt
                 received[rcpt] = item["message"]
     assert set(received) == set(wanted)
+    # Nobody but the customers, whatever the template said.
+    spies = [rcpt for item in inbox.messages for rcpt in item["rcpt_tos"]
+             if "spy" in rcpt]
+    assert spies == []
+    for item in inbox.messages:
+        if set(item["rcpt_tos"]) & set(wanted):
+            assert len(item["rcpt_tos"]) == 1, item["rcpt_tos"]
     for address, message in received.items():
         customer = wanted[address]
         assert address in message["To"]
+        assert not message["Cc"]
+        assert "spy" not in (message["Reply-To"] or "")
         assert message["Subject"].startswith("Estado de cuenta al "), \
             message["Subject"]
         body = message.get_body(("html", "plain")).get_content()

@@ -456,14 +456,35 @@ class CarteraPromise(models.Model):
 
     @api.multi
     def _notify_failed(self):
+        """Notify the promises that turned broken or partial
+        (``_send_failed_notices``). An error (a customer whose notice
+        cannot be written) must not fail the evaluation that judged them,
+        nor the daily job every day after: their notices are undone and
+        they go to the notify cron's queue with the error, where they are
+        tried again a bounded number of times."""
+        if not self:
+            return
+        try:
+            with self.env.cr.savepoint():
+                self._send_failed_notices()
+        except Exception as error:  # pylint: disable=broad-except
+            self._queue_notifications()
+            self._count_notify_attempt()
+            self._notify_attempt_failed(error)
+
+    @api.multi
+    def _send_failed_notices(self):
         """For the promises that turned broken or partial: one activity
         "Compromiso incumplido" per customer and responsible, on the
-        customer, listing its promises, and one line per customer in its
-        chatter. The work grows with the customers whose promises failed
-        that day, not with the promises (the first evaluation of an old
-        portfolio fails thousands at once), and every value is read once
-        beforehand: reading them promise by promise between the creations
-        made the ORM prefetch the whole set again and again."""
+        customer, listing its promises, and one note per follow-up in its
+        chatter, listing its promises. The note is on the follow-up, not
+        on the customer, whose chatter every employee reads: those who may
+        see the follow-up (its collector, the customer's salesperson, a
+        manager) read it. The work grows with the customers whose promises
+        failed that day, not with the promises (the first evaluation of an
+        old portfolio fails thousands at once), and every value is read
+        once beforehand: reading them promise by promise between the
+        creations made the ORM prefetch the whole set again and again."""
         if not self:
             return
         activity_type = self.env.ref(
@@ -483,16 +504,27 @@ class CarteraPromise(models.Model):
             activity = Activity.create(values)
             links.extend((promise["id"], activity.id) for promise in promises)
         self._link_failed_activities(links)
-        by_partner = defaultdict(list)
-        for (partner_id, user_id), promises in sorted(groups.items()):
-            by_partner[partner_id].append((user_id, promises))
-        Partner = self.env["res.partner"].sudo()
-        for partner_id, parts in sorted(by_partner.items()):
+        by_followup = defaultdict(list)
+        for (_partner_id, user_id), promises in sorted(groups.items()):
+            for promise in promises:
+                by_followup[promise["followup_id"]].append((user_id, promise))
+        # A follow-up closed since its promise was queued is sealed: its
+        # conversation stays as the closing left it, and the activity on
+        # the customer tells the responsible.
+        self.env.cr.execute(
+            "SELECT id FROM cartera_followup WHERE id IN %s "
+            "AND state = 'open'", (tuple(by_followup),))
+        open_ids = {row[0] for row in self.env.cr.fetchall()}
+        Followup = self.env["cartera.followup"].sudo()
+        for followup_id, parts in sorted(by_followup.items()):
+            if followup_id not in open_ids:
+                continue
             # In the language of its (first) responsible, like the
-            # activity: the collectors read the customer's chatter.
+            # activity: the collectors read the follow-up's chatter.
             lang = langs.get(parts[0][0]) or "en_US"
-            promises = [promise for _user, group in parts for promise in group]
-            Partner.browse(partner_id).message_post(
+            promises = sorted((promise for _user, promise in parts),
+                              key=lambda p: (p["date"], p["id"]))
+            Followup.browse(followup_id).message_post(
                 body=self.with_context(lang=lang)._failed_body(promises),
                 message_type="notification", subtype="mail.mt_note")
 
@@ -519,7 +551,9 @@ class CarteraPromise(models.Model):
         batches of whole customers. Each batch is committed with its
         activities and messages (not in tests, as Odoo's mail queue does
         not), so that a worker stopped later loses only the batch under
-        way, which the next call notifies again."""
+        way, which the next call notifies again; a promise whose
+        notification keeps failing, or keeps killing its worker, leaves
+        the queue after a few attempts, with its error."""
         auto_commit = not getattr(threading.currentThread(), "testing",
                                   False)
         self.sudo()._notify_queued(time.time() + time_budget, auto_commit)
@@ -532,28 +566,65 @@ class CarteraPromise(models.Model):
         The rows of a batch are taken with SKIP LOCKED: a second worker
         (or "Run Manually") takes other customers' or none, and a promise
         is notified once. A promise kept since it was queued is dropped
-        from the queue unnotified."""
+        from the queue unnotified.
+
+        A poisoned batch does not stop the queue: each promise's attempt
+        is counted (and committed, with ``commit``) before its notices are
+        written, a customer whose notices raise is left out of the batch
+        with the error, tried again by a later call, and after
+        ``NOTIFY_MAX_ATTEMPTS`` attempts (also when its worker was killed)
+        it leaves the queue with its error. A promise that failed in this
+        call is not tried again in it."""
         cr = self.env.cr
         notified = 0
+        tried = [0]
         while True:
             cr.execute("""
-                SELECT id, state IN ('broken', 'partial')
+                SELECT id, state IN ('broken', 'partial'),
+                       COALESCE(notify_attempts, 0)
                   FROM cartera_promise
-                 WHERE notify_pending AND partner_id IN (
+                 WHERE notify_pending AND id <> ALL(%(tried)s)
+                   AND partner_id IN (
                        SELECT DISTINCT partner_id FROM cartera_promise
-                        WHERE notify_pending
-                        ORDER BY partner_id LIMIT %s)
+                        WHERE notify_pending AND id <> ALL(%(tried)s)
+                        ORDER BY partner_id LIMIT %(limit)s)
                    FOR UPDATE SKIP LOCKED
-            """, (self._notify_batch_size(),))
+            """, {"tried": tried, "limit": self._notify_batch_size()})
             rows = cr.fetchall()
             if not rows:
                 break
+            ids = [pid for pid, _still, _attempts in rows]
+            tried.extend(ids)
+            self.browse([pid for pid, _still, attempts in rows
+                         if attempts >= self._notify_max_attempts()
+                         ])._drop_notification()
+            rows = [(pid, still) for pid, still, attempts in rows
+                    if attempts < self._notify_max_attempts()]
+            if rows:
+                self.browse([pid for pid, _still in rows])\
+                    ._count_notify_attempt()
+            if rows and commit:
+                cr.commit()  # pylint: disable=invalid-commit
+                # The commit let the rows go: those still queued and not
+                # taken by another worker since are taken again.
+                cr.execute("""
+                    SELECT id, state IN ('broken', 'partial')
+                      FROM cartera_promise
+                     WHERE id IN %s AND notify_pending
+                       FOR UPDATE SKIP LOCKED""",
+                           (tuple(pid for pid, _still in rows),))
+                rows = cr.fetchall()
             failed = self.browse([pid for pid, still in rows if still])
-            failed._notify_failed()
-            cr.execute("UPDATE cartera_promise SET notify_pending = FALSE "
-                       "WHERE id IN %s", (tuple(pid for pid, _s in rows),))
-            self.invalidate_cache(["notify_pending"])
-            notified += len(set(failed.mapped("partner_id").ids))
+            done = failed._notify_batch()
+            finished = [pid for pid, still in rows
+                        if not still or pid in done.ids]
+            if finished:
+                cr.execute("UPDATE cartera_promise SET notify_pending = FALSE,"
+                           " notify_attempts = 0, notify_error = NULL "
+                           "WHERE id IN %s", (tuple(finished),))
+            self.invalidate_cache(["notify_pending", "notify_attempts",
+                                   "notify_error"])
+            notified += len(set(done.mapped("partner_id").ids))
             if commit:
                 cr.commit()  # pylint: disable=invalid-commit
             # The batch's activities and messages leave the cache: memory

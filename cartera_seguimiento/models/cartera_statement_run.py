@@ -12,6 +12,23 @@ Nothing is sent twice: a line gets its mail in the same transaction that
 marks it queued, so a batch interrupted half-way leaves its lines pending
 (and no mail), and a line that has a mail is never rendered again; a run is
 processed by one worker at a time (row lock, as OCA's credit control does).
+
+A batch that cannot be rendered (an unexpected error, a statement timeout,
+a worker killed by its time or memory limit) does not stop the queue: each
+line counts its attempts, committed before its rendering, and a line tried
+``MAX_ATTEMPTS`` times fails with its error; a line tried before is tried
+alone, so that one customer who cannot be printed fails by himself.
+
+A statement goes to its customer and nobody else (their contacts marked
+for statements, else their invoice address: ``_cartera_statement_recipients``
+of res.partner), whatever the template says, and Odoo's mail queue checks
+it again before sending (models/cartera_statement_mail.py). Its copy (the
+message and the PDF) is private to its sender until it is sent, then filed
+on the follow-up that records it, whose record rules say who reads it.
+
+Runs and their lines are the addon's bookkeeping: users read them (their
+own, or all for a manager) and nobody writes them; the methods check the
+caller's right and then act as superuser.
 """
 import base64
 import logging
@@ -29,6 +46,7 @@ from odoo.tools.misc import format_date
 
 from ..reports.pdf_split import split_by_outline
 
+from .cartera_statement_mail import STATEMENT_FOLLOWUP_KEY
 from .locks import claim_taken, wake_cron
 from .system_parameters import int_parameter
 
@@ -57,6 +75,8 @@ TIME_BUDGET = 60
 REPORT_XMLID = "cartera_seguimiento.cartera_statement_report"
 CRON_XMLID = "cartera_seguimiento.cartera_statement_run_cron"
 MAIL_QUEUE_CRON_XMLID = "mail.ir_cron_mail_scheduler_action"
+# Renderings of a statement before its line fails for good.
+MAX_ATTEMPTS = 3
 
 
 class CarteraStatementRun(models.Model):
@@ -64,6 +84,9 @@ class CarteraStatementRun(models.Model):
     _description = "Statement Sending Run"
     _inherit = ["mail.thread"]
     _order = "id desc"
+    # Users read runs and write none (ir.model.access): whoever reads a run
+    # may write in its chatter.
+    _mail_post_access = "read"
 
     name = fields.Char(string="Reference", readonly=True, default="/",
                        copy=False)
@@ -161,22 +184,34 @@ class CarteraStatementRun(models.Model):
         see): one line each, pending, or skipped when the customer has no
         e-mail address. Returns the run; the cron does the rest."""
         self.env["cartera.ar.report"]._check_statement_partners(partners.ids)
-        run = self.create(self._prepare_run_values(
-            date_at, date_from, date_to))
+        user = self.env.user
+        # The user may send these statements (checked above); the run is
+        # the addon's record of it, which users do not write (no create or
+        # write access): created as superuser, in the user's name, the
+        # user following it.
+        values = dict(self._prepare_run_values(date_at, date_from, date_to),
+                      user_id=user.id, company_id=user.company_id.id)
+        run = self.sudo().with_context(
+            mail_create_nosubscribe=True).create(values)
+        run.message_subscribe(partner_ids=user.partner_id.ids)
+        run = run.sudo(user)
         # Only the addresses are read: reading every field of thousands
         # of customers takes seconds.
-        rows = [(values["id"], values["email"] or None,
-                 "pending" if values["email"] else "skipped")
-                for values in partners.read(["email"])]
+        recipients = partners._cartera_statement_recipients()
+        rows = []
+        for partner_id in partners.ids:
+            emails = ", ".join(email for _pid, email in recipients[partner_id])
+            rows.append((partner_id, emails or None,
+                         "pending" if emails else "skipped"))
         # One statement for thousands of customers: the lines are plain
         # bookkeeping rows, no ORM create (and its queries) for each. The
         # arrays are typed: NULLs alone (nobody has an address) have no
         # type PostgreSQL can guess.
         self.env.cr.execute(sql.SQL("""
             INSERT INTO cartera_statement_run_line
-                (run_id, partner_id, email, state, create_uid, create_date,
-                 write_uid, write_date)
-            SELECT %(run_id)s, r.partner_id, r.email, r.state, %(uid)s,
+                (run_id, partner_id, email, state, attempts, create_uid,
+                 create_date, write_uid, write_date)
+            SELECT %(run_id)s, r.partner_id, r.email, r.state, 0, %(uid)s,
                    now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
               FROM unnest(%(partner_ids)s::integer[],
                           %(emails)s::varchar[], %(states)s::varchar[])
@@ -195,7 +230,7 @@ class CarteraStatementRun(models.Model):
             len([row for row in rows if row[2] == "skipped"])))
         # A run with nobody to send to (every customer skipped) is
         # finished at once, not left queued for the cron to notice.
-        run._update_state()
+        run.sudo()._update_state()
         if run.state == "queued":
             run._wake_cron(CRON_XMLID)
         return run
@@ -245,26 +280,55 @@ class CarteraStatementRun(models.Model):
         auto_commit = not getattr(threading.currentThread(), "testing",
                                   False)
         batch_size = self._batch_size()
-        Line = self.env["cartera.statement.run.line"]
         while self._lock():
-            lines = Line.search([("run_id", "=", self.id),
-                                 ("state", "=", "pending")],
-                                limit=batch_size)
+            lines = self._next_batch(batch_size)
             if not lines:
                 break
             if self.state == "queued":
                 self.state = "running"
-            lines._render_and_queue()
+            # The attempt is counted and committed before the rendering: a
+            # worker killed while rendering (its time or memory limit)
+            # leaves its lines pending with one attempt spent, and a batch
+            # that kills every worker gives up instead of coming back
+            # forever.
+            lines._count_attempt()
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                # The commit let the run go: another worker may have taken
+                # it, and these lines, since.
+                if not self._lock():
+                    break
+                lines = lines._still_pending()
+                if not lines:
+                    continue
+            rendered = lines._render_batch(auto_commit)
             self._wake_cron(MAIL_QUEUE_CRON_XMLID)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             # The batch's records (PDFs, mails) leave the cache: memory is
             # bounded by the batch, not by the customers of the run.
             self.invalidate_cache()
-            if time.time() > deadline:
+            # A batch that failed is tried again at the cron's next call,
+            # not at once: other runs go on meanwhile.
+            if not rendered or time.time() > deadline:
                 break
         if self._lock():
             self._sync_mail_states()
+
+    @api.multi
+    def _next_batch(self, batch_size):
+        """The next pending lines of this run to render. Those tried
+        ``MAX_ATTEMPTS`` times already fail first, with their error; a
+        line tried before (its batch failed, or its worker was killed) is
+        tried alone, so that one customer who cannot be printed does not
+        take the others of his batch with him."""
+        self.ensure_one()
+        Line = self.env["cartera.statement.run.line"]
+        pending = [("run_id", "=", self.id), ("state", "=", "pending")]
+        Line.search(pending + [("attempts", ">=", MAX_ATTEMPTS)])._give_up()
+        lines = Line.search(pending, order="attempts desc, id",
+                            limit=batch_size)
+        return lines[:1] if lines[:1].attempts else lines
 
     @api.model
     def _batch_size(self):
@@ -331,8 +395,17 @@ class CarteraStatementRun(models.Model):
     # Buttons
     # ------------------------------------------------------------------
     @api.multi
+    def _check_caller(self):
+        """The buttons are called over RPC with any ids: the caller must
+        read these runs (their own, or a manager) before they act on them
+        as superuser."""
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+
+    @api.multi
     def action_refresh(self):
         """Follow the mails sent since the cron's last call."""
+        self._check_caller()
         self.sudo()._sync_mail_states()
         return True
 
@@ -340,18 +413,21 @@ class CarteraStatementRun(models.Model):
     def action_resume(self):
         """Try the failed customers again: a line whose mail failed gets
         that same mail back into the queue (never a second one); a line
-        that failed before having a mail is rendered again."""
+        that failed before having a mail is rendered again, with its
+        attempts counted anew."""
+        self._check_caller()
         for run in self:
             failed = run.sudo()._lines("failed")
             with_mail = failed.filtered("mail_id")
             with_mail.mapped("mail_id").sudo().write({"state": "outgoing"})
             with_mail.write({"state": "queued", "error": False})
-            (failed - with_mail).write({"state": "pending", "error": False})
+            (failed - with_mail).write({"state": "pending", "error": False,
+                                        "attempts": 0})
             if failed:
                 run._post(_(
                     "Resumed by %s: %d customer(s) tried again.") % (
                     self.env.user.name, len(failed)))
-            run.state = "queued" if failed - with_mail else (
+            run.sudo().state = "queued" if failed - with_mail else (
                 "sending" if with_mail else run.state)
         self._wake_cron(CRON_XMLID)
         if self.sudo().mapped("line_ids").filtered(
@@ -409,14 +485,107 @@ class CarteraStatementRunLine(models.Model):
         "cartera.followup", string="Follow-up", readonly=True,
         ondelete="set null")
     error = fields.Text(readonly=True)
+    attempts = fields.Integer(
+        readonly=True, copy=False,
+        help="Renderings of this statement begun; after %d, it fails "
+             "with its error." % MAX_ATTEMPTS)
 
+    # ------------------------------------------------------------------
+    # Attempts: a poisoned batch does not stop the queue
+    # ------------------------------------------------------------------
+    @api.multi
+    def _count_attempt(self):
+        """One more attempt for these lines, in one statement."""
+        if self:
+            self.env.cr.execute(
+                "UPDATE cartera_statement_run_line "
+                "SET attempts = COALESCE(attempts, 0) + 1 WHERE id IN %s",
+                (tuple(self.ids),))
+            self.invalidate_cache(["attempts"])
+
+    @api.multi
+    def _still_pending(self):
+        """Those of these lines still pending (another worker may have
+        rendered them while this one waited)."""
+        self.invalidate_cache(["state"])
+        return self.filtered(lambda line: line.state == "pending")
+
+    @api.multi
+    def _render_batch(self, auto_commit):
+        """Render and queue these lines; whether it went through. An
+        error no line caught (a statement timeout, a bug, a customer whose
+        rendering breaks the transaction) undoes the batch's work and is
+        written on its lines, which fail once they have been tried
+        ``MAX_ATTEMPTS`` times. Outside tests the batch's work is undone
+        by a rollback to the commit of its attempts, not by a savepoint:
+        the first print after an update commits the report's assets
+        (commit_assetsbundle), which ends any savepoint; in tests nothing
+        commits and a savepoint stands in for it."""
+        try:
+            if auto_commit:
+                self._render_and_queue()
+            else:
+                with self.env.cr.savepoint():
+                    self._render_and_queue()
+        except Exception as error:  # pylint: disable=broad-except
+            if auto_commit:
+                self.env.cr.rollback()
+                self.env.clear()
+            _logger.exception("Statements of partners %s of run %s could "
+                              "not be rendered",
+                              self.mapped("partner_id").ids,
+                              self.mapped("run_id").ids)
+            self._attempt_failed(error)
+            return False
+        return True
+
+    @api.multi
+    def _attempt_failed(self, error):
+        """The error of a failed attempt on these lines: kept for the next
+        attempt, or the line's failure after the last one."""
+        message = getattr(error, "name", None) or str(error) or \
+            error.__class__.__name__
+        for line in self.sudo():
+            if line.attempts >= MAX_ATTEMPTS:
+                line._give_up(message)
+            else:
+                line.error = message
+
+    @api.multi
+    def _give_up(self, error=None):
+        """These pending lines were tried ``MAX_ATTEMPTS`` times: they
+        fail, with the last error (none when the worker was killed)."""
+        for line in self.sudo():
+            reason = error or line.error or _(
+                "the worker stopped while rendering it (a time or memory "
+                "limit)")
+            line.write({"state": "failed", "error": _(
+                "Given up after %d attempts: %s") % (line.attempts, reason)})
+            _logger.error("Statement of partner %s of run %s given up "
+                          "after %d attempts: %s", line.partner_id.id,
+                          line.run_id.id, line.attempts, reason)
+
+    # ------------------------------------------------------------------
+    # Rendering and queueing
+    # ------------------------------------------------------------------
     @api.multi
     def _render_and_queue(self):
         """Render the statements of these pending lines (one run) as the
-        run's user and put their mails into Odoo's queue."""
+        run's user and put their mails into Odoo's queue, each to its
+        customer's statement addresses alone (skipped when it has none
+        any more)."""
         run = self.mapped("run_id")
         run.ensure_one()
         env_user = self.with_env(self.env(user=run.user_id.id))
+        recipients = env_user.mapped(
+            "partner_id")._cartera_statement_recipients()
+        nobody = self.filtered(lambda l: not recipients[l.partner_id.id])
+        if nobody:
+            nobody.sudo().write({"state": "skipped", "email": False})
+        self -= nobody
+        env_user -= nobody
+        if not self:
+            return
         try:
             with self.env.cr.savepoint():
                 totals = {row["partner_id"]: row["total"] for row in
@@ -440,7 +609,8 @@ class CarteraStatementRunLine(models.Model):
                 continue
             try:
                 with self.env.cr.savepoint():
-                    line._queue_mail(pdf, totals.get(line.partner_id.id, 0.0))
+                    line._queue_mail(pdf, totals.get(line.partner_id.id, 0.0),
+                                     recipients[line.partner_id.id])
             except Exception as error:  # pylint: disable=broad-except
                 line._fail(error)
 
@@ -536,15 +706,17 @@ class CarteraStatementRunLine(models.Model):
         return pdf[0] if isinstance(pdf, tuple) else pdf
 
     @api.multi
-    def _queue_mail(self, pdf, total):
-        """Queue this line's mail with its statement attached."""
+    def _queue_mail(self, pdf, total, recipients):
+        """Queue this line's mail with its statement attached, to
+        ``recipients`` ([(partner id, e-mail)]) alone."""
         self.ensure_one()
         run = self.run_id
         partner = self.partner_id
         lang = self._lang()
         filename = "%s.pdf" % partner.with_context(
             lang=lang)._cartera_statement_file_name(run.date_at)
-        mail = self._create_mail(self._prepare_mail_values(total, lang))
+        mail = self._create_mail(self._prepare_mail_values(
+            total, lang, recipients))
         attachment = self.env["ir.attachment"].sudo().create({
             "name": filename, "datas_fname": filename, "type": "binary",
             "datas": base64.b64encode(pdf), "res_model": "mail.message",
@@ -552,6 +724,7 @@ class CarteraStatementRunLine(models.Model):
         mail.write({"attachment_ids": [(4, attachment.id)]})
         self.sudo().write({
             "state": "queued",
+            "email": ", ".join(email for _pid, email in recipients),
             "amount_total": total,
             "mail_id": mail.id,
             "message_id": mail.mail_message_id.id,
@@ -559,32 +732,94 @@ class CarteraStatementRunLine(models.Model):
         })
 
     @api.multi
-    def _prepare_mail_values(self, total, lang):
-        """The mail.mail of this line's statement: the run's template
-        rendered for the customer as the current (the run's) user, who is
-        its author."""
+    def _prepare_mail_values(self, total, lang, recipients):
+        """The mail.mail of this line's statement: the run's template's
+        subject, body and sender rendered for the customer as the current
+        (the run's) user, who is its author; its recipients are
+        ``recipients`` ([(partner id, e-mail)], the customer's statement
+        addresses) and nobody else: the template's To, Cc, partners and
+        reply-to are not read, whatever an employee typed there.
+
+        The message is filed under no document (a private message: its
+        author and, once sent, the follow-up that records it read it): the
+        customer's chatter is read by every employee. Never deleted after
+        sending: it is the follow-up's copy."""
         self.ensure_one()
         template = self.run_id.template_id.with_context(
             **self._prepare_template_context(total, lang))
-        values = template.generate_email(self.partner_id.id)
-        values["recipient_ids"] = [
-            (4, pid) for pid in values.pop("partner_ids", [])]
-        values.pop("attachments", None)
-        values["attachment_ids"] = [
-            (6, 0, values.get("attachment_ids") or [])]
-        values["author_id"] = self.env.user.partner_id.id
-        if not values.get("email_from"):
+        values = template.generate_email(
+            self.partner_id.id, fields=["subject", "body_html", "email_from"])
+        email_from = values.get("email_from")
+        if not email_from:
             raise UserError(_(
                 "Neither %s nor the company has an e-mail address to send "
                 "the statements from.") % self.env.user.name)
-        return values
+        return dict(
+            self._recipient_values(recipients, email_from),
+            subject=values.get("subject"),
+            body_html=values.get("body_html"),
+            body=values.get("body"),
+            email_from=email_from,
+            author_id=self.env.user.partner_id.id,
+            mail_server_id=values.get("mail_server_id") or False,
+            attachment_ids=[(6, 0, values.get("attachment_ids") or [])],
+            auto_delete=False,
+            model=False,
+            res_id=False,
+            message_type="email",
+        )
+
+    @api.model
+    def _recipient_values(self, recipients, email_from):
+        """The values of a statement's mail that say who receives it: its
+        customer's ``recipients`` alone, replies to its sender."""
+        return {
+            "recipient_ids": [(6, 0, [pid for pid, _email in recipients])],
+            "email_to": False,
+            "email_cc": False,
+            "reply_to": email_from,
+            "headers": False,
+        }
 
     @api.multi
     def _create_mail(self, values):
-        """The mail in Odoo's queue. Created as superuser: a collector
-        may not write on customers, which Odoo asks of whoever files a
-        message under one; the template was rendered as the collector."""
+        """The mail in Odoo's queue, created as superuser: mail.mail is
+        the administrators' model; the template was rendered as the
+        collector."""
         return self.env["mail.mail"].sudo().create(values)
+
+    @api.model
+    def _check_mail_recipients(self, mails):
+        """Before Odoo's mail queue sends ``mails``: those of statements
+        still to send go to their customer's statement addresses alone, as
+        they are now; anything else written on them since they were
+        queued (a Cc, a To, a reply-to, headers) is dropped, and a mail
+        whose customer has no address any more is not sent."""
+        lines = self.search([("mail_id", "in", mails.ids)])
+        lines = lines.filtered(lambda l: l.mail_id.state == "outgoing")
+        if not lines:
+            return
+        recipients = lines.mapped(
+            "partner_id")._cartera_statement_recipients()
+        for line in lines:
+            mail = line.mail_id
+            allowed = recipients[line.partner_id.id]
+            if not allowed:
+                mail.write({"state": "exception", "failure_reason": _(
+                    "The customer has no e-mail address for statements.")})
+                continue
+            wanted = self._recipient_values(allowed, mail.email_from)
+            if (set(mail.recipient_ids.ids) != set(
+                    wanted["recipient_ids"][0][2])
+                    or mail.email_to or mail.email_cc or mail.headers
+                    or mail.reply_to != mail.email_from):
+                _logger.warning(
+                    "The statement mail %s to partner %s was sent to %s, "
+                    "copied to %s: reset to the customer's addresses %s.",
+                    mail.id, line.partner_id.id,
+                    mail.recipient_ids.ids or mail.email_to, mail.email_cc,
+                    [email for _pid, email in allowed])
+                mail.write(wanted)
 
     @api.multi
     def _prepare_template_context(self, total, lang):
@@ -603,7 +838,10 @@ class CarteraStatementRunLine(models.Model):
     @api.multi
     def _record_followups(self):
         """A follow-up of the e-mail type for each statement sent, in the
-        name of the user who sent it and in their language."""
+        name of the user who sent it and in their language, with the
+        statement's copy (the message and its PDF) filed on it: whoever
+        may see the follow-up (its collector, the customer's salesperson,
+        a manager) reads it, nobody else. It completes nobody's task."""
         email_type = self.env["cartera.followup.type"]._email_type()
         if not email_type:
             return
@@ -612,16 +850,39 @@ class CarteraStatementRunLine(models.Model):
             try:
                 with self.env.cr.savepoint():
                     followup = self.env["cartera.followup"].sudo(
-                        user).create(line.with_context(
+                        user).with_context(**{
+                            STATEMENT_FOLLOWUP_KEY: True}).create(
+                        line.with_context(
                             lang=user.lang)._prepare_followup_values(
                             email_type))
-            except (AccessError, UserError, ValidationError) as error:
+                    line._file_copy(followup)
+            except Exception as error:  # pylint: disable=broad-except
                 # The statement was sent all the same: the line keeps it,
-                # with why no follow-up records it.
+                # with why no follow-up records it (an unexpected error
+                # too: the next refresh must not stop on it).
+                if not isinstance(error, (AccessError, UserError,
+                                          ValidationError)):
+                    _logger.exception("No follow-up for the statement of "
+                                      "line %s", line.id)
                 line.sudo().error = getattr(error, "name", None) or str(
                     error)
                 continue
             line.sudo().followup_id = followup
+
+    @api.multi
+    def _file_copy(self, followup):
+        """File this line's sent message and its PDF on ``followup``:
+        until then they were private to their sender."""
+        self.ensure_one()
+        message = self.sudo().message_id
+        if not message:
+            return
+        message.write({"model": followup._name, "res_id": followup.id,
+                       "record_name": followup.name})
+        self.env["ir.attachment"].sudo().search([
+            ("res_model", "=", "mail.message"),
+            ("res_id", "=", message.id)]).write({
+                "res_model": followup._name, "res_id": followup.id})
 
     @api.multi
     def _prepare_followup_values(self, followup_type):

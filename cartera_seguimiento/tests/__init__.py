@@ -19,3 +19,4 @@ from . import test_xlsx_text
 from . import test_derived_values
 from . import test_dates_reason
 from . import test_ledger_scope
+from . import test_statement_trust

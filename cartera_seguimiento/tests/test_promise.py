@@ -165,9 +165,13 @@ class TestPromiseJudgement(PromiseCase):
         self.assertEqual(activities.user_id, self.collector1)
         self.assertEqual(activities.summary, "Compromiso incumplido")
         self.assertEqual(promise.failed_activity_id, activities)
-        log = self.customer1.message_ids.filtered(
+        # The note is on the follow-up (its readers), not on the customer
+        # (every employee's).
+        log = promise.followup_id.message_ids.filtered(
             lambda m: "Cumplido parcialmente" in (m.body or ""))
         self.assertEqual(len(log), 1)
+        self.assertFalse(self.customer1.message_ids.filtered(
+            lambda m: "Cumplido parcialmente" in (m.body or "")))
         again = self._evaluate("2026-03-09")
         self.assertEqual(first, again)
         self.assertEqual(self._judged(promise), ("partial", 100.0))
@@ -200,11 +204,15 @@ class TestPromiseJudgement(PromiseCase):
         self.assertTrue(theirs)
         self.assertEqual(theirs.res_id, self.customer2.id)
         self.assertNotIn("<li>", theirs.note)
-        for customer, count in ((self.customer1, 2), (self.customer2, 1)):
-            log = customer.message_ids.filtered(
+        # One note on each follow-up, listing its promises.
+        for promise in (first, second, other):
+            log = promise.followup_id.message_ids.filtered(
                 lambda m: "Incumplido" in (m.body or ""))
             self.assertEqual(len(log), 1)
-            self.assertEqual(log.body.count("Incumplido"), count)
+            self.assertEqual(log.body.count("Incumplido"), 1)
+        for customer in (self.customer1, self.customer2):
+            self.assertFalse(customer.message_ids.filtered(
+                lambda m: "Incumplido" in (m.body or "")))
 
     def _broken_activities(self, customer):
         return self.env["mail.activity"].search([
@@ -252,8 +260,8 @@ class TestPromiseJudgement(PromiseCase):
         self.assertEqual((first | second).mapped("failed_activity_id"), mine)
         self.assertEqual(other.failed_activity_id,
                          self._broken_activities(self.customer2))
-        for customer in (self.customer1, self.customer2):
-            log = customer.message_ids.filtered(
+        for promise in promises:
+            log = promise.followup_id.message_ids.filtered(
                 lambda m: "Incumplido" in (m.body or ""))
             self.assertEqual(len(log), 1)
         # Nothing left: a second call (or a second evaluation) adds none.

@@ -372,13 +372,13 @@ class TestStatementWizard(StatementCase):
             wizard.action_send()
 
 
-class TestStatementSending(StatementCase):
-    """The run: queued by the wizard at once, processed by the cron in
-    batches, the mails in Odoo's queue, their outcome followed."""
+class SendingCase(StatementCase):
+    """Customers 3 and 4 with an address, customer 1 without; batches of
+    one; the helpers that send, process and deliver a run."""
 
     @classmethod
     def setUpClass(cls):
-        super(TestStatementSending, cls).setUpClass()
+        super(SendingCase, cls).setUpClass()
         cls.customer1.email = False
         cls.customer4 = cls.env["res.partner"].create({
             "name": "Cliente Cuatro", "customer": True, "is_company": True,
@@ -391,7 +391,7 @@ class TestStatementSending(StatementCase):
         cls.Run = cls.env["cartera.statement.run"]
 
     def setUp(self):
-        super(TestStatementSending, self).setUp()
+        super(SendingCase, self).setUp()
         # As Odoo's own test runner has it: reports render as HTML rather
         # than through wkhtmltopdf (real PDFs: tests/test_statement_live.py).
         test_enable = tools.config["test_enable"]
@@ -419,6 +419,11 @@ class TestStatementSending(StatementCase):
         mails = run.line_ids.mapped("mail_id").filtered(
             lambda m: m.state == "outgoing")
         self.env["mail.mail"].sudo().process_email_queue(mails.ids)
+
+
+class TestStatementSending(SendingCase):
+    """The run: queued by the wizard at once, processed by the cron in
+    batches, the mails in Odoo's queue, their outcome followed."""
 
     def test_queue_returns_at_once(self):
         before = self.env["mail.mail"].search_count([])
@@ -458,10 +463,10 @@ class TestStatementSending(StatementCase):
                       base64.b64decode(mail.attachment_ids.datas))
         english = lines[self.customer4].mail_id
         self.assertIn("Statement of account as of", english.subject)
-        # In the customer's chatter, by the collector.
-        self.assertEqual((mail.model, mail.res_id),
-                         ("res.partner", self.customer3.id))
-        self.assertIn(mail.mail_message_id, self.customer3.message_ids)
+        # By the collector, private to them until sent: not in the
+        # customer's chatter, which every employee reads.
+        self.assertEqual((mail.model, mail.res_id), (False, False))
+        self.assertNotIn(mail.mail_message_id, self.customer3.message_ids)
         self.assertEqual(mail.author_id, self.collector1.partner_id)
         self._deliver(run)
         self._process()
@@ -478,6 +483,13 @@ class TestStatementSending(StatementCase):
         self.assertIn("Estado de cuenta enviado", followup.notes)
         self.assertIn("159.200,00", followup.notes)
         self.assertFalse(lines[self.customer1].followup_id)
+        # The copy (the message and its PDF) is filed on the follow-up.
+        self.assertEqual((mail.model, mail.res_id),
+                         ("cartera.followup", followup.id))
+        self.assertIn(mail.mail_message_id, followup.message_ids)
+        self.assertEqual(
+            (mail.attachment_ids.res_model, mail.attachment_ids.res_id),
+            ("cartera.followup", followup.id))
 
     def test_resume_without_duplicates(self):
         wizard = self._send()
@@ -494,8 +506,7 @@ class TestStatementSending(StatementCase):
         self.assertEqual(run.count_queued, 2)
         self.assertEqual(first.mail_id, first_mail)
         mails = self.env["mail.mail"].search([
-            ("model", "=", "res.partner"),
-            ("res_id", "in", run.line_ids.mapped("partner_id").ids)])
+            ("recipient_ids", "in", run.line_ids.mapped("partner_id").ids)])
         self.assertEqual(len(mails), 2)
         # A mail the server refused: failed, with its reason; resumed,
         # the same mail goes back to the queue, nothing rendered again.
@@ -517,8 +528,8 @@ class TestStatementSending(StatementCase):
         self._process()
         self.assertEqual(run.state, "done")
         self.assertEqual(self.env["mail.mail"].search_count([
-            ("model", "=", "res.partner"),
-            ("res_id", "in", run.line_ids.mapped("partner_id").ids)]), 2)
+            ("recipient_ids", "in", run.line_ids.mapped("partner_id").ids)]),
+            2)
         self.assertEqual(len(run.line_ids.mapped("followup_id")), 2)
 
     def test_nobody_with_an_address(self):
