@@ -939,9 +939,6 @@ TRUST = {
     ],
 }
 FORGED_DATE = "2001-01-01"
-# The model named by an access error, in English or Spanish.
-ODOO_REFUSAL = re.compile(r"\((?:Document model|Modelo de documento): "
-                          r"([\w.]+)\)")
 
 
 class Trust(Attempt):
@@ -1066,15 +1063,19 @@ class Trust(Attempt):
             "mail.message", "unlink", [self.world["authored"][self.group]]))
 
     def op_conv_follower_create(self, rpc, session, model, operation):
+        # Its collector and salesperson follow it already: another
+        # subscription of theirs, with a channel-less duplicate refused by
+        # the database, would change nothing; they add the other collector.
+        sealed, partner = self.world["sealed"], self.user["partner"]
+        if self.follows(sealed, partner):
+            partner = self.world["other_partner"]
         self.undo.append((
             "DELETE FROM mail_followers WHERE res_model = 'cartera.followup'"
-            " AND res_id = %s AND partner_id = %s",
-            (self.world["sealed"], self.user["partner"])))
+            " AND res_id = %s AND partner_id = %s", (sealed, partner)))
         return self.changes_conversation(lambda: rpc(
             "mail.followers", "create", {
-                "res_model": "cartera.followup",
-                "res_id": self.world["sealed"],
-                "partner_id": self.user["partner"]}))
+                "res_model": "cartera.followup", "res_id": sealed,
+                "partner_id": partner}))
 
     def op_conv_follower_move(self, rpc, session, model, operation):
         # The user follows their own partner record; that subscription
@@ -1345,38 +1346,40 @@ class Trust(Attempt):
 
     # -- 10. outsiders -----------------------------------------------------
     def op_outsider(self, rpc, session, model, operation):
-        """read() without a field list. Where Odoo itself refuses one of
-        its own relations to this user (a portal user reads no bank
-        accounts, a plain employee no invoices, with or without the
-        addon), the read is tried again without Odoo's fields of that
-        relation; the addon's fields are always read."""
+        """read() without a field list. Where Odoo itself refuses this
+        user one of its own relations (a portal user reads no bank
+        accounts, a plain employee no invoices, with or without the addon),
+        the addon's fields the user is shown are read instead: they must
+        be readable or hidden (groups=), never the cause of a refusal."""
         target = operation.split(":")[1]
         record = self.user["partner"] if target == "res.partner" \
             else rpc.uid
-        fields = None
-        for _attempt in range(6):
-            try:
-                rows = rpc(target, "read", [record], fields)
-                return rows and rows[0]["id"] == record
-            except xmlrpc.client.Fault as fault:
-                refused = ODOO_REFUSAL.search(fault.faultString)
-                if not refused or refused.group(1).startswith(
-                        ("cartera.", "report.cartera")):
-                    raise
-                fields = self.readable_fields(target, fields,
-                                              refused.group(1))
-        return False
+        try:
+            rows = rpc(target, "read", [record])
+        except xmlrpc.client.Fault as fault:
+            if self.addon_refusal(fault.faultString):
+                raise
+            shown = set(rpc(target, "fields_get", [], attributes=["type"]))
+            rows = rpc(target, "read", [record], sorted(
+                shown & self.addon_fields(target)) + ["display_name"])
+        return rows and rows[0]["id"] == record
 
-    def readable_fields(self, target, fields, relation):
-        """The fields of ``target`` but those of Odoo relating to
-        ``relation``."""
-        described = self.admin(target, "fields_get", [],
-                               attributes=["relation"])
-        addon = self.addon_fields(target)
-        if fields is None:
-            fields = sorted(described)
-        return [name for name in fields if name in addon
-                or described[name].get("relation") != relation]
+    def addon_refusal(self, text):
+        """Whether an access error names a model of the addon (by its
+        technical name or its description, in English or Spanish)."""
+        if not hasattr(self, "addon_names"):
+            names = set()
+            for lang in ("en_US", "es_CO"):
+                for row in self.admin("ir.model", "search_read", [
+                        ("model", "=like", "cartera.%")], ["model", "name"],
+                        context={"lang": lang}):
+                    names.update((row["model"], row["name"]))
+            self.addon_names = names
+        refused = re.findall(r"\((?:Document model|Modelo de documento|"
+                             r"Document type|Tipo de documento): "
+                             r"([^,)]+)", text)
+        return any(name.strip() in self.addon_names for name in refused) \
+            or "cartera." in text
 
     def addon_fields(self, target):
         ids = [row["res_id"] for row in self.admin(
