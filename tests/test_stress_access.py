@@ -443,7 +443,7 @@ def world(odoo_server, admin_rpc, db):
         "date": str(TODAY + timedelta(days=10))})
     old = capture(collector, customer,
                   date=str(TODAY - timedelta(days=60)) + " 12:00:00")
-    collector("cartera.promise", "create", {
+    broken = collector("cartera.promise", "create", {
         "followup_id": old, "amount": 321.0,
         "date": str(TODAY - timedelta(days=50))})
     before = last_message_id(admin_rpc)
@@ -485,6 +485,7 @@ def world(odoo_server, admin_rpc, db):
             "sealed": sealed, "authored": authored, "loose": loose,
             "files": files, "closing": closing_id, "promise": promise,
             "broken_notes": broken_notes, "digest": digest,
+            "broken_promise": broken,
             "ledger": ledger, "statement": statement, "day_counter": [0]}
 
 
@@ -920,6 +921,8 @@ TRUST = {
         ("date:9999", NOBODY, set()),
         ("evaluate:past", {"manager", OTHER_MANAGER, SUPER}, set()),
         ("evaluate:future", NOBODY, set()),
+        # Judged as of a day before its date, a broken promise stays so.
+        ("evaluate:revert", NOBODY, set()),
     ],
     # 7. A follow-up completes other users' tasks only for those who may
     # see them.
@@ -1191,10 +1194,9 @@ class Trust(Attempt):
         if name == "user_id":
             return w["other_user"]
         if name == "template_id":
-            return self.admin("mail.template", "search", [(
-                "id", "!=", xmlid(self.admin,
-                                  "cartera_statement_mail_template"))],
-                limit=1)[0]
+            ours = xmlid(self.admin, "cartera_statement_mail_template")
+            return self.admin("mail.template", "search",
+                              [("id", "!=", ours)], limit=1)[0]
         return "done"
 
     def op_run_create(self, rpc, session, model, operation):
@@ -1307,6 +1309,17 @@ class Trust(Attempt):
         return bool(created)
 
     def op_evaluate(self, rpc, session, model, operation):
+        if operation.endswith("revert"):
+            promise = self.world["broken_promise"]
+            before = self.column("cartera_promise", promise, "state")
+            assert before == "broken", before
+            self.restore_column("cartera_promise", promise, "state", before)
+            try:
+                rpc("cartera.promise", "evaluate",
+                    str(TODAY - timedelta(days=55)))
+            finally:
+                after = self.column("cartera_promise", promise, "state")
+            return after != before
         day = TODAY + timedelta(days=-1 if operation.endswith("past") else 1)
         return rpc("cartera.promise", "evaluate", str(day))
 
@@ -1442,6 +1455,32 @@ def test_trust_2_statement_recipients(world):
     if not (mail["email_to"] or mail["recipient_ids"]):
         problems.append("the customer does not get their statement")
     assert not problems, "2: %s" % problems
+
+
+def test_trust_7_statement_completes_no_task(odoo_server, admin_rpc, db,
+                                             world):
+    """A statement e-mailed by a run is recorded as a follow-up of the
+    customer and completes no task of theirs (its mail is taken as sent, as
+    Odoo's mail queue would mark it)."""
+    login = world["users"]["collector"]["login"]
+    rpc = odoo_server.rpc(login, login)
+    task = world["capture"](rpc, world["customer"],
+                            next_date=str(TODAY + timedelta(days=2)),
+                            next_type_id=world["type_id"])
+    statement = world["statement"]
+    with db.cursor() as cr:
+        cr.execute("UPDATE mail_mail SET state = 'sent' WHERE id = %s",
+                   (statement["mail"]["id"],))
+    quiet(rpc, "cartera.statement.run", "action_refresh",
+          [statement["run"]])
+    line = admin_rpc("cartera.statement.run.line", "read",
+                     [statement["line"]], ["state", "followup_id"])[0]
+    task_state = admin_rpc("cartera.followup", "read", [task],
+                           ["task_state"])[0]["task_state"]
+    assert line["state"] == "sent" and line["followup_id"], \
+        "7: the statement sent was not recorded as a follow-up: %s" % line
+    assert task_state == "pending", \
+        "7: the statement's follow-up completed the collector's task"
 
 
 DANGEROUS = ("=1+2", "+1+2", "-1+2", "@SUM(1,2)",

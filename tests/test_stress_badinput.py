@@ -644,8 +644,12 @@ def test_bad_input_trust(odoo_server, db, world):
                    (last_followup,))
         cr.execute("UPDATE cartera_promise SET date = %s WHERE id = %s",
                    (str(TODAY + timedelta(days=10)), world["promise_id"]))
+        cr.execute("DELETE FROM mail_activity WHERE res_model = "
+                   "'cartera.followup' AND res_id = %s",
+                   (world["own_followup_id"],))
         cr.execute("UPDATE cartera_followup SET next_date = NULL, "
-                   "next_type_id = NULL WHERE id = %s",
+                   "next_type_id = NULL, task_state = 'none', "
+                   "task_activity_id = NULL WHERE id = %s",
                    (world["own_followup_id"],))
     manager = odoo_server.rpc(world["manager"], world["manager"])
     more, more_problems = run_catalogue(manager, db,
