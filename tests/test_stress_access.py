@@ -300,7 +300,7 @@ TEMPLATE_FIELDS = ["email_to", "email_cc", "partner_to", "email_from",
                    "reply_to"]
 
 
-def send_statement(odoo_server, admin_rpc, db, users, customer, intruder):
+def send_statement(odoo_server, admin_rpc, users, customer, intruder):
     """The collector e-mails their customer's statement, with the template
     tampered as superuser (restored after); the statements' cron renders
     and queues it. Returns the run, its line and the mail queued."""
@@ -473,7 +473,7 @@ def world(odoo_server, admin_rpc, db):
             "name": "Servicio matriz", "quantity": 1, "price_unit": 700.0,
             "account_id": income})]})
     quiet(admin_rpc, "account.invoice", "action_invoice_open", [invoice])
-    statement = send_statement(odoo_server, admin_rpc, db, users, customer,
+    statement = send_statement(odoo_server, admin_rpc, users, customer,
                                intruder)
     # Company 2: a promise, a closing and a statement run of its own.
     other_manager("cartera.promise", "create", {
