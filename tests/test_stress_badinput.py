@@ -27,9 +27,17 @@ XSS_NOTE = ('<script>window.__xss = 1;</script><img src="x" '
 XSS_NAME = 'Cliente <script>window.__xss = 3;</script><i>%s</i>' % RUN
 BUSINESS_TABLES = ("cartera_followup", "cartera_closing", "mail_activity",
                    "cartera_followup_type", "mail_message", "mail_followers",
-                   "ir_attachment", "cartera_promise")
+                   "ir_attachment", "cartera_promise",
+                   "cartera_statement_run", "cartera_statement_run_line",
+                   "cartera_kpi_month")
 # Dates out of reason (9999-12-31 raised OverflowError) or impossible.
 BAD_DATES = ("9999-12-31", "1899-12-31", "2201-01-01", "2020-02-30")
+# Dates no user means (issue 23, point 6: years 1900-2200 only, the same
+# clear error as an impossible date), and a word where a date goes.
+ABSURD_DATES = ("9999-12-31", "0001-01-01", "1899-12-31", "2201-01-01",
+                "2020-02-30", "yesterday")
+HUGE = "x" * (1 << 20)
+NO_ID = 987654321
 
 
 def po_english_patterns():
@@ -54,7 +62,7 @@ def po_english_patterns():
 
 
 @pytest.fixture(scope="module")
-def world(admin_rpc):
+def world(odoo_server, admin_rpc):
     collector = "cobrador_malo_%s" % RUN
     other = "cobrador_otro_%s" % RUN
     collector_id = make_user(admin_rpc, collector, ["group_cartera_user"],
@@ -96,7 +104,35 @@ def world(admin_rpc):
         ("commercial_partner_id", "!=", partner_id)], limit=1)
     supplier_ids = admin_rpc("account.invoice", "search", [
         ("type", "=", "in_invoice")], limit=1)
+    # Issue 23: a Spanish manager, a promise of the collector's, a
+    # follow-up of the other company, and a statement run of each
+    # collector (their customers have no address: the runs finish at once).
+    manager = "jefe_malo_%s" % RUN
+    make_user(admin_rpc, manager, ["group_cartera_manager"], lang="es_CO")
+    promise_id = admin_rpc("cartera.promise", "create", {
+        "followup_id": own_followup_id, "amount": 100.0,
+        "date": str(TODAY + timedelta(days=10))})
+    foreign_followup_id = admin_rpc("cartera.followup", "create", {
+        "partner_id": foreign_partner_id, "type_id": type_id,
+        "company_id": company_id, "notes": "Otra empresa"})
+    runs = {}
+    for login, partner in ((collector, partner_id),
+                           (other, other_partner_id)):
+        # A run's chatter needs a sender's address.
+        admin_rpc("res.users", "write", [
+            collector_id if login == collector else other_id],
+            {"email": "%s@empresa.test" % login})
+        rpc = odoo_server.rpc(login, login)
+        wizard = rpc("cartera.statement.wizard", "create", {
+            "date_at": str(TODAY), "partner_ids": [(6, 0, [partner])]})
+        rpc("cartera.statement.wizard", "action_send", [wizard])
+        runs[login] = admin_rpc("cartera.statement.wizard", "read", [wizard],
+                                ["run_id"])[0]["run_id"][0]
     return {"collector": collector, "collector_id": collector_id,
+            "manager": manager, "promise_id": promise_id,
+            "foreign_followup_id": foreign_followup_id,
+            "own_run_id": runs[collector], "other_run_id": runs[other],
+            "template_id": xmlid(admin_rpc, "cartera_statement_mail_template"),
             "other": other, "other_id": other_id, "partner_id": partner_id,
             "other_partner_id": other_partner_id, "company_id": company_id,
             "foreign_partner_id": foreign_partner_id, "type_id": type_id,
@@ -275,6 +311,221 @@ def catalogue(w):
     return cases
 
 
+def no_rows_of(ids):
+    """A check: the answer names none of these customers."""
+    def names(value):
+        if isinstance(value, dict):
+            return any(key == "partner_id" and (
+                item in ids or isinstance(item, list) and item
+                and item[0] in ids) or names(item)
+                for key, item in value.items())
+        if isinstance(value, list):
+            return any(names(item) for item in value)
+        return False
+
+    def check(result):
+        return names(result) and "answered with their rows" or None
+    return check
+
+
+def create_then(model, values, action):
+    """A case of two calls: create a wizard, then press its button."""
+    def call(rpc):
+        outcome = call_outcome(rpc, model, "create", values,
+                               context=dict(SPANISH))
+        if outcome[0] != "ok":
+            return outcome
+        return call_outcome(rpc, model, action, [outcome[1]],
+                            context=dict(SPANISH))
+    return call
+
+
+def wizard_dates(day, w):
+    """(wizard, values) with ``day`` where each wizard takes a date."""
+    cases = [
+        ("cartera.followup.report.wizard", {"date_from": day}),
+        ("cartera.task.report.wizard", {"date_to": day}),
+        ("cartera.aging.report.wizard", {"date_at": day}),
+        ("cartera.movement.report.wizard", {"date_from": day}),
+        ("cartera.history.report.wizard", {
+            "date_from": day, "partner_ids": [(6, 0, [w["partner_id"]])]}),
+        ("cartera.promise.report.wizard", {"date_to": day}),
+        ("cartera.statement.wizard", {
+            "date_at": day, "partner_ids": [(6, 0, [w["partner_id"]])]}),
+    ]
+    if day[:4].isdigit() and day[4:] == "-12-31" or day.endswith("-01-01"):
+        cases.append(("cartera.kpi.report.wizard", {"year": int(day[:4])}))
+    return cases
+
+
+def trust_catalogue(w):
+    """Issue 23: every public method and wizard of the addon with absurd
+    dates, wrong types, 1 MB strings, other collectors' and other
+    companies' ids and ids that do not exist, as a collector."""
+    F, P, R = "cartera.followup", "cartera.promise", "cartera.ar.report"
+    RUNS = "cartera.statement.run"
+    today = str(TODAY)
+    own, partner = [w["own_followup_id"]], [w["partner_id"]]
+    good = {"partner_id": w["partner_id"], "type_id": w["type_id"]}
+    # What only reads first: an absurd value that a write case stores
+    # (today's main) would make the later reads fail for its sake.
+    cases, writes = [], []
+    for day in ABSURD_DATES:
+        moment = day if day == "yesterday" else day + " 10:00:00"
+        writes += [
+            ("follow-up dated %s" % day, F, "create",
+             [dict(good, date=moment)], {}),
+            ("next task on %s" % day, F, "create",
+             [dict(good, next_date=day, next_type_id=w["type_id"])], {}),
+            ("write next task on %s" % day, F, "write",
+             [own, {"next_date": day, "next_type_id": w["type_id"]}], {}),
+            ("promise due %s" % day, P, "create", [{
+                "followup_id": w["own_followup_id"], "amount": 10.0,
+                "date": day}], {}),
+            ("write promise due %s" % day, P, "write",
+             [[w["promise_id"]], {"date": day}], {}),
+        ]
+        cases += [
+            ("aging as of %s" % day, R, "aging", [day], {}),
+            ("movement from %s" % day, R, "movement", [day, today], {}),
+            ("movement to %s" % day, R, "movement", [YESTERDAY, day], {}),
+            ("history from %s" % day, R, "history", [partner, day], {}),
+            ("follow-ups from %s" % day, R, "followups", [day], {}),
+            ("tasks to %s" % day, R, "tasks", [None, day], {}),
+            ("promises from %s" % day, R, "promises", [day, today], {}),
+            ("kpis from %s" % day, R, "kpis", [day, today], {}),
+            ("kpi months as of %s" % day, R, "kpi_months", [day], {}),
+            ("statements as of %s" % day, R, "statements",
+             [day, partner], {}),
+            ("evaluate as of %s" % day, P, "evaluate", [day], {}),
+        ]
+        for wizard, values in wizard_dates(day, w):
+            cases.append(("%s with %s %s" % (wizard, sorted(values)[0], day),
+                          wizard, create_then(wizard, values,
+                                              "action_print_html"),
+                          None, None))
+    other, foreign = [w["other_partner_id"]], [w["foreign_partner_id"]]
+
+    def promise(**values):
+        return [dict({"followup_id": w["own_followup_id"], "amount": 1.0,
+                      "date": TOMORROW}, **values)]
+    cases += [
+        # Points 6 and 2, 5: judging another day, a run's fields.
+        ("evaluate as of yesterday as a collector", P, "evaluate",
+         [YESTERDAY], {}),
+        ("evaluate as of tomorrow", P, "evaluate", [TOMORROW], {}),
+        # Wrong types and 1 MB strings.
+        ("promise amount as text", P, "create", promise(amount="mucho"),
+         {}),
+        ("promise follow-up as text", P, "create", promise(followup_id="x"),
+         {}),
+        ("promise date as number", P, "create", promise(date=20260101), {}),
+        ("promise date 1 MB", P, "create", promise(date=HUGE), {}),
+        ("evaluate with a number", P, "evaluate", [5], {}),
+        ("evaluate with a list", P, "evaluate", [[2026, 1, 1]], {}),
+        ("evaluate 1 MB", P, "evaluate", [HUGE], {}),
+        ("aging as of 1 MB", R, "aging", [HUGE], {}),
+        ("movement 1 MB", R, "movement", [HUGE, HUGE], {}),
+        ("follow-ups 1 MB", R, "followups", [HUGE], {}),
+        ("statements as of 1 MB", R, "statements", [HUGE, partner], {}),
+        ("statements ids as text", R, "statements", [today, "todos"], {}),
+        ("history ids as text", R, "history", ["todos"], {}),
+        ("promises collectors as text", R, "promises", [None, None, "yo"],
+         {}),
+        ("kpi refresh as a collector", "cartera.kpi.month", "refresh", [],
+         {}),
+        ("resume a run id as text", RUNS, "action_resume", [["x"]], {}),
+        ("run as of 1 MB", RUNS, "create", [{
+            "date_at": HUGE, "template_id": w["template_id"]}], {}),
+        ("run as of 9999-12-31", RUNS, "create", [{
+            "date_at": "9999-12-31", "template_id": w["template_id"]}], {}),
+        # Other collectors' customers and records.
+        ("promise on another collector's follow-up", P, "create",
+         promise(followup_id=w["other_followup_id"]), {}),
+        ("promise moved to another collector's follow-up", P, "write",
+         [[w["promise_id"]], {"followup_id": w["other_followup_id"]}], {}),
+        ("statements of another collector's customer", R, "statements",
+         [today, other], {}),
+        ("history of another collector's customer", R, "history", [other],
+         {}, no_rows_of(other)),
+        ("aging of another collector's customer", R, "aging",
+         [today, 30, other], {}, no_rows_of(other)),
+        ("movement of another collector's customer", R, "movement",
+         [YESTERDAY, today, other], {}, no_rows_of(other)),
+        ("resume another collector's run", RUNS, "action_resume",
+         [[w["other_run_id"]]], {}),
+        ("refresh another collector's run", RUNS, "action_refresh",
+         [[w["other_run_id"]]], {}),
+        ("statement e-mail to another collector's customer",
+         "cartera.statement.wizard", create_then(
+             "cartera.statement.wizard", {
+                 "date_at": today, "partner_ids": [(6, 0, other)]},
+             "action_send"), None, None),
+        # Other companies' ids.
+        ("promise on another company's follow-up", P, "create",
+         promise(followup_id=w["foreign_followup_id"]), {}),
+        ("statements of another company's customer", R, "statements",
+         [today, foreign], {}),
+        ("history of another company's customer", R, "history", [foreign],
+         {}, no_rows_of(foreign)),
+        ("movement of another company's customer", R, "movement",
+         [YESTERDAY, today, foreign], {}, no_rows_of(foreign)),
+        ("statement e-mail to another company's customer",
+         "cartera.statement.wizard", create_then(
+             "cartera.statement.wizard", {
+                 "date_at": today, "partner_ids": [(6, 0, foreign)]},
+             "action_send"), None, None),
+        # Ids that do not exist.
+        ("promise on a follow-up that does not exist", P, "create",
+         promise(followup_id=NO_ID), {}),
+        ("statements of a customer that does not exist", R, "statements",
+         [today, [NO_ID]], {}),
+        ("resume a run that does not exist", RUNS, "action_resume",
+         [[NO_ID]], {}),
+        ("refresh a run that does not exist", RUNS, "action_refresh",
+         [[NO_ID]], {}),
+        ("run with a template that does not exist", RUNS, "create",
+         [{"date_at": today, "template_id": NO_ID}], {}),
+        ("write a promise that does not exist", P, "write",
+         [[NO_ID], {"amount": 5.0}], {}),
+        ("mark done a task that does not exist", F, "action_mark_task_done",
+         [[NO_ID]], {}),
+    ]
+    return cases + writes
+
+
+def manager_catalogue(w):
+    """What only managers may call: closings, the indicators' refresh, the
+    judgement of promises as of another day."""
+    cases = []
+    for day in ABSURD_DATES:
+        cases += [
+            ("closing on %s" % day, "cartera.closing.wizard", create_then(
+                "cartera.closing.wizard", {"date_from": day, "date_to": day},
+                "action_close"), None, None),
+            ("indicators as of %s" % day, "cartera.kpi.month", "refresh",
+             [day], {}),
+            ("evaluate as of %s as a manager" % day, "cartera.promise",
+             "evaluate", [day], {}),
+        ]
+    cases += [
+        ("evaluate as of tomorrow as a manager", "cartera.promise",
+         "evaluate", [TOMORROW], {}),
+        ("indicators as of 1 MB", "cartera.kpi.month", "refresh", [HUGE],
+         {}),
+        ("indicators with a number", "cartera.kpi.month", "refresh", [5],
+         {}),
+        ("closing 1 MB", "cartera.closing.wizard", "create",
+         [{"date_from": HUGE, "date_to": HUGE}], {}),
+        ("closing of another company's customer", "cartera.closing.wizard",
+         create_then("cartera.closing.wizard", {
+             "date_from": "2003-05-05", "date_to": "2003-05-05",
+             "partner_id": w["foreign_partner_id"]}, "action_close"),
+         None, None),
+    ]
+    return cases
+
+
 def report_catalogue(w):
     """Bad filters of the report engine and wizards."""
     R = "cartera.ar.report"
@@ -350,18 +601,32 @@ MAY_SUCCEED = ("SQL text",)
 
 
 def run_catalogue(rpc, db, cases):
+    """Each case: (label, model, method, args, kwargs[, check]). A method
+    may be a callable of the client (several calls, see ``create_then``);
+    ``check(result)`` judges an answer (a problem's text, or None) where an
+    answer may be harmless (a search scoped to the user's customers)."""
     english = po_english_patterns()
     results, problems = [], []
-    for label, model, method, args, kwargs in cases:
+    for case in cases:
+        label, model, method, args, kwargs = case[:5]
+        check = case[5] if len(case) > 5 else None
         before = counts(db)
-        outcome = call_outcome(rpc, model, method, *args,
-                               context=dict(SPANISH), **kwargs)
+        if callable(method):
+            outcome = method(rpc)
+        else:
+            outcome = call_outcome(rpc, model, method, *args,
+                                   context=dict(SPANISH), **kwargs)
         after = counts(db)
         results.append((label, outcome[0]))
         if before != after:
-            problems.append("%s: wrote %s -> %s" % (label, before, after))
+            problems.append("%s: wrote %s" % (label, ", ".join(
+                table for table in BUSINESS_TABLES
+                if before[table] != after[table])))
         if outcome[0] == "ok":
-            if not label.startswith(MAY_SUCCEED):
+            problem = check(outcome[1]) if check else None
+            if problem:
+                problems.append("%s: %s" % (label, problem))
+            elif not check and not label.startswith(MAY_SUCCEED):
                 problems.append("%s: accepted (%r)" % (
                     label, str(outcome[1])[:80]))
         elif outcome[0] == "crash":
@@ -407,6 +672,41 @@ def test_bad_report_filters(odoo_server, db, world):
     rpc = odoo_server.rpc(world["collector"], world["collector"])
     results, problems = run_catalogue(rpc, db, report_catalogue(world))
     report_catalogue_outcome("badfilters", results, problems)
+
+
+def test_bad_input_trust(odoo_server, db, world):
+    """Issue 23: absurd dates (years outside 1900-2200, impossible dates,
+    words), wrong types, 1 MB strings, other collectors' and companies'
+    ids and ids that do not exist, in every public method and wizard of the
+    addon: a clear translated error each, nothing written."""
+    rpc = odoo_server.rpc(world["collector"], world["collector"])
+    with db.cursor() as cr:
+        cr.execute("SELECT (SELECT max(id) FROM cartera_followup), "
+                   "(SELECT max(id) FROM cartera_promise)")
+        last_followup, last_promise = cr.fetchone()
+    results, problems = run_catalogue(rpc, db, trust_catalogue(world))
+    with db.cursor() as cr:
+        # What the collector's cases stored where they should not have
+        # (today's main) is put back, so that the manager's cases judge
+        # their own input, not an absurd date stored before.
+        cr.execute("DELETE FROM cartera_promise WHERE id > %s",
+                   (last_promise,))
+        cr.execute("DELETE FROM cartera_followup WHERE id > %s",
+                   (last_followup,))
+        cr.execute("UPDATE cartera_promise SET date = %s WHERE id = %s",
+                   (str(TODAY + timedelta(days=10)), world["promise_id"]))
+        cr.execute("DELETE FROM mail_activity WHERE res_model = "
+                   "'cartera.followup' AND res_id = %s",
+                   (world["own_followup_id"],))
+        cr.execute("UPDATE cartera_followup SET next_date = NULL, "
+                   "next_type_id = NULL, task_state = 'none', "
+                   "task_activity_id = NULL WHERE id = %s",
+                   (world["own_followup_id"],))
+    manager = odoo_server.rpc(world["manager"], world["manager"])
+    more, more_problems = run_catalogue(manager, db,
+                                        manager_catalogue(world))
+    report_catalogue_outcome("badinput-trust", results + more,
+                             problems + more_problems)
 
 
 def test_markup_is_escaped_in_report_html(odoo_server, admin_rpc, world):
