@@ -1,22 +1,20 @@
 """Upgrade the addon in an existing database, installing the dependencies it
-gained since (`-u` alone neither refreshes the module list nor installs them)."""
+gained since: Odoo's own `-u` path (update the module list, mark the addon to
+upgrade, which marks its new dependencies to install), run before any model
+of the addon is loaded, so that fields added since (new columns) are created
+instead of read."""
 import sys
 
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo.tools import config
 
 
 def main(dbname, addons_path):
-    odoo.tools.config.parse_config([
+    config.parse_config([
         "--addons-path=%s" % addons_path, "--db_host=/var/run/postgresql",
         "-d", dbname, "--log-level=warn"])
-    with api.Environment.manage():
-        with odoo.registry(dbname).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["ir.module.module"].update_list()
-            module = env["ir.module.module"].search(
-                [("name", "=", "cartera_seguimiento")])
-            module.button_upgrade()
+    config["update"] = {"cartera_seguimiento": 1}
+    with odoo.api.Environment.manage():
         odoo.modules.registry.Registry.new(dbname, update_module=True)
 
 
