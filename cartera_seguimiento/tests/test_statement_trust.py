@@ -284,6 +284,7 @@ class TestStatementPoisonedBatch(StatementTrustCase):
         Line = type(self.env["cartera.statement.run.line"])
         original = Line._render_and_queue
         seen = []
+        errors = []
         customer3 = self.customer3
 
         def render_and_queue(lines):
@@ -295,7 +296,12 @@ class TestStatementPoisonedBatch(StatementTrustCase):
             seen.append((lines.mapped("partner_id"), attempts))
             if customer3 in lines.mapped("partner_id"):
                 # What a statement timeout does: the transaction breaks.
-                self.env.cr.execute("SELECT 1/0")
+                try:
+                    self.env.cr.execute("SELECT 1/0")
+                except Exception as error:
+                    # In the server's language: kept to compare.
+                    errors.append(str(error).strip())
+                    raise
             return original(lines)
 
         poisoned = self._send(
@@ -309,7 +315,7 @@ class TestStatementPoisonedBatch(StatementTrustCase):
             self.assertEqual(
                 [(line.state, line.attempts) for line in poisoned.line_ids],
                 [("pending", 1), ("pending", 1)])
-            self.assertIn("division by zero", lines[self.customer3].error)
+            self.assertIn(errors[0], lines[self.customer3].error)
             self.assertEqual(later.line_ids.state, "queued")
             # Then the customer that fails is tried alone, twice more, and
             # fails for good; the other one goes out.
@@ -317,7 +323,7 @@ class TestStatementPoisonedBatch(StatementTrustCase):
             self._process()
             self.assertEqual(lines[self.customer3].state, "failed")
             self.assertIn("3", lines[self.customer3].error)
-            self.assertIn("division by zero", lines[self.customer3].error)
+            self.assertIn(errors[-1], lines[self.customer3].error)
             self._process()
         self.assertEqual(lines[self.customer4].state, "queued")
         self.assertEqual(lines[self.customer4].attempts, 2)
