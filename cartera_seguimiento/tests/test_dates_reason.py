@@ -226,8 +226,10 @@ class TestEvaluationDay(PromiseCase):
                 ("res_id", "=", self.customer1.id),
                 ("activity_type_id", "=", self.env.ref(
                     "cartera_seguimiento.mail_activity_promise_broken").id)])
-            self.customer1.invalidate_cache()
-            lines = self.customer1.message_ids.filtered(
+            # The note is filed on the promise's follow-up (private to
+            # those who see the customer), not on the customer.
+            promise.followup_id.invalidate_cache()
+            lines = promise.followup_id.message_ids.filtered(
                 lambda m: "Cumplido parcialmente" in (m.body or ""))
             return len(activities), len(lines)
 
