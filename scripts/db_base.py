@@ -1,9 +1,15 @@
 """Finish the base of a cartera database: a Colombian company in COP with the
-l10n_co chart, and Spanish (es_CO) for the administrator."""
+l10n_co chart, its own letterhead (address, tax id, e-mail, web site and
+logo, printed by every report), and Spanish (es_CO) for the administrator."""
+import base64
+import os
 import sys
 
 import odoo
 from odoo import SUPERUSER_ID, api
+
+LOGO = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                    "demo_logo.png")
 
 
 def main(dbname):
@@ -13,11 +19,19 @@ def main(dbname):
         company = env.ref("base.main_company")
         cop = env.ref("base.COP")
         cop.active = True
-        company.write({
-            "name": "Distribuidora Andina S.A.S.",
-            "country_id": env.ref("base.co").id,
-            "city": "Bogotá",
-        })
+        with open(LOGO, "rb") as logo:
+            company.write({
+                "name": "Distribuidora Andina S.A.S.",
+                "country_id": env.ref("base.co").id,
+                "city": "Bogotá",
+                "street": "Carrera 7 # 71-21, oficina 1204",
+                "zip": "110231",
+                "phone": "+57 601 317 4500",
+                "email": "cartera@distribuidoraandina.example.com",
+                "website": "https://www.distribuidoraandina.example.com",
+                "vat": "900123456-7",
+                "logo": base64.b64encode(logo.read()),
+            })
         if company.currency_id != cop and not env["account.move.line"].search(
                 [("company_id", "=", company.id)], limit=1):
             company.currency_id = cop
