@@ -137,8 +137,9 @@ class CarteraArReport(models.AbstractModel):
         of a bound parameter, ``CURRENT_DATE``), or a list of date
         strings in increasing order (the indicators' period ends).
         ``scope``: ``_scope``'s conditions; with it the items are those of
-        the user's company (bound ``company_id``) and the customer is
-        joined as ``rp``; without it (the agenda's view) every company's.
+        the user's company (bound ``company_id``), the customer joined as
+        ``rp`` when it has conditions; without it (the agenda's view)
+        every company's.
         ``method`` (see ``_aging_method``): "residual", the stored
         ``amount_residual`` of the items still open plus the partial
         reconciliations dated after the date (the items settled since
@@ -178,11 +179,17 @@ class CarteraArReport(models.AbstractModel):
                     "JOIN {} ON d.date_at >= l.date"
                     " AND d.date_at >= p.max_date").format(many)
                 on_partial = sql.SQL("AND p.max_date <= {}").format(last)
+        customers = company = sql.SQL("")
         if scope is None:
-            customers, company, scope = sql.SQL(""), sql.SQL(""), sql.SQL("")
+            scope = sql.SQL("")
         else:
-            customers = sql.SQL("JOIN res_partner rp ON rp.id = l.partner_id")
             company = sql.SQL("AND l.company_id = %(company_id)s")
+            # The customers only for the scope's conditions: without any
+            # (a manager's whole portfolio), joining them cost a lookup per
+            # open item.
+            if scope.as_string(self._cr._obj).strip():
+                customers = sql.SQL(
+                    "JOIN res_partner rp ON rp.id = l.partner_id")
         if method == "residual":
             # What the partials after the date took from each side.
             item_amount = sql.SQL("l.amount_residual")
