@@ -90,21 +90,34 @@ class CarteraArReport(models.AbstractModel):
             " WHERE um.id = l.move_id AND um.state <> 'posted')")
 
     @api.model
-    def _receivable_items(self, scope, joins=None):
+    def _has_conditions(self, scope):
+        """Whether ``scope`` (composed SQL) holds any condition."""
+        return bool(scope.as_string(self._cr._obj).strip())
+
+    @api.model
+    def _receivable_items(self, scope, joins=None, customers=None):
         """FROM and WHERE of the receivable items of posted entries of the
-        user's company (composed SQL): the items ``l``, their account
-        ``a`` and customer ``rp``, ``joins`` (composed SQL) added, and
-        ``scope`` (``_scope``'s conditions, each starting with AND). Bound
+        user's company (composed SQL): the items ``l`` with a customer,
+        their account ``a``, ``joins`` (composed SQL) added, and ``scope``
+        (``_scope``'s conditions, each starting with AND). The customer is
+        joined as ``rp`` when ``customers`` is true or, by default, when
+        the scope has conditions (they read it): a report over the whole
+        portfolio does not pay a lookup of the customer per item. Bound
         parameter: ``company_id``."""
+        if customers is None:
+            customers = self._has_conditions(scope)
         return sql.SQL("""
       FROM account_move_line l
       JOIN account_account a ON a.id = l.account_id
-      JOIN res_partner rp ON rp.id = l.partner_id
+      {customers}
       {joins}
      WHERE {posted} AND a.internal_type = 'receivable'
+       AND l.partner_id IS NOT NULL
        AND l.company_id = %(company_id)s {scope}
 """).format(joins=joins or sql.SQL(""), scope=scope,
-            posted=self._posted())
+            posted=self._posted(), customers=sql.SQL(
+                "JOIN res_partner rp ON rp.id = l.partner_id"
+                if customers else ""))
 
     @api.model
     def _invoice_joins(self):
@@ -187,7 +200,7 @@ class CarteraArReport(models.AbstractModel):
             # The customers only for the scope's conditions: without any
             # (a manager's whole portfolio), joining them cost a lookup per
             # open item.
-            if scope.as_string(self._cr._obj).strip():
+            if self._has_conditions(scope):
                 customers = sql.SQL(
                     "JOIN res_partner rp ON rp.id = l.partner_id")
         if method == "residual":

@@ -31,7 +31,8 @@ class CarteraArReport(models.AbstractModel):
     ) h
      WHERE h.date >= %(date_from)s
      ORDER BY upper(h.partner_name), h.partner_id, h.date, h.id
-""").format(items=self._receivable_items(scope, self._document_joins()))
+""").format(items=self._receivable_items(
+            scope, self._document_joins(), customers=True))
 
     @api.model
     def _history_opening_query(self, scope):

@@ -161,7 +161,8 @@ class CarteraArReport(models.AbstractModel):
         # closing, starting from the items before the first period.
         moved = {}
         for salesperson_id, period, balance, debit, credit in self._execute(
-                self._kpi_movement_query(salesperson, scope), params):
+                self._kpi_movement_query(salesperson, scope,
+                                         by_salesperson), params):
             moved.setdefault(salesperson_id, {})[period] = (
                 float(balance), float(debit), float(credit))
         for salesperson_id, by_period in moved.items():
@@ -191,7 +192,7 @@ class CarteraArReport(models.AbstractModel):
         return result
 
     @api.model
-    def _kpi_movement_query(self, salesperson, scope):
+    def _kpi_movement_query(self, salesperson, scope, by_salesperson=False):
         """Movement of every period in one scan: width_bucket() gives 0 to
         the items before the first period (the opening balance) and k to
         those of the k-th."""
@@ -203,7 +204,8 @@ class CarteraArReport(models.AbstractModel):
     {items}
        AND l.date <= %(date_to)s
      GROUP BY 1, 2
-""").format(salesperson=salesperson, items=self._receivable_items(scope))
+""").format(salesperson=salesperson, items=self._receivable_items(
+            scope, customers=by_salesperson or None))
 
     @api.model
     def _kpi_aging_query(self, amounts, by_salesperson):

@@ -125,7 +125,8 @@ class CarteraArReport(models.AbstractModel):
     {items}
        AND l.date >= %(date_from)s AND l.date <= %(date_to)s
      ORDER BY l.partner_id, l.date, l.id
-""").format(items=self._receivable_items(scope, self._document_joins()))
+""").format(items=self._receivable_items(
+            scope, self._document_joins(), customers=True))
 
     @api.model
     def _add_movement_lines(self, rows, scope, params):
