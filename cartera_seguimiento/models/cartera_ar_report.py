@@ -90,6 +90,15 @@ class CarteraArReport(models.AbstractModel):
             " WHERE um.id = l.move_id AND um.state <> 'posted')")
 
     @api.model
+    def _receivable(self):
+        """The condition on a journal item ``l`` and its account ``a`` that
+        it is a customer's receivable item of a posted entry: the one
+        predicate of ``_receivable_items`` and ``_open_items``."""
+        return sql.SQL(
+            "a.internal_type = 'receivable' AND l.partner_id IS NOT NULL"
+            " AND {posted}").format(posted=self._posted())
+
+    @api.model
     def _has_conditions(self, scope):
         """Whether ``scope`` (composed SQL) holds any condition."""
         return bool(scope.as_string(self._cr._obj).strip())
@@ -111,11 +120,9 @@ class CarteraArReport(models.AbstractModel):
       JOIN account_account a ON a.id = l.account_id
       {customers}
       {joins}
-     WHERE {posted} AND a.internal_type = 'receivable'
-       AND l.partner_id IS NOT NULL
-       AND l.company_id = %(company_id)s {scope}
+     WHERE {receivable} AND l.company_id = %(company_id)s {scope}
 """).format(joins=joins or sql.SQL(""), scope=scope,
-            posted=self._posted(), customers=sql.SQL(
+            receivable=self._receivable(), customers=sql.SQL(
                 "JOIN res_partner rp ON rp.id = l.partner_id"
                 if customers else ""))
 
@@ -219,9 +226,8 @@ class CarteraArReport(models.AbstractModel):
       FROM account_move_line l
       JOIN account_account a ON a.id = l.account_id
       {customers} {item_dates}
-     WHERE a.internal_type = 'receivable' AND l.partner_id IS NOT NULL
-       AND {posted} {company} {on_item} AND l.balance <> 0 {still_open}
-       {scope}
+     WHERE {receivable} {company} {on_item} AND l.balance <> 0
+       {still_open} {scope}
     UNION ALL
     SELECT {columns}, l.id, l.company_id, l.partner_id,
            COALESCE(l.date_maturity, l.date), v.amount
@@ -231,11 +237,10 @@ class CarteraArReport(models.AbstractModel):
       JOIN account_account a ON a.id = l.account_id
       {customers} {partial_dates}
      WHERE p.company_id = l.company_id {on_partial}
-       AND a.internal_type = 'receivable' AND l.partner_id IS NOT NULL
-       AND {posted} {company} {on_item} AND l.balance <> 0 {scope}
+       AND {receivable} {company} {on_item} AND l.balance <> 0 {scope}
 """).format(columns=columns, item_amount=item_amount, customers=customers,
             item_dates=item_dates, partial_dates=partial_dates,
-            posted=self._posted(), company=company, on_item=on_item,
+            receivable=self._receivable(), company=company, on_item=on_item,
             still_open=still_open, scope=scope, sides=sides,
             on_partial=on_partial)
 
