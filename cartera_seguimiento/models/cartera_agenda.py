@@ -218,8 +218,8 @@ class CarteraAgenda(models.Model):
         query = sql.SQL(AGENDA_VIEW).format(
             view=sql.Identifier(self._table),
             # The aging engine's own items, as of the day the view is read.
-            items=self.env["cartera.ar.report"]._residual_items(
-                sql.SQL("CURRENT_DATE"), sql.SQL("TRUE"), sql.SQL("")),
+            items=self.env["cartera.ar.report"]._open_items(
+                sql.SQL("CURRENT_DATE")),
             severity=severity,
             promise_state=self._promise_state_sql(),
             priority=self._priority_sql(),

@@ -22,39 +22,6 @@ from ..tools import dates, ids as id_checks
 FAR_PAST = "1900-01-01"
 FAR_FUTURE = "9999-12-31"
 
-# The condition on a journal item ``l`` that its entry is posted, for every
-# query of items (reports, aging, payments of the promises): an anti-join on
-# the few unposted entries (cartera_move_unposted_idx), not a join of every
-# item's entry. The reports that read all items up to a day (the movement's
-# opening, the indicators) read a million at large, and looking up the entry
-# of each of the agenda's 82,664 open items was 40 % of its time.
-POSTED_ONLY = sql.SQL(
-    "NOT EXISTS (SELECT 1 FROM account_move um"
-    " WHERE um.id = l.move_id AND um.state <> 'posted')")
-
-# Journal items the receivable reports stand on. {joins} takes the extra
-# joins of a report, {scope} the conditions of ``_scope``; values are bound.
-LINES_FROM = sql.SQL("""
-      FROM account_move_line l
-      JOIN account_account a ON a.id = l.account_id
-      JOIN res_partner rp ON rp.id = l.partner_id
-      {joins}
-     WHERE {posted} AND a.internal_type = 'receivable'
-       AND l.company_id = %(company_id)s {scope}
-""")
-
-# The document and the salesperson of each item.
-INVOICE_JOINS = sql.SQL("""
-      LEFT JOIN account_invoice inv ON inv.id = l.invoice_id
-      LEFT JOIN res_users su ON su.id = rp.user_id
-      LEFT JOIN res_partner sp ON sp.id = su.partner_id
-""")
-
-# With the entry (its number and reference), for the reports that list
-# documents.
-DOCUMENT_JOINS = sql.Composed([
-    sql.SQL("JOIN account_move m ON m.id = l.move_id"), INVOICE_JOINS])
-
 
 class CarteraArReport(models.AbstractModel):
     _name = "cartera.ar.report"
@@ -107,10 +74,174 @@ class CarteraArReport(models.AbstractModel):
         self._cr.execute(query.as_string(self._cr._obj), params)
         return self._cr.fetchall()
 
+    # ------------------------------------------------------------------
+    # The journal items every report stands on (one definition each)
+    # ------------------------------------------------------------------
     @api.model
-    def _lines_from(self, scope, joins=None):
-        return LINES_FROM.format(joins=joins or sql.SQL(""), scope=scope,
-                                 posted=POSTED_ONLY)
+    def _posted(self):
+        """The condition on a journal item ``l`` that its entry is posted,
+        for every query of items: an anti-join on the few unposted entries
+        (``cartera_move_unposted_idx``), never a join of every item's
+        entry, which the reports reading all items up to a day would pay
+        for each of them."""
+        return sql.SQL(
+            "NOT EXISTS (SELECT 1 FROM account_move um"
+            " WHERE um.id = l.move_id AND um.state <> 'posted')")
+
+    @api.model
+    def _receivable(self):
+        """The condition on a journal item ``l`` and its account ``a`` that
+        it is a customer's receivable item of a posted entry: the one
+        predicate of ``_receivable_items`` and ``_open_items``."""
+        return sql.SQL(
+            "a.internal_type = 'receivable' AND l.partner_id IS NOT NULL"
+            " AND {posted}").format(posted=self._posted())
+
+    @api.model
+    def _has_conditions(self, scope):
+        """Whether ``scope`` (composed SQL) holds any condition."""
+        return bool(scope.as_string(self._cr._obj).strip())
+
+    @api.model
+    def _receivable_items(self, scope, joins=None, customers=None):
+        """FROM and WHERE of the receivable items of posted entries of the
+        user's company (composed SQL): the items ``l`` with a customer,
+        their account ``a``, ``joins`` (composed SQL) added, and ``scope``
+        (``_scope``'s conditions, each starting with AND). The customer is
+        joined as ``rp`` when ``customers`` is true or, by default, when
+        the scope has conditions (they read it): a report over the whole
+        portfolio does not pay a lookup of the customer per item. Bound
+        parameter: ``company_id``."""
+        if customers is None:
+            customers = self._has_conditions(scope)
+        return sql.SQL("""
+      FROM account_move_line l
+      JOIN account_account a ON a.id = l.account_id
+      {customers}
+      {joins}
+     WHERE {receivable} AND l.company_id = %(company_id)s {scope}
+""").format(joins=joins or sql.SQL(""), scope=scope,
+            receivable=self._receivable(), customers=sql.SQL(
+                "JOIN res_partner rp ON rp.id = l.partner_id"
+                if customers else ""))
+
+    @api.model
+    def _invoice_joins(self):
+        """The document (``inv``) and the salesperson (``su``, ``sp``) of
+        each item ``l`` of customer ``rp``."""
+        return sql.SQL("""
+      LEFT JOIN account_invoice inv ON inv.id = l.invoice_id
+      LEFT JOIN res_users su ON su.id = rp.user_id
+      LEFT JOIN res_partner sp ON sp.id = su.partner_id
+""")
+
+    @api.model
+    def _document_joins(self):
+        """``_invoice_joins`` and the entry ``m`` (its number and
+        reference), for the reports that list documents."""
+        return sql.SQL("JOIN account_move m ON m.id = l.move_id {}").format(
+            self._invoice_joins())
+
+    @api.model
+    def _open_items(self, dates, scope=None, method="residual"):
+        """The open receivable items as of each of ``dates`` (composed
+        SQL), the one definition the aging, the statements, the agenda and
+        the indicators read. Columns: ``period`` (the date's number, from
+        1), ``date_at``, ``line_id``, ``company_id``, ``partner_id``,
+        ``due`` (``COALESCE(date_maturity, date)``) and ``amount``; an
+        item may have several rows for a date, which add up to its open
+        amount at that date.
+
+        ``dates``: one date as an SQL expression (``sql.Placeholder``
+        of a bound parameter, ``CURRENT_DATE``), or a list of date
+        strings in increasing order (the indicators' period ends).
+        ``scope``: ``_scope``'s conditions; with it the items are those of
+        the user's company (bound ``company_id``), the customer joined as
+        ``rp`` when it has conditions; without it (the agenda's view)
+        every company's.
+        ``method`` (see ``_aging_method``): "residual", the stored
+        ``amount_residual`` of the items still open plus the partial
+        reconciliations dated after the date (the items settled since
+        then are reached through them), or "history", the balance of
+        every item dated up to the date minus the partials dated up to
+        it, as Odoo's aged balance computes it. Both give the same
+        figures."""
+        if isinstance(dates, sql.Composable):
+            one, many = dates, None
+        else:
+            one = None
+            many = sql.SQL(
+                "unnest({}::date[]) WITH ORDINALITY AS d (date_at, period)"
+            ).format(sql.Literal(list(dates)))
+            first, last = sql.Literal(dates[0]), sql.Literal(dates[-1])
+        if one is not None:
+            # One date: plain conditions, no join of dates.
+            columns = sql.SQL("1 AS period, {}::date AS date_at").format(one)
+            item_dates = partial_dates = sql.SQL("")
+            on_item = sql.SQL("AND l.date <= {}").format(one)
+            if method == "residual":
+                on_partial = sql.SQL("AND p.max_date > {}").format(one)
+            else:
+                on_partial = sql.SQL("AND p.max_date <= {}").format(one)
+        else:
+            columns = sql.SQL("d.period::integer AS period, d.date_at")
+            item_dates = sql.SQL("JOIN {} ON d.date_at >= l.date").format(
+                many)
+            on_item = sql.SQL("")
+            if method == "residual":
+                partial_dates = sql.SQL(
+                    "JOIN {} ON d.date_at >= l.date AND d.date_at < p.max_date"
+                ).format(many)
+                on_partial = sql.SQL("AND p.max_date > {}").format(first)
+            else:
+                partial_dates = sql.SQL(
+                    "JOIN {} ON d.date_at >= l.date"
+                    " AND d.date_at >= p.max_date").format(many)
+                on_partial = sql.SQL("AND p.max_date <= {}").format(last)
+        customers = company = sql.SQL("")
+        if scope is None:
+            scope = sql.SQL("")
+        else:
+            company = sql.SQL("AND l.company_id = %(company_id)s")
+            # The customers only for the scope's conditions: without any
+            # (a manager's whole portfolio), joining them cost a lookup per
+            # open item.
+            if self._has_conditions(scope):
+                customers = sql.SQL(
+                    "JOIN res_partner rp ON rp.id = l.partner_id")
+        if method == "residual":
+            # What the partials after the date took from each side.
+            item_amount = sql.SQL("l.amount_residual")
+            still_open = sql.SQL("AND l.amount_residual <> 0")
+            sides = sql.SQL("(p.debit_move_id, p.amount),"
+                            " (p.credit_move_id, -p.amount)")
+        else:
+            item_amount, still_open = sql.SQL("l.balance"), sql.SQL("")
+            sides = sql.SQL("(p.debit_move_id, -p.amount),"
+                            " (p.credit_move_id, p.amount)")
+        return sql.SQL("""
+    SELECT {columns}, l.id AS line_id, l.company_id, l.partner_id,
+           COALESCE(l.date_maturity, l.date) AS due, {item_amount} AS amount
+      FROM account_move_line l
+      JOIN account_account a ON a.id = l.account_id
+      {customers} {item_dates}
+     WHERE {receivable} {company} {on_item} AND l.balance <> 0
+       {still_open} {scope}
+    UNION ALL
+    SELECT {columns}, l.id, l.company_id, l.partner_id,
+           COALESCE(l.date_maturity, l.date), v.amount
+      FROM account_partial_reconcile p
+     CROSS JOIN LATERAL (VALUES {sides}) v (line_id, amount)
+      JOIN account_move_line l ON l.id = v.line_id
+      JOIN account_account a ON a.id = l.account_id
+      {customers} {partial_dates}
+     WHERE p.company_id = l.company_id {on_partial}
+       AND {receivable} {company} {on_item} AND l.balance <> 0 {scope}
+""").format(columns=columns, item_amount=item_amount, customers=customers,
+            item_dates=item_dates, partial_dates=partial_dates,
+            receivable=self._receivable(), company=company, on_item=on_item,
+            still_open=still_open, scope=scope, sides=sides,
+            on_partial=on_partial)
 
     # ------------------------------------------------------------------
     # Filter checks: every report argument goes through these, so that bad

@@ -7,102 +7,9 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .cartera_ar_report import POSTED_ONLY
-
+# The periods of overdue days of the aging, the last one being "older":
+# the default of ``aging()`` and ``aging_periods()``.
 PERIOD_COUNT = 4
-
-# The open amount of each line at the as-of date D, in two equivalent ways.
-# "history": balance minus the partial reconciliations dated (max_date) on or
-# before D, the way Odoo's aged balance does it; it reads every line and
-# partial up to D. "residual": the stored amount_residual plus the partials
-# dated after D; it only reads open lines and the few partials after D, which
-# is far cheaper when D is recent and the history is long. Both carry the
-# item's id: the statement lists the open items these amounts add up to.
-PARTIALS_UP_TO_DATE = sql.SQL("""
-      LEFT JOIN (SELECT debit_move_id AS line_id, sum(amount) AS amount
-                   FROM account_partial_reconcile
-                  WHERE max_date <= %(date_at)s
-                    AND company_id = %(company_id)s
-                  GROUP BY debit_move_id) pd ON pd.line_id = l.id
-      LEFT JOIN (SELECT credit_move_id AS line_id, sum(amount) AS amount
-                   FROM account_partial_reconcile
-                  WHERE max_date <= %(date_at)s
-                    AND company_id = %(company_id)s
-                  GROUP BY credit_move_id) pc ON pc.line_id = l.id
-""")
-
-AMOUNTS_HISTORY = sql.SQL("""
-    SELECT l.id AS line_id, l.partner_id,
-           COALESCE(l.date_maturity, l.date) AS due,
-           l.balance - COALESCE(pd.amount, 0) + COALESCE(pc.amount, 0)
-               AS amount
-    {lines}
-       AND l.date <= %(date_at)s AND l.balance <> 0
-""")
-
-# The open receivable items as of a day D, the "residual" way, for the aging,
-# the statements and the agenda's view alike: {date} is D (a bound parameter
-# here, CURRENT_DATE in the view), {company} the condition on the item's
-# company, {partners} the join of the customers that {scope} (the conditions
-# of ``_scope``) may need. {posted} is POSTED_ONLY.
-RESIDUAL_ITEMS = sql.SQL("""
-    SELECT l.id AS line_id, l.company_id, l.partner_id,
-           COALESCE(l.date_maturity, l.date) AS due,
-           l.amount_residual AS amount
-      FROM account_move_line l
-      JOIN account_account a ON a.id = l.account_id
-      {partners}
-     WHERE a.internal_type = 'receivable' AND l.partner_id IS NOT NULL
-       AND {posted} AND {company} AND l.date <= {date} AND l.balance <> 0
-       AND l.amount_residual <> 0 {scope}
-    UNION ALL
-    SELECT l.id, l.company_id, l.partner_id, COALESCE(l.date_maturity, l.date),
-           v.amount
-      FROM account_partial_reconcile p
-     CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.amount),
-                                (p.credit_move_id, -p.amount)) v (line_id, amount)
-      JOIN account_move_line l ON l.id = v.line_id
-      JOIN account_move m ON m.id = l.move_id
-      JOIN account_account a ON a.id = l.account_id
-      {partners}
-     WHERE p.max_date > {date} AND p.company_id = l.company_id
-       AND m.state = 'posted' AND a.internal_type = 'receivable'
-       AND l.partner_id IS NOT NULL
-       AND {company} AND l.date <= {date} AND l.balance <> 0 {scope}
-""")
-CUSTOMER_JOIN = sql.SQL("JOIN res_partner rp ON rp.id = l.partner_id")
-
-# Bucket 0 is "not due" (due on or after D, as in Odoo's aged balance),
-# 1..4 the periods of P days, 5 older.
-AGING_TOTALS = sql.SQL("""
-    WITH amounts AS ({amounts}), bucketed AS (
-        SELECT partner_id, amount,
-               CASE WHEN %(date_at)s::date - due <= 0 THEN 0
-                    WHEN %(date_at)s::date - due > %(periods)s * %(plen)s
-                        THEN %(periods)s + 1
-                    ELSE (%(date_at)s::date - due - 1) / %(plen)s + 1
-               END AS bucket
-          FROM amounts
-    ), totals AS (
-        SELECT partner_id,
-               COALESCE(sum(amount) FILTER (WHERE bucket = 0), 0) AS b0,
-               COALESCE(sum(amount) FILTER (WHERE bucket = 1), 0) AS b1,
-               COALESCE(sum(amount) FILTER (WHERE bucket = 2), 0) AS b2,
-               COALESCE(sum(amount) FILTER (WHERE bucket = 3), 0) AS b3,
-               COALESCE(sum(amount) FILTER (WHERE bucket = 4), 0) AS b4,
-               COALESCE(sum(amount) FILTER (WHERE bucket = 5), 0) AS b5
-          FROM bucketed GROUP BY partner_id
-    )
-    SELECT t.partner_id, rp.name, rp.vat, rp.user_id, sp.name,
-           t.b0, t.b1, t.b2, t.b3, t.b4, t.b5
-      FROM totals t
-      JOIN res_partner rp ON rp.id = t.partner_id
-      LEFT JOIN res_users su ON su.id = rp.user_id
-      LEFT JOIN res_partner sp ON sp.id = su.partner_id
-     WHERE round(t.b0, 2) <> 0 OR round(t.b1, 2) <> 0 OR round(t.b2, 2) <> 0
-        OR round(t.b3, 2) <> 0 OR round(t.b4, 2) <> 0 OR round(t.b5, 2) <> 0
-     ORDER BY upper(rp.name), t.partner_id
-""")
 
 # Whether the "residual" way pays off: the partials dated after D are less
 # than half of all partials (it then reads them and the open items instead of
@@ -124,16 +31,31 @@ class CarteraArReport(models.AbstractModel):
     _inherit = "cartera.ar.report"
 
     @api.model
-    def aging_periods(self, period_length=30):
+    def _check_period_count(self, period_count):
+        try:
+            count = int(period_count)
+        except (TypeError, ValueError):
+            count = 0
+        if not 1 <= count <= 24:
+            raise UserError(_(
+                "The number of periods must be from 1 to 24 (got %s).")
+                % (period_count,))
+        return count
+
+    @api.model
+    def aging_periods(self, period_length=30, period_count=PERIOD_COUNT):
         """Labels of ``periods`` in the aging rows, most recent first."""
         plen = int(period_length)
+        count = self._check_period_count(period_count)
         labels = ["%d-%d" % (i * plen + 1, (i + 1) * plen)
-                  for i in range(PERIOD_COUNT)]
-        labels.append("+%d" % (PERIOD_COUNT * plen))
+                  for i in range(count)]
+        labels.append("+%d" % (count * plen))
         return labels
 
     @api.model
     def _aging_method(self, date_at):
+        """"residual" or "history" (see ``_open_items``) for ``date_at``;
+        the context's ``cartera_aging_method`` forces one."""
         forced = self._context.get("cartera_aging_method")
         if forced in ("history", "residual"):
             return forced
@@ -141,30 +63,97 @@ class CarteraArReport(models.AbstractModel):
         return "residual" if self._cr.fetchone()[0] else "history"
 
     @api.model
-    def _aging_amounts(self, method, scope):
-        if method == "residual":
-            return self._residual_items(
-                sql.SQL("%(date_at)s"),
-                sql.SQL("l.company_id = %(company_id)s"), scope,
-                partners=CUSTOMER_JOIN)
-        return AMOUNTS_HISTORY.format(
-            lines=self._lines_from(scope, joins=PARTIALS_UP_TO_DATE))
+    def _aging_amounts(self, date_at, scope):
+        """The open items as of the bound ``date_at`` (``_open_items``),
+        by the cheaper method for that date."""
+        return self._open_items(sql.Placeholder("date_at"), scope,
+                                self._aging_method(date_at))
+
+    # ------------------------------------------------------------------
+    # The aging's statement, in parts that an addon may extend: the
+    # bucket of each amount, the sums by customer, and the customer's
+    # columns (``_aging_select`` / ``_aging_from`` / ``_aging_where``).
+    # ------------------------------------------------------------------
+    @api.model
+    def _aging_bucket(self):
+        """The bucket of an open item (``due``) at ``date_at``: 0 "not
+        due" (due on or after the date, as in Odoo's aged balance),
+        1..``periods`` the periods of ``plen`` days, ``periods`` + 1
+        older (bound parameters)."""
+        return sql.SQL("""
+            CASE WHEN %(date_at)s::date - due <= 0 THEN 0
+                 WHEN %(date_at)s::date - due > %(periods)s * %(plen)s
+                     THEN %(periods)s + 1
+                 ELSE (%(date_at)s::date - due - 1) / %(plen)s + 1
+            END""")
 
     @api.model
-    def _residual_items(self, date, company, scope, partners=None):
-        """Company, customer, due date and open amount of the open
-        receivable items as of ``date`` (composed SQL); ``partners`` joins
-        the customers as ``rp`` for ``scope``."""
-        return RESIDUAL_ITEMS.format(date=date, company=company, scope=scope,
-                                     partners=partners or sql.SQL(""),
-                                     posted=POSTED_ONLY)
+    def _aging_select(self, period_count):
+        """The columns of each row: the customer's, then ``b0`` (not due)
+        to ``b<period_count + 1>`` (older)."""
+        buckets = [sql.Identifier("b%d" % i) for i in range(period_count + 2)]
+        return sql.SQL(
+            "t.partner_id, rp.name AS partner_name, rp.vat AS partner_vat,"
+            " rp.user_id AS salesperson_id, sp.name AS salesperson_name, "
+        ) + sql.SQL(", ").join(
+            sql.SQL("t.{}").format(bucket) for bucket in buckets)
+
+    @api.model
+    def _aging_from(self):
+        """The customers' totals ``t`` and what the columns read."""
+        return sql.SQL("""
+      FROM totals t
+      JOIN res_partner rp ON rp.id = t.partner_id
+      LEFT JOIN res_users su ON su.id = rp.user_id
+      LEFT JOIN res_partner sp ON sp.id = su.partner_id""")
+
+    @api.model
+    def _aging_where(self, period_count):
+        """Customers with something open in a bucket (to the cent)."""
+        return sql.SQL(" OR ").join(
+            sql.SQL("round(t.{}, 2) <> 0").format(
+                sql.Identifier("b%d" % i)) for i in range(period_count + 2))
+
+    @api.model
+    def _aging_query(self, amounts, period_count):
+        sums = sql.SQL(", ").join(
+            sql.SQL("COALESCE(sum(amount) FILTER (WHERE bucket = {}), 0)"
+                    " AS {}").format(sql.Literal(i),
+                                     sql.Identifier("b%d" % i))
+            for i in range(period_count + 2))
+        return sql.SQL("""
+    WITH amounts AS ({amounts}), bucketed AS (
+        SELECT partner_id, amount, {bucket} AS bucket FROM amounts
+    ), totals AS (
+        SELECT partner_id, {sums} FROM bucketed GROUP BY partner_id
+    )
+    SELECT {select} {from_} WHERE {where}
+     ORDER BY upper(rp.name), t.partner_id
+""").format(amounts=amounts, bucket=self._aging_bucket(), sums=sums,
+            select=self._aging_select(period_count),
+            from_=self._aging_from(), where=self._aging_where(period_count))
+
+    @api.model
+    def _prepare_aging_row(self, values, period_count):
+        """The dict of ``aging()`` for one customer, from the columns of
+        its row (``_aging_select``)."""
+        buckets = [float(values["b%d" % i]) for i in range(period_count + 2)]
+        row = self._customer_values(
+            values["partner_id"], values["partner_name"],
+            values["partner_vat"], values["salesperson_id"],
+            values["salesperson_name"])
+        return dict(row, **{
+            "not_due": buckets[0],
+            "periods": buckets[1:],
+            "total": round(sum(buckets), 2),
+        })
 
     @api.model
     def aging(self, date_at, period_length=30, partner_ids=None,
-              salesperson_ids=None):
+              salesperson_ids=None, period_count=PERIOD_COUNT):
         """Open receivable per customer as of ``date_at``: not due, the
-        periods of ``period_length`` days (most recent first, the last one
-        being "older") and the total."""
+        ``period_count`` periods of ``period_length`` days (most recent
+        first) and one more for older items, and the total."""
         date_at = self._check_date(date_at, _("As of date")) or \
             fields.Date.context_today(self)
         try:
@@ -175,20 +164,11 @@ class CarteraArReport(models.AbstractModel):
             raise UserError(_(
                 "The period length must be at least one day (got %s).")
                 % (period_length,))
+        count = self._check_period_count(period_count)
         scope, params = self._scope(partner_ids, salesperson_ids)
-        params.update(date_at=date_at, plen=plen, periods=PERIOD_COUNT)
+        params.update(date_at=date_at, plen=plen, periods=count)
         self._no_jit()
-        query = AGING_TOTALS.format(amounts=self._aging_amounts(
-            self._aging_method(date_at), scope))
-        rows = []
-        for (partner_id, name, vat, user_id, user_name,
-             b0, b1, b2, b3, b4, b5) in self._execute(query, params):
-            buckets = [float(b) for b in (b0, b1, b2, b3, b4, b5)]
-            row = self._customer_values(partner_id, name, vat, user_id,
-                                        user_name)
-            rows.append(dict(row, **{
-                "not_due": buckets[0],
-                "periods": buckets[1:],
-                "total": round(sum(buckets), 2),
-            }))
-        return rows
+        query = self._aging_query(self._aging_amounts(date_at, scope), count)
+        self._cr.execute(query.as_string(self._cr._obj), params)
+        return [self._prepare_aging_row(values, count)
+                for values in self._cr.dictfetchall()]

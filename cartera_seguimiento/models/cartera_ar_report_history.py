@@ -9,32 +9,40 @@ from psycopg2 import sql
 
 from odoo import api, models
 
-from .cartera_ar_report import DOCUMENT_JOINS, FAR_FUTURE, FAR_PAST
+from .cartera_ar_report import FAR_FUTURE, FAR_PAST
 
-HISTORY = sql.SQL("""
+
+class CarteraArReport(models.AbstractModel):
+    _inherit = "cartera.ar.report"
+
+    @api.model
+    def _history_query(self, scope):
+        """Each receivable document of the customers up to ``date_to``
+        with the customer's running balance, those from ``date_from``."""
+        return sql.SQL("""
     SELECT * FROM (
         SELECT l.id, l.partner_id, rp.name AS partner_name, l.date,
                l.date_maturity, COALESCE(inv.number, m.name) AS document,
                inv.type, m.ref, l.debit, l.credit,
                sum(l.balance) OVER (PARTITION BY l.partner_id
                                     ORDER BY l.date, l.id) AS running
-        {lines}
+        {items}
            AND l.date <= %(date_to)s
     ) h
      WHERE h.date >= %(date_from)s
      ORDER BY upper(h.partner_name), h.partner_id, h.date, h.id
-""")
+""").format(items=self._receivable_items(
+            scope, self._document_joins(), customers=True))
 
-HISTORY_OPENING = sql.SQL("""
+    @api.model
+    def _history_opening_query(self, scope):
+        """Each customer's balance before ``date_from``."""
+        return sql.SQL("""
     SELECT l.partner_id, sum(l.balance)
-    {lines}
+    {items}
        AND l.date < %(date_from)s
      GROUP BY l.partner_id
-""")
-
-
-class CarteraArReport(models.AbstractModel):
-    _inherit = "cartera.ar.report"
+""").format(items=self._receivable_items(scope))
 
     @api.model
     def history(self, partner_ids, date_from=None, date_to=None):
@@ -46,13 +54,11 @@ class CarteraArReport(models.AbstractModel):
         params.update(date_from=date_from or FAR_PAST,
                       date_to=date_to or FAR_FUTURE)
         self._no_jit()
-        docs = self._execute(HISTORY.format(
-            lines=self._lines_from(scope, joins=DOCUMENT_JOINS)), params)
+        docs = self._execute(self._history_query(scope), params)
         openings = {}
         if date_from:
             openings = {pid: float(amount) for pid, amount in self._execute(
-                HISTORY_OPENING.format(lines=self._lines_from(scope)),
-                params)}
+                self._history_opening_query(scope), params)}
         entries = defaultdict(list)
         names = {}
         for (_line_id, partner_id, partner_name, date, date_maturity,

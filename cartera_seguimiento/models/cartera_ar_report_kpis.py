@@ -7,8 +7,9 @@ on the very lines, scope and filters of ``movement()`` and ``aging()``.
 The figures of several consecutive periods (the dashboard's last 12 months)
 and per salesperson come from the same four statements as those of one
 period: the movement of every period in one scan of the journal items, the
-aging at every period end in one more, the promises in a third (and the
-aging's choice of method in a fourth).
+aging at every period end in one more (``_open_items`` at the period
+ends), the promises in a third (and the aging's choice of method in a
+fourth).
 """
 from datetime import timedelta
 
@@ -22,98 +23,6 @@ from .cartera_promise import DECIDED
 # Overdue more than this many days: the last two periods of the aging with
 # periods of 30 days (91-120 and +120).
 OVERDUE_DAYS = 90
-
-# The periods' ends, numbered from 1 in date order.
-PERIOD_ENDS = sql.SQL("""
-    kpi_dates AS (
-        SELECT d.period::integer AS period, d.date_at::date AS date_at
-          FROM unnest(%(ends)s::date[]) WITH ORDINALITY AS d (date_at, period)
-    )
-""")
-
-# Movement of every period in one scan: width_bucket() gives 0 to the items
-# before the first period (the opening balance) and k to those of the k-th.
-KPI_MOVEMENT = sql.SQL("""
-    SELECT {salesperson} AS salesperson_id,
-           width_bucket(l.date, %(starts)s::date[]) AS period,
-           COALESCE(sum(l.balance), 0), COALESCE(sum(l.debit), 0),
-           COALESCE(sum(l.credit), 0)
-    {lines}
-       AND l.date <= %(date_to)s
-     GROUP BY 1, 2
-""")
-
-# The open amount of each item at each period end D, as aging() reads it
-# (see cartera_ar_report_aging.py), one row per item and D. "residual": the
-# stored residual plus the partials dated after D.
-KPI_AMOUNTS_RESIDUAL = sql.SQL("""
-    SELECT d.period, d.date_at, {salesperson} AS salesperson_id,
-           COALESCE(l.date_maturity, l.date) AS due,
-           l.amount_residual AS amount
-    {lines}
-       AND l.balance <> 0 AND l.amount_residual <> 0
-    UNION ALL
-    SELECT d.period, d.date_at, {salesperson},
-           COALESCE(l.date_maturity, l.date), v.amount
-      FROM account_partial_reconcile p
-     CROSS JOIN LATERAL (VALUES (p.debit_move_id, p.amount),
-                                (p.credit_move_id, -p.amount)) v (line_id, amount)
-      JOIN account_move_line l ON l.id = v.line_id
-      JOIN account_move m ON m.id = l.move_id
-      JOIN account_account a ON a.id = l.account_id
-      JOIN res_partner rp ON rp.id = l.partner_id
-      JOIN kpi_dates d ON d.date_at >= l.date AND d.date_at < p.max_date
-     WHERE p.max_date > %(first_end)s AND p.company_id = %(company_id)s
-       AND m.state = 'posted' AND a.internal_type = 'receivable'
-       AND l.company_id = %(company_id)s AND l.balance <> 0 {scope}
-""")
-
-# "history": the balance minus the partials dated on or before D.
-KPI_AMOUNTS_HISTORY = sql.SQL("""
-    SELECT d.period, d.date_at, {salesperson} AS salesperson_id,
-           COALESCE(l.date_maturity, l.date) AS due, l.balance AS amount
-    {lines}
-       AND l.balance <> 0
-    UNION ALL
-    SELECT d.period, d.date_at, {salesperson},
-           COALESCE(l.date_maturity, l.date), v.amount
-      FROM account_partial_reconcile p
-     CROSS JOIN LATERAL (VALUES (p.debit_move_id, -p.amount),
-                                (p.credit_move_id, p.amount)) v (line_id, amount)
-      JOIN account_move_line l ON l.id = v.line_id
-      JOIN account_move m ON m.id = l.move_id
-      JOIN account_account a ON a.id = l.account_id
-      JOIN res_partner rp ON rp.id = l.partner_id
-      JOIN kpi_dates d ON d.date_at >= l.date AND d.date_at >= p.max_date
-     WHERE p.max_date <= %(date_to)s AND p.company_id = %(company_id)s
-       AND m.state = 'posted' AND a.internal_type = 'receivable'
-       AND l.company_id = %(company_id)s AND l.balance <> 0 {scope}
-""")
-
-KPI_AGING = sql.SQL("""
-    WITH {dates}, amounts AS ({amounts})
-    SELECT salesperson_id, period,
-           COALESCE(sum(amount) FILTER (WHERE date_at - due <= 0), 0),
-           COALESCE(sum(amount) FILTER (
-               WHERE date_at - due > %(overdue_days)s), 0)
-      FROM amounts
-     GROUP BY 1, 2
-""")
-
-# Promises due (promised date) in each period. The promises are named "l"
-# so that the scope's conditions (l.partner_id, rp) apply to them as they
-# do to the journal items.
-KPI_PROMISES = sql.SQL("""
-    SELECT {salesperson} AS salesperson_id,
-           width_bucket(l.date, %(starts)s::date[]) AS period,
-           count(*) FILTER (WHERE l.state = 'kept'),
-           count(*) FILTER (WHERE l.state IN %(decided)s)
-      FROM cartera_promise l
-      JOIN res_partner rp ON rp.id = l.partner_id
-     WHERE l.company_id = %(company_id)s
-       AND l.date >= %(date_from)s AND l.date <= %(date_to)s {scope}
-     GROUP BY 1, 2
-""")
 
 # The components every indicator is computed from.
 COMPONENTS = ("opening", "invoiced", "collected", "closing",
@@ -236,7 +145,7 @@ class CarteraArReport(models.AbstractModel):
         starts = [start for start, _end in periods]
         ends = [end for _start, end in periods]
         params.update(starts=starts, ends=ends, date_from=starts[0],
-                      date_to=ends[-1], first_end=ends[0],
+                      date_to=ends[-1],
                       overdue_days=OVERDUE_DAYS, decided=DECIDED)
         salesperson = sql.SQL("rp.user_id") if by_salesperson else \
             sql.SQL("NULL::integer")
@@ -252,8 +161,8 @@ class CarteraArReport(models.AbstractModel):
         # closing, starting from the items before the first period.
         moved = {}
         for salesperson_id, period, balance, debit, credit in self._execute(
-                KPI_MOVEMENT.format(salesperson=salesperson,
-                                    lines=self._lines_from(scope)), params):
+                self._kpi_movement_query(salesperson, scope,
+                                         by_salesperson), params):
             moved.setdefault(salesperson_id, {})[period] = (
                 float(balance), float(debit), float(credit))
         for salesperson_id, by_period in moved.items():
@@ -268,27 +177,69 @@ class CarteraArReport(models.AbstractModel):
                         "closing": balance + debit - credit})
                 balance += debit - credit
 
-        method = self._aging_method(ends[0])
-        dates_join = sql.SQL("JOIN kpi_dates d ON d.date_at >= l.date")
-        template = KPI_AMOUNTS_RESIDUAL if method == "residual" else \
-            KPI_AMOUNTS_HISTORY
-        amounts = template.format(
-            salesperson=salesperson, scope=scope,
-            lines=self._lines_from(scope, joins=dates_join))
+        amounts = self._open_items(ends, scope, self._aging_method(ends[0]))
         for salesperson_id, period, not_due, overdue in self._execute(
-                KPI_AGING.format(dates=PERIOD_ENDS, amounts=amounts),
-                params):
+                self._kpi_aging_query(amounts, by_salesperson), params):
             if not_due or overdue:
                 add((salesperson_id, period), {
                     "closing_not_due": not_due, "overdue_90": overdue})
 
         for salesperson_id, period, kept, decided in self._execute(
-                KPI_PROMISES.format(salesperson=salesperson, scope=scope),
-                params):
+                self._kpi_promises_query(salesperson, scope), params):
             if decided:
                 add((salesperson_id, period), {
                     "promises_kept": kept, "promises_decided": decided})
         return result
+
+    @api.model
+    def _kpi_movement_query(self, salesperson, scope, by_salesperson=False):
+        """Movement of every period in one scan: width_bucket() gives 0 to
+        the items before the first period (the opening balance) and k to
+        those of the k-th."""
+        return sql.SQL("""
+    SELECT {salesperson} AS salesperson_id,
+           width_bucket(l.date, %(starts)s::date[]) AS period,
+           COALESCE(sum(l.balance), 0), COALESCE(sum(l.debit), 0),
+           COALESCE(sum(l.credit), 0)
+    {items}
+       AND l.date <= %(date_to)s
+     GROUP BY 1, 2
+""").format(salesperson=salesperson, items=self._receivable_items(
+            scope, customers=by_salesperson or None))
+
+    @api.model
+    def _kpi_aging_query(self, amounts, by_salesperson):
+        """At each period end (``amounts``: ``_open_items`` of the ends),
+        what is not due and what is overdue more than ``overdue_days``."""
+        salesperson, customers = sql.SQL("NULL::integer"), sql.SQL("")
+        if by_salesperson:
+            salesperson = sql.SQL("rp.user_id")
+            customers = sql.SQL("JOIN res_partner rp ON rp.id = i.partner_id")
+        return sql.SQL("""
+    SELECT {salesperson} AS salesperson_id, i.period,
+           COALESCE(sum(i.amount) FILTER (WHERE i.date_at - i.due <= 0), 0),
+           COALESCE(sum(i.amount) FILTER (
+               WHERE i.date_at - i.due > %(overdue_days)s), 0)
+      FROM ({amounts}) i {customers}
+     GROUP BY 1, 2
+""").format(salesperson=salesperson, amounts=amounts, customers=customers)
+
+    @api.model
+    def _kpi_promises_query(self, salesperson, scope):
+        """Promises due (promised date) in each period. The promises are
+        named "l" so that the scope's conditions (l.partner_id, rp) apply
+        to them as they do to the journal items."""
+        return sql.SQL("""
+    SELECT {salesperson} AS salesperson_id,
+           width_bucket(l.date, %(starts)s::date[]) AS period,
+           count(*) FILTER (WHERE l.state = 'kept'),
+           count(*) FILTER (WHERE l.state IN %(decided)s)
+      FROM cartera_promise l
+      JOIN res_partner rp ON rp.id = l.partner_id
+     WHERE l.company_id = %(company_id)s
+       AND l.date >= %(date_from)s AND l.date <= %(date_to)s {scope}
+     GROUP BY 1, 2
+""").format(salesperson=salesperson, scope=scope)
 
     # ------------------------------------------------------------------
     # The indicators, from the components

@@ -7,10 +7,26 @@ from psycopg2 import sql
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from .cartera_ar_report import DOCUMENT_JOINS, INVOICE_JOINS
 
-MOVEMENT = sql.SQL("""
-    SELECT l.partner_id, rp.name, rp.vat, rp.user_id, sp.name,
+class CarteraArReport(models.AbstractModel):
+    _inherit = "cartera.ar.report"
+
+    # ------------------------------------------------------------------
+    # The movement's statement, in parts that an addon may extend: the
+    # sums of each customer's items (``_movement_sums``), the customer's
+    # columns (``_movement_select`` / ``_movement_from``) and which
+    # customers show (``_movement_where``).
+    # ------------------------------------------------------------------
+    @api.model
+    def _movement_sums(self, scope):
+        """Each customer's sums over the receivable items up to
+        ``date_to``: the opening balance, debits, credits, credit notes
+        (credits of out_refund invoices) and what moved in the period.
+        Grouped by the customer alone (its name and salesperson are read
+        afterwards, once per customer, not once per item); the invoices
+        joined are the credit notes only."""
+        return sql.SQL("""
+    SELECT l.partner_id,
            COALESCE(sum(l.balance) FILTER (
                WHERE l.date < %(date_from)s), 0) AS opening,
            COALESCE(sum(l.debit) FILTER (
@@ -18,30 +34,66 @@ MOVEMENT = sql.SQL("""
            COALESCE(sum(l.credit) FILTER (
                WHERE l.date >= %(date_from)s), 0) AS credit,
            COALESCE(sum(l.credit) FILTER (
-               WHERE l.date >= %(date_from)s
-                 AND inv.type = 'out_refund'), 0) AS refunds
-    {lines}
+               WHERE l.date >= %(date_from)s AND inv.id IS NOT NULL), 0)
+               AS refunds,
+           COALESCE(sum(abs(l.balance)) FILTER (
+               WHERE l.date >= %(date_from)s), 0) AS moved
+    {items}
        AND l.date <= %(date_to)s
-      GROUP BY l.partner_id, rp.name, rp.vat, rp.user_id, sp.name
-     HAVING round(COALESCE(sum(l.balance) FILTER (
-                WHERE l.date < %(date_from)s), 0), 2) <> 0
-         OR round(COALESCE(sum(abs(l.balance)) FILTER (
-                WHERE l.date >= %(date_from)s), 0), 2) <> 0
-     ORDER BY upper(rp.name), l.partner_id
-""")
+     GROUP BY l.partner_id
+""").format(items=self._receivable_items(scope, joins=sql.SQL(
+            "LEFT JOIN account_invoice inv ON inv.id = l.invoice_id"
+            " AND inv.type = 'out_refund'")))
 
-DOCUMENTS = sql.SQL("""
-    SELECT l.id, l.partner_id, l.date, l.date_maturity,
-           COALESCE(inv.number, m.name) AS document, inv.type, m.ref,
-           l.debit, l.credit
-    {lines}
-       AND l.date >= %(date_from)s AND l.date <= %(date_to)s
-     ORDER BY l.partner_id, l.date, l.id
-""")
+    @api.model
+    def _movement_select(self):
+        return sql.SQL(
+            "t.partner_id, rp.name AS partner_name, rp.vat AS partner_vat,"
+            " rp.user_id AS salesperson_id, sp.name AS salesperson_name,"
+            " t.opening, t.debit, t.credit, t.refunds")
 
+    @api.model
+    def _movement_from(self):
+        return sql.SQL("""
+      FROM totals t
+      JOIN res_partner rp ON rp.id = t.partner_id
+      LEFT JOIN res_users su ON su.id = rp.user_id
+      LEFT JOIN res_partner sp ON sp.id = su.partner_id""")
 
-class CarteraArReport(models.AbstractModel):
-    _inherit = "cartera.ar.report"
+    @api.model
+    def _movement_where(self):
+        """Customers with an opening balance or a movement (to the cent)."""
+        return sql.SQL(
+            "round(t.opening, 2) <> 0 OR round(t.moved, 2) <> 0")
+
+    @api.model
+    def _movement_query(self, scope):
+        return sql.SQL("""
+    WITH totals AS ({sums})
+    SELECT {select} {from_} WHERE {where}
+     ORDER BY upper(rp.name), t.partner_id
+""").format(sums=self._movement_sums(scope), select=self._movement_select(),
+            from_=self._movement_from(), where=self._movement_where())
+
+    @api.model
+    def _prepare_movement_row(self, values):
+        """The dict of ``movement()`` for one customer, from the columns
+        of its row (``_movement_select``)."""
+        opening, debit, credit, refunds = (
+            float(values[key]) for key in ("opening", "debit", "credit",
+                                           "refunds"))
+        row = self._customer_values(
+            values["partner_id"], values["partner_name"],
+            values["partner_vat"], values["salesperson_id"],
+            values["salesperson_name"])
+        return dict(row, **{
+            "opening": opening,
+            "debit": debit,
+            "credit": credit,
+            "refunds": refunds,
+            "payments": round(credit - refunds, 2),
+            "closing": round(opening + debit - credit, 2),
+        })
 
     @api.model
     def movement(self, date_from, date_to, partner_ids=None,
@@ -56,30 +108,28 @@ class CarteraArReport(models.AbstractModel):
         scope, params = self._scope(partner_ids, salesperson_ids)
         params.update(date_from=date_from, date_to=date_to)
         self._no_jit()
-        lines = self._lines_from(scope, joins=INVOICE_JOINS)
-        rows = []
-        for (partner_id, name, vat, user_id, user_name, opening, debit,
-             credit, refunds) in self._execute(
-                MOVEMENT.format(lines=lines), params):
-            opening, debit, credit, refunds = (
-                float(opening), float(debit), float(credit), float(refunds))
-            row = self._customer_values(partner_id, name, vat, user_id,
-                                        user_name)
-            rows.append(dict(row, **{
-                "opening": opening,
-                "debit": debit,
-                "credit": credit,
-                "refunds": refunds,
-                "payments": round(credit - refunds, 2),
-                "closing": round(opening + debit - credit, 2),
-            }))
+        self._cr.execute(self._movement_query(scope).as_string(
+            self._cr._obj), params)
+        rows = [self._prepare_movement_row(values)
+                for values in self._cr.dictfetchall()]
         if detail and rows:
-            self._add_movement_lines(rows, self._lines_from(
-                scope, joins=DOCUMENT_JOINS), params)
+            self._add_movement_lines(rows, scope, params)
         return rows
 
     @api.model
-    def _add_movement_lines(self, rows, lines, params):
+    def _movement_lines_query(self, scope):
+        return sql.SQL("""
+    SELECT l.id, l.partner_id, l.date, l.date_maturity,
+           COALESCE(inv.number, m.name) AS document, inv.type, m.ref,
+           l.debit, l.credit
+    {items}
+       AND l.date >= %(date_from)s AND l.date <= %(date_to)s
+     ORDER BY l.partner_id, l.date, l.id
+""").format(items=self._receivable_items(
+            scope, self._document_joins(), customers=True))
+
+    @api.model
+    def _add_movement_lines(self, rows, scope, params):
         """The journal items of the period under each row's ``lines``,
         with the customer's running balance."""
         by_partner = {row["partner_id"]: row for row in rows}
@@ -88,7 +138,7 @@ class CarteraArReport(models.AbstractModel):
             row["lines"] = []
         for (_line_id, partner_id, date, date_maturity, document,
              inv_type, ref, debit, credit) in self._execute(
-                DOCUMENTS.format(lines=lines), params):
+                self._movement_lines_query(scope), params):
             if partner_id not in by_partner:
                 continue
             running[partner_id] += float(debit) - float(credit)

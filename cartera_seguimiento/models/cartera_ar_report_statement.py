@@ -16,13 +16,40 @@ from odoo.exceptions import AccessError
 
 from .cartera_ar_report_aging import PERIOD_COUNT
 
-# The open items of the aging's amounts ({amounts}: the same subquery as
-# aging(), so both always agree), with their documents. The open amount in
-# the document's currency at D is the stored residual in that currency
-# plus what the partials dated after D took from it, converted as Odoo's
-# _amount_residual converts them (the partial's own amount in that
-# currency, or the item's rate).
-STATEMENT_DOCUMENTS = sql.SQL("""
+
+class CarteraArReport(models.AbstractModel):
+    _inherit = "cartera.ar.report"
+
+    @api.model
+    def _check_statement_partners(self, partner_ids):
+        """The commercial partners of ``partner_ids``, which the user must
+        all be allowed to see (``cartera.scope``): a statement is not a
+        report filtered to one's customers, it is one customer's file."""
+        commercial_ids = self._commercial_partners(partner_ids)
+        self._check_access()
+        domain = self.env["cartera.scope"]._customer_domain(self.env.user)
+        if domain is not None and commercial_ids:
+            visible = self.env["res.partner"].sudo().with_context(
+                active_test=False).search(
+                    domain + [("id", "in", commercial_ids)])
+            hidden = set(commercial_ids) - set(visible.ids)
+            if hidden:
+                raise AccessError(_(
+                    "You may only print the statements of your own "
+                    "customers (not %s).") % self.env["res.partner"].sudo(
+                    ).browse(sorted(hidden)[0]).display_name)
+        return commercial_ids
+
+    @api.model
+    def _statement_documents_query(self, amounts):
+        """The open items of the aging's amounts (``amounts``: the same
+        subquery as ``aging()``, so both always agree) with their
+        documents. The open amount in the document's currency at
+        ``date_at`` is the stored residual in that currency plus what the
+        partials dated after it took from it, converted as Odoo's
+        ``_amount_residual`` converts them (the partial's own amount in
+        that currency, or the item's rate)."""
+        return sql.SQL("""
     WITH amounts AS ({amounts}), items AS (
         SELECT line_id, sum(amount) AS amount
           FROM amounts GROUP BY line_id
@@ -52,31 +79,7 @@ STATEMENT_DOCUMENTS = sql.SQL("""
       JOIN account_move m ON m.id = l.move_id
       LEFT JOIN account_invoice inv ON inv.id = l.invoice_id
      ORDER BY l.partner_id, COALESCE(l.date_maturity, l.date), l.id
-""")
-
-
-class CarteraArReport(models.AbstractModel):
-    _inherit = "cartera.ar.report"
-
-    @api.model
-    def _check_statement_partners(self, partner_ids):
-        """The commercial partners of ``partner_ids``, which the user must
-        all be allowed to see (``cartera.scope``): a statement is not a
-        report filtered to one's customers, it is one customer's file."""
-        commercial_ids = self._commercial_partners(partner_ids)
-        self._check_access()
-        domain = self.env["cartera.scope"]._customer_domain(self.env.user)
-        if domain is not None and commercial_ids:
-            visible = self.env["res.partner"].sudo().with_context(
-                active_test=False).search(
-                    domain + [("id", "in", commercial_ids)])
-            hidden = set(commercial_ids) - set(visible.ids)
-            if hidden:
-                raise AccessError(_(
-                    "You may only print the statements of your own "
-                    "customers (not %s).") % self.env["res.partner"].sudo(
-                    ).browse(sorted(hidden)[0]).display_name)
-        return commercial_ids
+""").format(amounts=amounts)
 
     @api.model
     def _statement_documents(self, date_at, partner_ids):
@@ -92,8 +95,8 @@ class CarteraArReport(models.AbstractModel):
         scope, params = self._scope(partner_ids)
         params.update(date_at=date_at)
         self._no_jit()
-        query = STATEMENT_DOCUMENTS.format(amounts=self._aging_amounts(
-            self._aging_method(date_at), scope))
+        query = self._statement_documents_query(
+            self._aging_amounts(date_at, scope))
         rows = self._execute(query, params)
         company_currency = self.env.user.company_id.currency_id
         currencies = self.env["res.currency"].browse(

@@ -20,7 +20,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date, formatLang
 
 from ..tools import dates, ids as id_checks
-from .cartera_ar_report import POSTED_ONLY
 from .locks import wake_cron
 from .system_parameters import int_parameter
 
@@ -44,22 +43,6 @@ DEFAULT_NOTIFY_INLINE = 50
 NOTIFY_BATCH = 200
 NOTIFY_TIME_BUDGET = 60
 NOTIFY_CRON_XMLID = "cartera_seguimiento.cartera_promise_cron_notify"
-
-# The customer's payments: posted credits on receivable accounts in bank
-# and cash journals, from the earliest follow-up day of a promise to judge.
-PAYMENTS = sql.SQL("""
-    SELECT l.partner_id, l.date, l.id, l.credit
-      FROM account_move_line l
-      JOIN account_account a ON a.id = l.account_id
-      JOIN account_journal j ON j.id = l.journal_id
-     WHERE {posted} AND a.internal_type = 'receivable'
-       AND j.type IN ('bank', 'cash') AND l.credit > 0
-       AND l.company_id = %(company_id)s
-       AND l.date <= %(date_at)s
-       AND l.partner_id IN (SELECT partner_id FROM promises)
-       AND l.date >= (SELECT min(day) FROM promises)
-     ORDER BY l.partner_id, l.date, l.id
-""").format(posted=POSTED_ONLY)
 
 PROMISES = sql.SQL("""
     SELECT p.id, p.partner_id, p.date, p.amount, p.state, p.paid_amount,
@@ -342,6 +325,25 @@ class CarteraPromise(models.Model):
         return {state: counts.get(state, 0) for state, _label in STATES}
 
     @api.model
+    def _payments_query(self):
+        """The customers' payments: credits in bank and cash journals among
+        the receivable items of posted entries (the reports' own,
+        ``cartera.ar.report._receivable_items``), from the earliest
+        follow-up day of a promise to judge (``promises``)."""
+        items = self.env["cartera.ar.report"]._receivable_items(
+            sql.SQL(""), sql.SQL("JOIN account_journal j"
+                                 " ON j.id = l.journal_id"))
+        return sql.SQL("""
+    SELECT l.partner_id, l.date, l.id, l.credit
+    {items}
+       AND j.type IN ('bank', 'cash') AND l.credit > 0
+       AND l.date <= %(date_at)s
+       AND l.partner_id IN (SELECT partner_id FROM promises)
+       AND l.date >= (SELECT min(day) FROM promises)
+     ORDER BY l.partner_id, l.date, l.id
+""").format(items=items)
+
+    @api.model
     def _evaluation_data(self, company, date_at):
         """{promise id: values} of the company's promises the user may see,
         and {partner: [[date, amount left], ...]} of their payments."""
@@ -366,7 +368,8 @@ class CarteraPromise(models.Model):
         payments = defaultdict(list)
         if promises:
             query = sql.SQL("WITH promises AS ({promises}) {payments}").format(
-                promises=PROMISES.format(scope=scope), payments=PAYMENTS)
+                promises=PROMISES.format(scope=scope),
+                payments=self._payments_query())
             cr.execute(query.as_string(cr._obj), params)
             for partner_id, date, _line_id, credit in cr.fetchall():
                 payments[partner_id].append([date, float(credit)])

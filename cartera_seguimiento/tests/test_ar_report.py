@@ -133,6 +133,31 @@ class TestAging(ArReportCase):
         self.assertEqual(self.engine.aging_periods(60),
                          ["1-60", "61-120", "121-180", "181-240", "+240"])
 
+    def test_aging_period_count(self):
+        # The number of periods is a parameter (4 by default): two periods
+        # of 30 days and "older" hold what the five did.
+        for method in ("history", "residual"):
+            engine = self.engine.with_context(cartera_aging_method=method)
+            row = self._row(engine.aging(D, 30, period_count=2),
+                            self.customer1)
+            self.assertEqual(row["not_due"], 1300.0, method)
+            self.assertEqual(row["periods"], [4300.0, 3300.0, 11000.0],
+                             method)
+            self.assertEqual(row["total"], 19900.0, method)
+            row = self._row(engine.aging(D, 30, None, None, 6),
+                            self.customer1)
+            self.assertEqual(len(row["periods"]), 7)
+            self.assertEqual(row["periods"][:4], [4300.0, 3300.0, 0.0,
+                                                  6000.0], method)
+            self.assertEqual(sum(row["periods"][4:]), 5000.0, method)
+        self.assertEqual(self.engine.aging_periods(30, period_count=2),
+                         ["1-30", "31-60", "+60"])
+        self.assertEqual(self.engine.aging_periods(30),
+                         ["1-30", "31-60", "61-90", "91-120", "+120"])
+        for bad in (0, -1, "x", None, 100):
+            with self.assertRaises(UserError):
+                self.engine.aging(D, 30, period_count=bad)
+
     def test_aging_equals_odoo_core(self):
         today = fields.Date.context_today(self.engine)
         for date_at in (D, "2026-05-31", "2026-06-15", "2026-07-01", today):

@@ -22,6 +22,7 @@ Cliente Dos (Cobrador Dos):
   1,000 due 06-27 kept. closing 3,000.00, 15 days overdue.
 """
 import logging
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 
@@ -211,6 +212,71 @@ class TestKpiFigures(KpiCase):
                     self.assertAlmostEqual(
                         k["closing"], sum(r["total"] for r in aging),
                         places=2, msg=(period, filters, method))
+
+    def test_month_ends_equal_aging(self):
+        # The indicators' month-end figures and aging() read one open-items
+        # query (_open_items): the balance at each month end is the
+        # aging's total on that day, by either method, per salesperson too.
+        for method in ("history", "residual"):
+            engine = self.engine.with_context(cartera_aging_method=method)
+            for filters in ({"salesperson_ids": self.ours},
+                            {"salesperson_ids": [self.collector1.id]},
+                            {"partner_ids": [self.customer2.id]}):
+                months = engine.kpi_months("2026-08-20", 7, **filters)
+                self.assertEqual(len(months), 7)
+                for month in months:
+                    aging = engine.aging(month["date_to"], 30, **filters)
+                    msg = (method, filters, month["date_to"])
+                    self.assertAlmostEqual(
+                        month["closing"], sum(r["total"] for r in aging),
+                        places=2, msg=msg)
+                    self.assertAlmostEqual(
+                        month["closing_not_due"],
+                        sum(r["not_due"] for r in aging), places=2, msg=msg)
+                    self.assertAlmostEqual(
+                        month["overdue_90"],
+                        sum(r["periods"][3] + r["periods"][4]
+                            for r in aging), places=2, msg=msg)
+            grouped = engine.kpi_months("2026-07-31", 3,
+                                        salesperson_ids=self.ours,
+                                        by_salesperson=True)
+            self.assertTrue(grouped)
+            for month in grouped:
+                aging = engine.aging(month["date_to"], 30, salesperson_ids=[
+                    month["salesperson_id"]])
+                self.assertAlmostEqual(
+                    month["closing"], sum(r["total"] for r in aging),
+                    places=2, msg=(method, month))
+                self.assertAlmostEqual(
+                    month["closing_not_due"],
+                    sum(r["not_due"] for r in aging), places=2)
+        # The hand-computed month: June's end.
+        june = self.engine.kpi_months(D, 2, salesperson_ids=[
+            self.collector1.id])[-1]
+        self.assertEqual((june["closing"], june["closing_not_due"],
+                          june["overdue_90"]), (16799.25, 6799.75, 9299.50))
+
+    def test_one_open_items_query(self):
+        # aging(), the statements and the indicators compose their open
+        # items from _open_items: an addon extending it changes them all.
+        Engine = type(self.engine)
+        original = Engine._open_items
+        calls = []
+
+        def spy(engine, dates, scope=None, method="residual"):
+            calls.append(dates)
+            return original(engine, dates, scope, method)
+
+        with patch.object(Engine, "_open_items", spy):
+            self.engine.aging(D)
+            self.assertEqual(len(calls), 1)
+            self.engine.kpis(*JUNE)
+            self.assertEqual(calls[-1], [D])
+            self.engine.kpi_months(D, 3)
+            self.assertEqual(calls[-1], ["2026-04-30", "2026-05-31", D])
+            self.engine.statements(D, [self.customer1.id])
+            # The statement's documents and its aging strip.
+            self.assertEqual(len(calls), 5)
 
     def test_bad_input(self):
         with self.assertRaises(UserError):
