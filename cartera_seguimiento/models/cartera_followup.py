@@ -11,7 +11,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
-from ..tools import dates, ids as id_checks
+from ..tools import dates, values
 from .locks import claim_taken
 
 CAPTURABLE_INVOICE_TYPES = ("out_invoice", "out_refund")
@@ -278,49 +278,14 @@ class CarteraFollowup(models.Model):
 
     @api.model
     def _check_input_values(self, vals):
-        """Refuse values of the wrong type, impossible dates and oversized
-        notes with a clear message, before they reach the ORM, where they
-        fail deep down (a KeyError, a PostgreSQL DataError) or are stored
-        (a number as a date, "2020-01-01xyz" as 2020-01-01). Found by
-        tests/test_stress_badinput.py. A UserError, so that RPC clients
-        get a warning, not a traceback."""
-        for name, value in vals.items():
-            field = self._fields.get(name)
-            if field is None or value is False or value is None:
-                continue
-            if field.type == "many2one":
-                valid = id_checks.is_id(value)
-            elif field.type in ("date", "datetime"):
-                # Python callers may pass date objects; RPC sends strings.
-                # Years 1900 to 2200 only: 9999-12-31 overflowed the time
-                # zone arithmetic (tools.dates).
-                if not dates.is_valid(value,
-                                      with_time=field.type == "datetime"):
-                    raise dates.date_error(
-                        self.env, self._field_label(field), value)
-                continue
-            elif field.type in ("char", "text"):
-                valid = isinstance(value, str)
-                if valid and field.type == "text" and \
-                        len(value) > NOTE_MAX_LENGTH:
-                    raise UserError(_(
-                        "%s: at most %d characters, not %d.") % (
-                        self._field_label(field), NOTE_MAX_LENGTH,
-                        len(value)))
-            else:
-                continue
-            if not valid:
-                raise id_checks.value_error(
-                    self.env, self._field_label(field), value)
+        """Refuse values of the wrong type, impossible dates (years 1900 to
+        2200 only: 9999-12-31 overflowed the time zone arithmetic) and
+        oversized notes with a clear message (tools.values)."""
+        values.check_values(self, vals, text_limit=NOTE_MAX_LENGTH)
 
     @api.model
     def _field_label(self, field):
-        """The field's label in the language of the message around it:
-        ``_()`` falls back to the user's language when the context has
-        none (an RPC call), the ORM's labels do not."""
-        lang = self.env.context.get("lang") or self.env.user.lang
-        return field.get_description(self.with_context(lang=lang).env)[
-            "string"]
+        return values.field_label(self, field)
 
     @api.model
     def _prepare_invoice_snapshot(self, invoice):

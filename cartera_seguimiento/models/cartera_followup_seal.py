@@ -14,7 +14,7 @@ the follow-ups their records belong to. Only the closing service changes
 the status, with SQL.
 """
 from odoo import _, api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 FOLLOWUP_MODEL = "cartera.followup"
 
@@ -74,15 +74,35 @@ class CarteraFollowupSeal(models.Model):
                         % ", ".join(names))
 
     @api.multi
-    def _check_can_follow(self):
-        """Nobody follows a follow-up they cannot read. Odoo 11 asks that
-        only of message_subscribe, which quietly returns False when a user
-        subscribes themself, and mail.followers asks nothing: any employee
-        could follow, and so be mailed the conversation of, another
-        collector's follow-up. The superuser (Odoo's own subscriptions, made
-        after their caller's right was checked) passes."""
+    def _check_can_follow(self, partner_ids=None):
+        """Nobody follows a follow-up they cannot read: neither the user
+        who adds followers nor the partners added. Odoo 11 asks only the
+        first, and only of message_subscribe, which quietly returns False
+        when a user subscribes themself; mail.followers asks nothing. A
+        follower is mailed the conversation, so a partner whose users
+        cannot read these follow-ups (another collector, a customer, a
+        portal user) never follows them, whoever adds them, the superuser
+        included."""
         self.check_access_rights("read")
         self.check_access_rule("read")
+        partners = self.env["res.partner"].sudo().browse(
+            [as_id(pid) for pid in partner_ids or [] if as_id(pid)]).exists()
+        for partner in partners:
+            readers = partner.user_ids.filtered(lambda user: not user.share)
+            if not any(self._readable_by(user) for user in readers):
+                raise AccessError(_(
+                    "%s cannot read follow-up(s) %s, so they cannot follow "
+                    "them.") % (partner.display_name, ", ".join(
+                        self.sudo().mapped("name")[:5])))
+
+    @api.multi
+    def _readable_by(self, user):
+        """Whether ``user`` may read all of these follow-ups (their access
+        rights and record rules)."""
+        records = self.sudo(user)
+        if not records.check_access_rights("read", raise_exception=False):
+            return False
+        return records.search_count([("id", "in", self.ids)]) == len(self)
 
     @api.multi
     def check_access_rule(self, operation):
@@ -117,7 +137,7 @@ class CarteraFollowupSeal(models.Model):
                           subtype_ids=None, force=True):
         self._check_not_sealed("follow")
         if partner_ids or channel_ids:
-            self._check_can_follow()
+            self._check_can_follow(partner_ids)
         return super(CarteraFollowupSeal, self).message_subscribe(
             partner_ids=partner_ids, channel_ids=channel_ids,
             subtype_ids=subtype_ids, force=force)

@@ -19,7 +19,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date, formatLang
 
-from ..tools import dates, ids as id_checks
+from ..tools import ids as id_checks, values
 from .locks import wake_cron
 from .system_parameters import int_parameter
 
@@ -179,13 +179,10 @@ class CarteraPromise(models.Model):
 
     @api.model
     def _check_input_values(self, vals):
-        """The promised date as a whole date of a year from 1900 to 2200
-        (``tools.dates``): a later one overflowed the evaluation's
-        arithmetic for every promise judged with it."""
-        if vals.get("date") and not dates.is_valid(vals["date"]):
-            raise dates.date_error(
-                self.env, self.env["cartera.followup"]._field_label(
-                    self._fields["date"]), vals["date"])
+        """Values of the right type, and the promised date a whole date of
+        a year from 1900 to 2200 (tools.values): a later one overflowed the
+        evaluation's arithmetic for every promise judged with it."""
+        values.check_values(self, vals)
 
     @api.multi
     def _check_followup_change(self, followup_id):
@@ -203,6 +200,13 @@ class CarteraPromise(models.Model):
         if any(promise.state != "pending" for promise in moved):
             raise UserError(_(
                 "A judged payment promise stays in its follow-up."))
+        # Judged against its customer's payments: another customer's
+        # follow-up would give it another customer's payments.
+        customer = target.sudo().partner_id
+        if any(promise.partner_id != customer for promise in moved):
+            raise UserError(_(
+                "A payment promise stays with its customer: it cannot move "
+                "to a follow-up of %s.") % customer.display_name)
         target._check_not_sealed("write")
         target.check_access_rights("write")
         target.check_access_rule("write")

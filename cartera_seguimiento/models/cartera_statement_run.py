@@ -45,6 +45,7 @@ from odoo.tools import config
 from odoo.tools.misc import format_date
 
 from ..reports.pdf_split import split_by_outline
+from ..tools import ids as id_checks
 
 from .cartera_statement_mail import STATEMENT_FOLLOWUP_KEY
 from .locks import claim_taken, wake_cron
@@ -398,7 +399,11 @@ class CarteraStatementRun(models.Model):
     def _check_caller(self):
         """The buttons are called over RPC with any ids: the caller must
         read these runs (their own, or a manager) before they act on them
-        as superuser."""
+        as superuser. Ids that are not ids get a clear error, not
+        PostgreSQL's."""
+        bad = [value for value in self._ids if not id_checks.is_id(value)]
+        if bad:
+            raise id_checks.value_error(self.env, _("Statement run"), bad[0])
         self.check_access_rights("read")
         self.check_access_rule("read")
 

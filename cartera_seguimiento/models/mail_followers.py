@@ -23,7 +23,7 @@ class MailFollowers(models.Model):
             vals.get("res_id", context.get("default_res_id")))]))
         if followups:
             followups._check_not_sealed("follow")
-            followups._check_can_follow()
+            followups._check_can_follow([vals.get("partner_id")])
         return super(MailFollowers, self).create(vals)
 
     @api.multi
@@ -32,7 +32,12 @@ class MailFollowers(models.Model):
             self._seal_targets(vals)))
         if followups:
             followups._check_not_sealed("follow")
-            followups._check_can_follow()
+            # A change of subtypes brings no new follower; a new partner or
+            # document does.
+            followups._check_can_follow(
+                [vals.get("partner_id")] + self.mapped("partner_id").ids
+                if {"partner_id", "res_model", "res_id"} & set(vals)
+                else None)
         return super(MailFollowers, self).write(vals)
 
     @api.multi

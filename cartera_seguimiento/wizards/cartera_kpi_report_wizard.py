@@ -12,6 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
 from ..reports.kpi_chart import kpi_chart_svg
+from ..tools import dates
 
 
 def _previous_month(wizard):
@@ -49,14 +50,22 @@ class CarteraKpiReportWizard(models.TransientModel):
         return [(str(number), names[number].capitalize())
                 for number in range(1, 13)]
 
+    @api.constrains("year")
+    def _check_year(self):
+        """The years of every other date the addon takes (tools.dates),
+        refused when the wizard is filled, not when its report renders."""
+        for wizard in self:
+            if not dates.MIN_YEAR <= wizard.year <= dates.MAX_YEAR:
+                raise UserError(_("The year must be from %d to %d (got "
+                                  "%s).") % (dates.MIN_YEAR, dates.MAX_YEAR,
+                                             wizard.year))
+
     @api.multi
     def _period(self):
         """First and last day of the month asked for; the current month
         ends today (the aging of a future day would be a guess)."""
         self.ensure_one()
-        if not 1900 <= self.year <= 9999:
-            raise UserError(_("The year must be from 1900 to 9999 (got "
-                              "%s).") % self.year)
+        self._check_year()
         month = int(self.month)
         first = date(self.year, month, 1)
         last = date(self.year, month, calendar.monthrange(self.year,
