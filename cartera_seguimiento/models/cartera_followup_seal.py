@@ -87,13 +87,20 @@ class CarteraFollowupSeal(models.Model):
         self.check_access_rule("read")
         partners = self.env["res.partner"].sudo().browse(
             [as_id(pid) for pid in partner_ids or [] if as_id(pid)]).exists()
-        for partner in partners:
-            readers = partner.user_ids.filtered(lambda user: not user.share)
-            if not any(self._readable_by(user) for user in readers):
-                raise AccessError(_(
-                    "%s cannot read follow-up(s) %s, so they cannot follow "
-                    "them.") % (partner.display_name, ", ".join(
-                        self.sudo().mapped("name")[:5])))
+        outsiders = partners - self._partners_who_read(partners)
+        if outsiders:
+            raise AccessError(_(
+                "%s cannot read follow-up(s) %s, so they cannot follow "
+                "them.") % (outsiders[0].display_name, ", ".join(
+                    self.sudo().mapped("name")[:5])))
+
+    @api.multi
+    def _partners_who_read(self, partners):
+        """Those of ``partners`` with an internal user who may read all of
+        these follow-ups."""
+        return partners.filtered(lambda partner: any(
+            self._readable_by(user) for user in partner.user_ids
+            if not user.share))
 
     @api.multi
     def _readable_by(self, user):
@@ -137,7 +144,17 @@ class CarteraFollowupSeal(models.Model):
                           subtype_ids=None, force=True):
         self._check_not_sealed("follow")
         if partner_ids or channel_ids:
-            self._check_can_follow(partner_ids)
+            # The caller must read them; the partners who cannot are left
+            # out rather than refused: Odoo subscribes on its own the
+            # salesperson of a follow-up (who may not use the addon) and
+            # the user of an activity, and recording the follow-up must
+            # not fail for it.
+            self._check_can_follow()
+            partners = self.env["res.partner"].sudo().browse(
+                [as_id(pid) for pid in partner_ids or [] if as_id(pid)])
+            partner_ids = self._partners_who_read(partners.exists()).ids
+            if not partner_ids and not channel_ids:
+                return True
         return super(CarteraFollowupSeal, self).message_subscribe(
             partner_ids=partner_ids, channel_ids=channel_ids,
             subtype_ids=subtype_ids, force=force)

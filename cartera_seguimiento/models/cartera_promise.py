@@ -200,6 +200,9 @@ class CarteraPromise(models.Model):
         if any(promise.state != "pending" for promise in moved):
             raise UserError(_(
                 "A judged payment promise stays in its follow-up."))
+        target._check_not_sealed("write")
+        target.check_access_rights("write")
+        target.check_access_rule("write")
         # Judged against its customer's payments: another customer's
         # follow-up would give it another customer's payments.
         customer = target.sudo().partner_id
@@ -207,9 +210,6 @@ class CarteraPromise(models.Model):
             raise UserError(_(
                 "A payment promise stays with its customer: it cannot move "
                 "to a follow-up of %s.") % customer.display_name)
-        target._check_not_sealed("write")
-        target.check_access_rights("write")
-        target.check_access_rule("write")
 
     @api.multi
     def unlink(self):

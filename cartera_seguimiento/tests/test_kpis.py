@@ -24,7 +24,7 @@ Cliente Dos (Cobrador Dos):
 import logging
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .common import CarteraCase
 
@@ -502,10 +502,14 @@ class TestKpiReport(KpiCase):
                          "qweb-pdf")
 
     def test_bad_months(self):
+        # A year out of 1900-2200 is refused when the wizard is filled.
+        for year in (2999, 12):
+            with self.assertRaises(ValidationError), \
+                    self.env.cr.savepoint():
+                self._wizard(year=year)
+        # A month still to come, when it is printed.
         with self.assertRaises(UserError):
-            self._wizard(year=2999)._report_values()
-        with self.assertRaises(UserError):
-            self._wizard(year=12)._report_values()
+            self._wizard(year=2199)._report_values()
         # A collector prints their own portfolio only.
         values = self._wizard(user=self.collector2)._report_values()
         self.assertEqual(values["figures"], self._kpis(

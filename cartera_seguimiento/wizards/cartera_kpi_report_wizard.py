@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import babel.dates
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
 from ..reports.kpi_chart import kpi_chart_svg
@@ -56,9 +56,9 @@ class CarteraKpiReportWizard(models.TransientModel):
         refused when the wizard is filled, not when its report renders."""
         for wizard in self:
             if not dates.MIN_YEAR <= wizard.year <= dates.MAX_YEAR:
-                raise UserError(_("The year must be from %d to %d (got "
-                                  "%s).") % (dates.MIN_YEAR, dates.MAX_YEAR,
-                                             wizard.year))
+                raise ValidationError(_(
+                    "The year must be from %d to %d (got %s).") % (
+                    dates.MIN_YEAR, dates.MAX_YEAR, wizard.year))
 
     @api.multi
     def _period(self):
