@@ -15,109 +15,79 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
-def _check_scope_operand(operator, value):
-    if operator != "=" or not isinstance(value, int) or isinstance(
-            value, bool):
-        raise UserError(_("Only the scope of one user can be searched."))
+class CarteraScopeSearchMixin(models.AbstractModel):
+    """The search-only field of the collectors' record rules: each model
+    says, in ``_cartera_scope_subquery``, which of its ids a user reads."""
+    _name = "cartera.scope.search.mixin"
+    _description = "Records searched by a collector's scope"
+
+    cartera_scope_uid = fields.Integer(
+        string="Receivable Scope of", compute="_compute_cartera_scope_uid",
+        search="_search_cartera_scope_uid",
+        groups="cartera_seguimiento.group_cartera_user",
+        help="Technical: searched by the collectors' record rule with a "
+             "user's id; never read.")
+
+    @api.multi
+    def _compute_cartera_scope_uid(self):
+        for record in self:
+            record.cartera_scope_uid = 0
+
+    @api.model
+    def _search_cartera_scope_uid(self, operator, value):
+        if operator != "=" or not isinstance(value, int) or isinstance(
+                value, bool):
+            raise UserError(_("Only the scope of one user can be searched."))
+        return [("id", "inselect", self._cartera_scope_subquery(
+            self.env["res.users"].browse(value)))]
+
+    @api.model
+    def _cartera_scope_subquery(self, user):
+        """(SQL, params) selecting the ids of the records ``user`` reads."""
+        raise NotImplementedError()
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
-
-    cartera_scope_uid = fields.Integer(
-        string="Receivable Scope of", compute="_compute_cartera_scope_uid",
-        search="_search_cartera_scope_uid",
-        groups="cartera_seguimiento.group_cartera_user",
-        help="Technical: searched by the collectors' record rule with a "
-             "user's id; never read.")
-
-    @api.multi
-    def _compute_cartera_scope_uid(self):
-        for move in self:
-            move.cartera_scope_uid = 0
+    _name = "account.move"
+    _inherit = ["account.move", "cartera.scope.search.mixin"]
 
     @api.model
-    def _search_cartera_scope_uid(self, operator, value):
-        _check_scope_operand(operator, value)
-        user = self.env["res.users"].browse(value)
-        return [("id", "inselect", self.env[
-            "cartera.scope"]._move_line_subquery(user, "move_id"))]
+    def _cartera_scope_subquery(self, user):
+        return self.env["cartera.scope"]._move_line_subquery(user, "move_id")
 
 
 class AccountPartialReconcile(models.Model):
-    _inherit = "account.partial.reconcile"
-
-    cartera_scope_uid = fields.Integer(
-        string="Receivable Scope of", compute="_compute_cartera_scope_uid",
-        search="_search_cartera_scope_uid",
-        groups="cartera_seguimiento.group_cartera_user",
-        help="Technical: searched by the collectors' record rule with a "
-             "user's id; never read.")
-
-    @api.multi
-    def _compute_cartera_scope_uid(self):
-        for partial in self:
-            partial.cartera_scope_uid = 0
+    _name = "account.partial.reconcile"
+    _inherit = ["account.partial.reconcile", "cartera.scope.search.mixin"]
 
     @api.model
-    def _search_cartera_scope_uid(self, operator, value):
-        _check_scope_operand(operator, value)
-        user = self.env["res.users"].browse(value)
+    def _cartera_scope_subquery(self, user):
         lines, params = self.env["cartera.scope"]._move_line_subquery(
             user, "id")
         # Both sides: a payment of one of the collector's customers
         # reconciled with another customer's item stays hidden.
-        return [("id", "inselect", (
-            "SELECT p.id FROM account_partial_reconcile p"
-            " WHERE p.debit_move_id IN (%s) AND p.credit_move_id IN (%s)"
-            % (lines, lines), params + params))]
+        return ("SELECT p.id FROM account_partial_reconcile p"
+                " WHERE p.debit_move_id IN (%s) AND p.credit_move_id IN (%s)"
+                % (lines, lines), params + params)
 
 
 class AccountInvoiceLine(models.Model):
-    _inherit = "account.invoice.line"
-
-    cartera_scope_uid = fields.Integer(
-        string="Receivable Scope of", compute="_compute_cartera_scope_uid",
-        search="_search_cartera_scope_uid",
-        groups="cartera_seguimiento.group_cartera_user",
-        help="Technical: searched by the collectors' record rule with a "
-             "user's id; never read.")
-
-    @api.multi
-    def _compute_cartera_scope_uid(self):
-        for line in self:
-            line.cartera_scope_uid = 0
+    _name = "account.invoice.line"
+    _inherit = ["account.invoice.line", "cartera.scope.search.mixin"]
 
     @api.model
-    def _search_cartera_scope_uid(self, operator, value):
-        _check_scope_operand(operator, value)
-        user = self.env["res.users"].browse(value)
+    def _cartera_scope_subquery(self, user):
         invoices, params = self.env["cartera.scope"]._invoice_subquery(user)
-        return [("id", "inselect", (
-            "SELECT il.id FROM account_invoice_line il"
-            " WHERE il.invoice_id IN (%s)" % invoices, params))]
+        return ("SELECT il.id FROM account_invoice_line il"
+                " WHERE il.invoice_id IN (%s)" % invoices, params)
 
 
 class AccountInvoiceTax(models.Model):
-    _inherit = "account.invoice.tax"
-
-    cartera_scope_uid = fields.Integer(
-        string="Receivable Scope of", compute="_compute_cartera_scope_uid",
-        search="_search_cartera_scope_uid",
-        groups="cartera_seguimiento.group_cartera_user",
-        help="Technical: searched by the collectors' record rule with a "
-             "user's id; never read.")
-
-    @api.multi
-    def _compute_cartera_scope_uid(self):
-        for tax in self:
-            tax.cartera_scope_uid = 0
+    _name = "account.invoice.tax"
+    _inherit = ["account.invoice.tax", "cartera.scope.search.mixin"]
 
     @api.model
-    def _search_cartera_scope_uid(self, operator, value):
-        _check_scope_operand(operator, value)
-        user = self.env["res.users"].browse(value)
+    def _cartera_scope_subquery(self, user):
         invoices, params = self.env["cartera.scope"]._invoice_subquery(user)
-        return [("id", "inselect", (
-            "SELECT it.id FROM account_invoice_tax it"
-            " WHERE it.invoice_id IN (%s)" % invoices, params))]
+        return ("SELECT it.id FROM account_invoice_tax it"
+                " WHERE it.invoice_id IN (%s)" % invoices, params)

@@ -13,6 +13,8 @@ create/write/unlink of mail.message, mail.followers and ir.attachment
 the follow-ups their records belong to. Only the closing service changes
 the status, with SQL.
 """
+from psycopg2 import sql
+
 from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
@@ -36,6 +38,27 @@ def followup_ids(targets):
     messages, followers or attachments: what the guard is asked about."""
     return {as_id(res_id) for model, res_id in targets
             if model == FOLLOWUP_MODEL and as_id(res_id)}
+
+
+def seal_targets(records, vals=None):
+    """Pairs (model, res_id) of the documents that ``records`` (followers
+    or attachments: a ``res_model`` and a ``res_id`` each) belong to and,
+    for ``vals`` written, will belong to; read with one query."""
+    if not records.ids:
+        return []
+    cr = records.env.cr
+    cr.execute(sql.SQL(
+        "SELECT res_model, res_id FROM {} WHERE id IN %s").format(
+        sql.Identifier(records._table)).as_string(cr._obj),
+        (tuple(records.ids),))
+    vals = vals or {}
+    targets = []
+    for model, res_id in cr.fetchall():
+        targets.append((model, res_id))
+        if "res_model" in vals or "res_id" in vals:
+            targets.append((vals.get("res_model", model),
+                            vals.get("res_id", res_id)))
+    return targets
 
 
 class CarteraFollowupSeal(models.Model):

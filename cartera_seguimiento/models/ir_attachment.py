@@ -8,7 +8,8 @@ without asking that one. Here every attachment of a follow-up, before and
 after the write, asks the seal."""
 from odoo import api, models
 
-from .cartera_followup_seal import FOLLOWUP_MODEL, followup_ids
+from .cartera_followup_seal import FOLLOWUP_MODEL, followup_ids, \
+    seal_targets
 
 
 class IrAttachment(models.Model):
@@ -26,29 +27,11 @@ class IrAttachment(models.Model):
     @api.multi
     def write(self, vals):
         self.env[FOLLOWUP_MODEL].browse(followup_ids(
-            self._seal_targets(vals)))._check_not_sealed("attach")
+            seal_targets(self, vals)))._check_not_sealed("attach")
         return super(IrAttachment, self).write(vals)
 
     @api.multi
     def unlink(self):
         self.env[FOLLOWUP_MODEL].browse(followup_ids(
-            self._seal_targets()))._check_not_sealed("attach")
+            seal_targets(self)))._check_not_sealed("attach")
         return super(IrAttachment, self).unlink()
-
-    @api.multi
-    def _seal_targets(self, vals=None):
-        """Pairs (model, res_id) of the records these files are attached
-        to and, for ``vals`` written, will be; read with one query."""
-        if not self.ids:
-            return []
-        self.env.cr.execute(
-            "SELECT res_model, res_id FROM ir_attachment WHERE id IN %s",
-            (tuple(self.ids),))
-        vals = vals or {}
-        targets = []
-        for model, res_id in self.env.cr.fetchall():
-            targets.append((model, res_id))
-            if "res_model" in vals or "res_id" in vals:
-                targets.append((vals.get("res_model", model),
-                                vals.get("res_id", res_id)))
-        return targets

@@ -9,7 +9,8 @@ row created or written asks whether the user may read the follow-ups it
 follows, before and after: a follower is mailed the conversation."""
 from odoo import api, models
 
-from .cartera_followup_seal import FOLLOWUP_MODEL, followup_ids
+from .cartera_followup_seal import FOLLOWUP_MODEL, followup_ids, \
+    seal_targets
 
 
 class MailFollowers(models.Model):
@@ -29,7 +30,7 @@ class MailFollowers(models.Model):
     @api.multi
     def write(self, vals):
         followups = self.env[FOLLOWUP_MODEL].browse(followup_ids(
-            self._seal_targets(vals)))
+            seal_targets(self, vals)))
         if followups:
             followups._check_not_sealed("follow")
             # A change of subtypes brings no new follower; a new partner or
@@ -43,23 +44,5 @@ class MailFollowers(models.Model):
     @api.multi
     def unlink(self):
         self.env[FOLLOWUP_MODEL].browse(followup_ids(
-            self._seal_targets()))._check_not_sealed("follow")
+            seal_targets(self)))._check_not_sealed("follow")
         return super(MailFollowers, self).unlink()
-
-    @api.multi
-    def _seal_targets(self, vals=None):
-        """Pairs (model, res_id) of the documents these rows follow and,
-        for ``vals`` written, will follow; read with one query."""
-        if not self.ids:
-            return []
-        self.env.cr.execute(
-            "SELECT res_model, res_id FROM mail_followers WHERE id IN %s",
-            (tuple(self.ids),))
-        vals = vals or {}
-        targets = []
-        for model, res_id in self.env.cr.fetchall():
-            targets.append((model, res_id))
-            if "res_model" in vals or "res_id" in vals:
-                targets.append((vals.get("res_model", model),
-                                vals.get("res_id", res_id)))
-        return targets
