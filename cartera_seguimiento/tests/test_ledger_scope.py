@@ -342,17 +342,17 @@ class TestOutsiders(LedgerCase):
     def setUpClass(cls):
         super(TestOutsiders, cls).setUpClass()
         cls.salesperson = cls._create_user(
-            "vendedor", "Vendedor", cls.env.ref("base.group_user"))
+            "cartera_vendedor", "Vendedor", cls.env.ref("base.group_user"))
         salesman = cls.env.ref("sales_team.group_sale_salesman",
                                raise_if_not_found=False)
         if salesman:
             cls.salesperson.groups_id |= salesman
         # Odoo 11's accountant is a Billing (or Billing Manager) user.
         cls.biller = cls._create_user(
-            "contador", "Contador Facturacion",
+            "cartera_contador", "Contador Facturacion",
             cls.env.ref("account.group_account_manager"))
         cls.portal = cls._create_user(
-            "portal", "Portal", cls.env.ref("base.group_portal"))
+            "cartera_portal", "Portal", cls.env.ref("base.group_portal"))
         cls.portal.partner_id.parent_id = cls.customer1
 
     def _read_all(self, model, user, ids):
