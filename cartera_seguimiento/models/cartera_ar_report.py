@@ -341,6 +341,23 @@ class CarteraArReport(models.AbstractModel):
         return scope, params
 
     @api.model
+    def _totals_customer_select(self):
+        """The customer columns of a per-customer report, read from its
+        totals ``t`` and what ``_totals_customer_from`` joins."""
+        return sql.SQL(
+            "t.partner_id, rp.name AS partner_name, rp.vat AS partner_vat,"
+            " rp.user_id AS salesperson_id, sp.name AS salesperson_name")
+
+    @api.model
+    def _totals_customer_from(self):
+        """The customers' totals ``t``, their customer and salesperson."""
+        return sql.SQL("""
+      FROM totals t
+      JOIN res_partner rp ON rp.id = t.partner_id
+      LEFT JOIN res_users su ON su.id = rp.user_id
+      LEFT JOIN res_partner sp ON sp.id = su.partner_id""")
+
+    @api.model
     def _customer_values(self, partner_id, name, vat, user_id, user_name):
         """The customer columns every per-customer report row starts with."""
         return {

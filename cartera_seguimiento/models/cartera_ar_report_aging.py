@@ -92,20 +92,13 @@ class CarteraArReport(models.AbstractModel):
         """The columns of each row: the customer's, then ``b0`` (not due)
         to ``b<period_count + 1>`` (older)."""
         buckets = [sql.Identifier("b%d" % i) for i in range(period_count + 2)]
-        return sql.SQL(
-            "t.partner_id, rp.name AS partner_name, rp.vat AS partner_vat,"
-            " rp.user_id AS salesperson_id, sp.name AS salesperson_name, "
-        ) + sql.SQL(", ").join(
-            sql.SQL("t.{}").format(bucket) for bucket in buckets)
+        return self._totals_customer_select() + sql.SQL(", ") + sql.SQL(
+            ", ").join(sql.SQL("t.{}").format(bucket) for bucket in buckets)
 
     @api.model
     def _aging_from(self):
         """The customers' totals ``t`` and what the columns read."""
-        return sql.SQL("""
-      FROM totals t
-      JOIN res_partner rp ON rp.id = t.partner_id
-      LEFT JOIN res_users su ON su.id = rp.user_id
-      LEFT JOIN res_partner sp ON sp.id = su.partner_id""")
+        return self._totals_customer_from()
 
     @api.model
     def _aging_where(self, period_count):

@@ -47,18 +47,12 @@ class CarteraArReport(models.AbstractModel):
 
     @api.model
     def _movement_select(self):
-        return sql.SQL(
-            "t.partner_id, rp.name AS partner_name, rp.vat AS partner_vat,"
-            " rp.user_id AS salesperson_id, sp.name AS salesperson_name,"
-            " t.opening, t.debit, t.credit, t.refunds")
+        return self._totals_customer_select() + sql.SQL(
+            ", t.opening, t.debit, t.credit, t.refunds")
 
     @api.model
     def _movement_from(self):
-        return sql.SQL("""
-      FROM totals t
-      JOIN res_partner rp ON rp.id = t.partner_id
-      LEFT JOIN res_users su ON su.id = rp.user_id
-      LEFT JOIN res_partner sp ON sp.id = su.partner_id""")
+        return self._totals_customer_from()
 
     @api.model
     def _movement_where(self):
