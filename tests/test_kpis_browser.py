@@ -51,14 +51,20 @@ def check_dashboard(odoo_server, page, output_dir):
                     full_page=True)
 
     # The stored rows, grouped as the views group them, are the engine's.
-    today = datetime.date.today()
-    first = today.replace(day=1).isoformat()
+    # The cut-off is the one the rows were computed to (the server's today
+    # at the opening), not this machine's clock, which may pass midnight.
+    latest = json_call(odoo_server, "cartera.kpi.month", "search_read",
+                       [], ["month", "date_to"], 0, 1, "month desc")
+    assert latest, "no indicator rows"
+    first, cut_off = latest[0]["month"], latest[0]["date_to"]
+    assert abs((datetime.date.today() - datetime.datetime.strptime(
+        cut_off, "%Y-%m-%d").date()).days) <= 1, latest
     groups = json_call(odoo_server, "cartera.kpi.month", "read_group",
                        [("month", "=", first)],
                        ["month", "dso", "cei", "overdue_90_pct",
                         "promise_kept_pct"], ["month"])
     assert len(groups) == 1, groups
     figures = json_call(odoo_server, "cartera.ar.report", "kpis", first,
-                        today.isoformat())
+                        cut_off)
     for name in ("dso", "cei", "overdue_90_pct", "promise_kept_pct"):
         assert groups[0][name] == figures[name], (name, groups, figures)

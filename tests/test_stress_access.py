@@ -1353,7 +1353,8 @@ class Trust(Attempt):
             finally:
                 after = self.column("cartera_promise", promise, "state")
             return after != before
-        day = TODAY + timedelta(days=-1 if operation.endswith("past") else 1)
+        # Two days ahead: still a future day if the run passes midnight.
+        day = TODAY + timedelta(days=-1 if operation.endswith("past") else 2)
         return rpc("cartera.promise", "evaluate", str(day))
 
     # -- 7. other users' tasks ---------------------------------------------

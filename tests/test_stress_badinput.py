@@ -20,6 +20,9 @@ SPANISH = {"lang": "es_CO", "tz": "UTC"}
 TODAY = date.today()
 YESTERDAY = str(TODAY - timedelta(days=1))
 TOMORROW = str(TODAY + timedelta(days=1))
+# A day the server still sees as future if the run passes midnight (TODAY is
+# read when the module is imported).
+FUTURE = str(TODAY + timedelta(days=2))
 SQL_TEXT = "2026-01-01'; DROP TABLE cartera_followup; --"
 SQL_ID = "1) OR (1=1"
 XSS_NOTE = ('<script>window.__xss = 1;</script><img src="x" '
@@ -294,7 +297,7 @@ def catalogue(w):
          [promise, {"company_id": w["company_id"]}], {}),
         ("promise kept by hand", P, "write", [promise, {"state": "kept"}],
          {}),
-        ("judge promises as of tomorrow", P, "evaluate", [TOMORROW], {}),
+        ("judge promises as of a future day", P, "evaluate", [FUTURE], {}),
         ("judge promises as of yesterday as a collector", P, "evaluate",
          [YESTERDAY], {}),
     ]
@@ -413,7 +416,7 @@ def trust_catalogue(w):
         # Points 6 and 2, 5: judging another day, a run's fields.
         ("evaluate as of yesterday as a collector", P, "evaluate",
          [YESTERDAY], {}),
-        ("evaluate as of tomorrow", P, "evaluate", [TOMORROW], {}),
+        ("evaluate as of a future day", P, "evaluate", [FUTURE], {}),
         # Wrong types and 1 MB strings.
         ("promise amount as text", P, "create", promise(amount="mucho"),
          {}),
@@ -509,8 +512,8 @@ def manager_catalogue(w):
              "evaluate", [day], {}),
         ]
     cases += [
-        ("evaluate as of tomorrow as a manager", "cartera.promise",
-         "evaluate", [TOMORROW], {}),
+        ("evaluate as of a future day as a manager", "cartera.promise",
+         "evaluate", [FUTURE], {}),
         ("indicators as of 1 MB", "cartera.kpi.month", "refresh", [HUGE],
          {}),
         ("indicators with a number", "cartera.kpi.month", "refresh", [5],
@@ -720,7 +723,7 @@ def test_markup_is_escaped_in_report_html(odoo_server, admin_rpc, world):
         "notes": XSS_NOTE})
     session = JsonRpc(odoo_server, world["collector"], world["collector"])
     wizard_id = session("cartera.followup.report.wizard", "create", {
-        "date_from": str(TODAY), "date_to": str(TODAY),
+        "date_from": YESTERDAY, "date_to": TOMORROW,
         "partner_ids": [(6, 0, [partner_id])]})
     html = session.get("/report/html/cartera_seguimiento.report_followup/%d"
                        % wizard_id)

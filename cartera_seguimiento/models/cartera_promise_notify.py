@@ -10,6 +10,8 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import sql
+
 _logger = logging.getLogger(__name__)
 
 # Notifications of a promise tried before it leaves the queue.
@@ -46,12 +48,7 @@ class CarteraPromise(models.Model):
     @api.multi
     def _count_notify_attempt(self):
         """One more notification attempt for these promises."""
-        if self:
-            self.env.cr.execute(
-                "UPDATE cartera_promise SET notify_attempts = "
-                "COALESCE(notify_attempts, 0) + 1 WHERE id IN %s",
-                (tuple(self.ids),))
-            self.invalidate_cache(["notify_attempts"])
+        sql.count_attempt(self, "notify_attempts")
 
     @api.multi
     def _notify_batch(self):

@@ -46,6 +46,7 @@ from odoo.tools.misc import format_date
 
 from ..reports.pdf_split import split_by_outline
 from ..tools import ids as id_checks
+from ..tools import sql as tools_sql
 
 from .cartera_statement_mail import STATEMENT_FOLLOWUP_KEY
 from .locks import claim_taken, wake_cron
@@ -501,12 +502,7 @@ class CarteraStatementRunLine(models.Model):
     @api.multi
     def _count_attempt(self):
         """One more attempt for these lines, in one statement."""
-        if self:
-            self.env.cr.execute(
-                "UPDATE cartera_statement_run_line "
-                "SET attempts = COALESCE(attempts, 0) + 1 WHERE id IN %s",
-                (tuple(self.ids),))
-            self.invalidate_cache(["attempts"])
+        tools_sql.count_attempt(self, "attempts")
 
     @api.multi
     def _still_pending(self):
