@@ -4,9 +4,10 @@
 so that the follow-ups' record rules (``cartera.scope``) decide what each
 user gets, exactly as in the lists."""
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo import _, api, fields, models
+
+from ..tools import dates
 
 
 class CarteraArReport(models.AbstractModel):
@@ -15,11 +16,7 @@ class CarteraArReport(models.AbstractModel):
     @api.model
     def _utc_bounds(self, date_from, date_to):
         """UTC datetimes bounding the user's local days."""
-        day_start = self.env["cartera.followup"]._local_day_start_utc
-        start = date_from and day_start(fields.Date.from_string(date_from))
-        end = date_to and day_start(
-            fields.Date.from_string(date_to) + timedelta(days=1))
-        return start, end
+        return dates.local_day_bounds(self.env, date_from, date_to)
 
     @api.model
     def _followup_records(self, date_from=None, date_to=None, partner_ids=None,

@@ -1,7 +1,6 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-from datetime import timedelta
 
 import psycopg2
 from psycopg2 import sql
@@ -9,6 +8,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import dates
 from .locks import LOCK_NOT_AVAILABLE
 
 _logger = logging.getLogger(__name__)
@@ -89,10 +89,7 @@ class CarteraClosing(models.Model):
     @api.model
     def _closing_bounds(self, date_from, date_to):
         """UTC bounds [start, end) of the local days date_from..date_to."""
-        day_start = self.env[FOLLOWUP_MODEL]._local_day_start_utc
-        return (day_start(fields.Date.from_string(date_from)),
-                day_start(fields.Date.from_string(date_to)
-                          + timedelta(days=1)))
+        return dates.local_day_bounds(self.env, date_from, date_to)
 
     @api.model
     def _closing_domain(self, date_from, date_to, partner=None,

@@ -1,17 +1,16 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import psycopg2
-import pytz
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
-from ..tools import dates, values
+from ..tools import dates, mail as mail_values, values
 from .locks import claim_taken
 
 CAPTURABLE_INVOICE_TYPES = ("out_invoice", "out_refund")
@@ -284,10 +283,6 @@ class CarteraFollowup(models.Model):
         values.check_values(self, vals, text_limit=NOTE_MAX_LENGTH)
 
     @api.model
-    def _field_label(self, field):
-        return values.field_label(self, field)
-
-    @api.model
     def _prepare_invoice_snapshot(self, invoice):
         """Values of the document as it stands at capture time."""
         if not invoice:
@@ -333,7 +328,7 @@ class CarteraFollowup(models.Model):
         if written:
             raise UserError(_(
                 "%s: set by the application, it cannot be changed.")
-                % self._field_label(self._fields[written[0]]))
+                % values.field_label(self, self._fields[written[0]]))
 
     @api.multi
     def _check_customer_change(self, partner_id):
@@ -383,7 +378,7 @@ class CarteraFollowup(models.Model):
         # Collectors often have no e-mail address of their own; the chatter
         # log of their follow-ups must not depend on one.
         if not kwargs.get("email_from") and not self.env.user.email:
-            kwargs["email_from"] = self._default_sender()
+            kwargs["email_from"] = mail_values.default_sender(self.env)
         return super(CarteraFollowup, self).message_post(*args, **kwargs)
 
     @api.multi
@@ -393,14 +388,9 @@ class CarteraFollowup(models.Model):
         # follow-up that completes an earlier task failed (found by
         # tests/test_stress_load.py).
         if not kwargs.get("email_from") and not self.env.user.email:
-            kwargs["email_from"] = self._default_sender()
+            kwargs["email_from"] = mail_values.default_sender(self.env)
         return super(CarteraFollowup, self).message_post_with_template(
             template_id, **kwargs)
-
-    @api.model
-    def _default_sender(self):
-        """Sender of chatter messages of a user without an e-mail address."""
-        return self.env.user.company_id.email or self.env.user.name
 
     @api.depends("promise_ids.amount", "promise_ids.date")
     def _compute_promise(self):
@@ -530,15 +520,6 @@ class CarteraFollowup(models.Model):
             rec.day = rec._local_date()
 
     @api.model
-    def _local_day_start_utc(self, day):
-        """UTC moment (as stored in ``date``) at which ``day`` (a date)
-        starts in the user's time zone."""
-        tz = pytz.timezone(self._context.get("tz") or self.env.user.tz or "UTC")
-        moment = tz.localize(datetime.combine(day, time.min))
-        return fields.Datetime.to_string(
-            moment.astimezone(pytz.utc).replace(tzinfo=None))
-
-    @api.model
     def _search_day(self, operator, value):
         """Translate a local day into the UTC bounds of ``date``."""
         if operator not in ("=", "!=", "<", "<=", ">", ">="):
@@ -547,9 +528,9 @@ class CarteraFollowup(models.Model):
         day = dates.parse(value)
         if day is None:
             raise dates.date_error(
-                self.env, self._field_label(self._fields["day"]), value)
-        start = self._local_day_start_utc(day)
-        end = self._local_day_start_utc(day + timedelta(days=1))
+                self.env, values.field_label(self, self._fields["day"]), value)
+        start = dates.local_day_start_utc(self.env, day)
+        end = dates.local_day_start_utc(self.env, day + timedelta(days=1))
         if operator == "=":
             # Explicit operator: Odoo 11 splices this domain in unnormalized.
             return ["&", ("date", ">=", start), ("date", "<", end)]
@@ -708,7 +689,7 @@ class CarteraFollowup(models.Model):
         user)."""
         kwargs = {}
         if not self.env.user.email:
-            kwargs["email_from"] = self._default_sender()
+            kwargs["email_from"] = mail_values.default_sender(self.env)
         return self.env["mail.thread"].with_context(
             mail_notify_author=True).message_post(
                 body=body, subject=subject, partner_ids=[user.partner_id.id],

@@ -191,8 +191,8 @@ class CarteraPromise(models.Model):
         and share come from its customer's payments."""
         if followup_id and not id_checks.is_id(followup_id):
             raise id_checks.value_error(
-                self.env, self.env["cartera.followup"]._field_label(
-                    self._fields["followup_id"]), followup_id)
+                self.env, values.field_label(
+                    self, self._fields["followup_id"]), followup_id)
         target = self.env["cartera.followup"].browse(followup_id)
         moved = self.filtered(lambda promise: promise.followup_id != target)
         if not moved or not target:

@@ -46,7 +46,7 @@ from odoo.tools.misc import format_date
 
 from ..reports.pdf_split import split_by_outline
 from ..tools import ids as id_checks
-from ..tools import sql as tools_sql
+from ..tools import mail as mail_values, sql as tools_sql
 
 from .cartera_statement_mail import STATEMENT_FOLLOWUP_KEY
 from .locks import claim_taken, wake_cron
@@ -447,7 +447,7 @@ class CarteraStatementRun(models.Model):
         e-mail address of their own."""
         email_from = None
         if not self.env.user.email:
-            email_from = self.env["cartera.followup"]._default_sender()
+            email_from = mail_values.default_sender(self.env)
         for run in self:
             run.message_post(body=body, email_from=email_from,
                              subtype="mail.mt_note")

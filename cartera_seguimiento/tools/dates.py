@@ -11,9 +11,11 @@ the first characters of a string and ignores the rest, PostgreSQL refuses
 2020-02-30 with a traceback, and a year such as 9999 overflows the time
 zone and day arithmetic (``OverflowError``) deep in the reports.
 """
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from odoo import _
+import pytz
+
+from odoo import _, fields
 from odoo.exceptions import UserError
 from odoo.tools import DEFAULT_SERVER_DATE_FORMAT, \
     DEFAULT_SERVER_DATETIME_FORMAT
@@ -84,3 +86,23 @@ def check_date(env, value, label, with_time=False):
     if with_time:
         return moment.strftime(DEFAULT_SERVER_DATETIME_FORMAT)
     return moment.strftime(DEFAULT_SERVER_DATE_FORMAT)
+
+
+def local_day_start_utc(env, day):
+    """The UTC moment (as Odoo stores datetimes) at which ``day`` (a
+    ``date``) starts in the time zone of the context, else the user's."""
+    tz = pytz.timezone(env.context.get("tz") or env.user.tz or "UTC")
+    moment = tz.localize(datetime.combine(day, time.min))
+    return fields.Datetime.to_string(
+        moment.astimezone(pytz.utc).replace(tzinfo=None))
+
+
+def local_day_bounds(env, date_from, date_to):
+    """UTC bounds ``[start, end)`` of the user's local days ``date_from``
+    to ``date_to`` (strings in the server format); an empty end gives an
+    empty bound."""
+    start = date_from and local_day_start_utc(
+        env, fields.Date.from_string(date_from))
+    end = date_to and local_day_start_utc(
+        env, fields.Date.from_string(date_to) + timedelta(days=1))
+    return start, end

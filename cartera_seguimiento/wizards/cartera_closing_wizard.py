@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import dates
+from ..tools import dates, values
 
 
 class CarteraClosingWizard(models.TransientModel):
@@ -67,8 +67,8 @@ class CarteraClosingWizard(models.TransientModel):
             value = vals.get(name)
             if value and not dates.is_valid(value):
                 raise dates.date_error(
-                    self.env, self.env["cartera.followup"]._field_label(
-                        self._fields[name]), value)
+                    self.env, values.field_label(
+                        self, self._fields[name]), value)
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):

@@ -3,7 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.tools.misc import format_date
 
-from ..tools import dates, ids as id_checks
+from ..tools import dates, ids as id_checks, values
 
 
 class CarteraReportWizard(models.AbstractModel):
@@ -53,7 +53,8 @@ class CarteraReportWizard(models.AbstractModel):
         """Dates that exist (``tools.dates``: years 1900 to 2200) and ids
         that are integers, with a clear error instead of PostgreSQL's or an
         OverflowError (found by tests/test_stress_badinput.py)."""
-        label = self.env["cartera.followup"]._field_label
+        def label(field):
+            return values.field_label(self, field)
         for name, value in vals.items():
             field = self._fields.get(name)
             if field is None or not value:
