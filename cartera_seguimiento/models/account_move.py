@@ -11,6 +11,8 @@ first (for a manager, every receivable item or customer invoice of the
 company, on every access), so each model gets a search-only field whose
 search method answers with a subquery instead (``_move_line_subquery``,
 ``_invoice_subquery``)."""
+from psycopg2 import sql
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -71,23 +73,25 @@ class AccountPartialReconcile(models.Model):
                 % (lines, lines), params + params)
 
 
-class AccountInvoiceLine(models.Model):
-    _name = "account.invoice.line"
-    _inherit = ["account.invoice.line", "cartera.scope.search.mixin"]
+class CarteraScopeInvoicePartMixin(models.AbstractModel):
+    """Parts of an invoice (its lines, its taxes): read with the invoice."""
+    _name = "cartera.scope.invoice.part.mixin"
+    _inherit = "cartera.scope.search.mixin"
+    _description = "Invoice parts searched by a collector's scope"
 
     @api.model
     def _cartera_scope_subquery(self, user):
         invoices, params = self.env["cartera.scope"]._invoice_subquery(user)
-        return ("SELECT il.id FROM account_invoice_line il"
-                " WHERE il.invoice_id IN (%s)" % invoices, params)
+        query = sql.SQL("SELECT part.id FROM {} part WHERE part.invoice_id "
+                        "IN (").format(sql.Identifier(self._table))
+        return (query.as_string(self.env.cr._obj) + invoices + ")", params)
+
+
+class AccountInvoiceLine(models.Model):
+    _name = "account.invoice.line"
+    _inherit = ["account.invoice.line", "cartera.scope.invoice.part.mixin"]
 
 
 class AccountInvoiceTax(models.Model):
     _name = "account.invoice.tax"
-    _inherit = ["account.invoice.tax", "cartera.scope.search.mixin"]
-
-    @api.model
-    def _cartera_scope_subquery(self, user):
-        invoices, params = self.env["cartera.scope"]._invoice_subquery(user)
-        return ("SELECT it.id FROM account_invoice_tax it"
-                " WHERE it.invoice_id IN (%s)" % invoices, params)
+    _inherit = ["account.invoice.tax", "cartera.scope.invoice.part.mixin"]

@@ -8,9 +8,11 @@ task is pending) or an open promise (pending, partially kept or broken, on
 an open follow-up). It is searched, sorted, grouped and read with the ORM
 like any model; the record rules (``cartera.scope``) restrict it.
 
-"Today" is the database's ``CURRENT_DATE`` (the PostgreSQL session's date),
-the day the view is read. The amounts are the aging engine's "residual"
-figures as of that day (``cartera.ar.report.aging(CURRENT_DATE)``): posted
+"Today" is the day the view is read in the time zone of the main company's
+address (``_today_sql``; UTC without one), as the collectors' own today: the
+database's ``CURRENT_DATE`` is UTC's, a day ahead every evening in Bogotá.
+The amounts are the aging engine's "residual" figures as of that day
+(``cartera.ar.report.aging(today)``): posted
 items on receivable accounts dated on or before today, their stored
 ``amount_residual`` plus the partial reconciliations dated after today;
 "overdue" is due before today (``COALESCE(date_maturity, date)``), as the
@@ -59,16 +61,16 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
       FROM (
         SELECT i.company_id, i.partner_id,
                sum(i.amount) AS amount_due,
-               sum(i.amount) FILTER (WHERE i.due < CURRENT_DATE)
+               sum(i.amount) FILTER (WHERE i.due < {today})
                    AS amount_overdue,
                sum(i.amount) FILTER (
-                   WHERE i.due >= CURRENT_DATE AND i.due <= CURRENT_DATE + 7)
+                   WHERE i.due >= {today} AND i.due <= {today} + 7)
                    AS amount_due_7d,
-               max(CURRENT_DATE - i.due) FILTER (
-                   WHERE i.due < CURRENT_DATE AND i.amount > 0)
+               max({today} - i.due) FILTER (
+                   WHERE i.due < {today} AND i.amount > 0)
                    AS days_overdue,
-               sum(i.amount * (1 + LEAST(CURRENT_DATE - i.due, 360) / 30.0))
-                   FILTER (WHERE i.due < CURRENT_DATE) AS weighted_overdue,
+               sum(i.amount * (1 + LEAST({today} - i.due, 360) / 30.0))
+                   FILTER (WHERE i.due < {today}) AS weighted_overdue,
                count(*) AS item_count,
                NULL::timestamp AS last_followup_date,
                NULL::integer AS last_type_id, NULL::date AS next_task_date,
@@ -186,8 +188,9 @@ class CarteraAgenda(models.Model):
         return sql.SQL("""
             round(((GREATEST(g.weighted_overdue, 0) + 2 * g.broken_unpaid)
                    * (1 + LEAST(COALESCE(
-                         CURRENT_DATE - g.last_followup_date::date, 90),
-                         90) / 90.0))::numeric, 2)""")
+                         {today} - g.last_followup_date::date, 90),
+                         90) / 90.0))::numeric, 2)""").format(
+            today=self._today_sql())
 
     @api.model
     def _priority_level_sql(self):
@@ -198,8 +201,18 @@ class CarteraAgenda(models.Model):
             CASE WHEN g.days_overdue > 90 OR g.broken_unpaid > 0 THEN '3'
                  WHEN g.days_overdue > 30 THEN '2'
                  WHEN g.amount_overdue > 0 OR g.amount_due_7d > 0
-                      OR g.next_task_date <= CURRENT_DATE THEN '1'
-                 ELSE '0' END""")
+                      OR g.next_task_date <= {today} THEN '1'
+                 ELSE '0' END""").format(today=self._today_sql())
+
+    @api.model
+    def _today_sql(self):
+        """The SQL expression of the agenda's today: now, in the time zone
+        of the main company's address (Odoo 11 companies have none of their
+        own), else UTC. A subquery of nothing in the row: computed once a read."""
+        return sql.SQL(
+            "(SELECT (now() AT TIME ZONE COALESCE(NULLIF(cp.tz, ''), 'UTC'))"
+            "::date FROM res_company c JOIN res_partner cp"
+            " ON cp.id = c.partner_id ORDER BY c.id LIMIT 1)")
 
     @api.model
     def _promise_state_sql(self):
@@ -219,7 +232,8 @@ class CarteraAgenda(models.Model):
             view=sql.Identifier(self._table),
             # The aging engine's own items, as of the day the view is read.
             items=self.env["cartera.ar.report"]._open_items(
-                sql.SQL("CURRENT_DATE")),
+                self._today_sql()),
+            today=self._today_sql(),
             severity=severity,
             promise_state=self._promise_state_sql(),
             priority=self._priority_sql(),

@@ -38,6 +38,9 @@ class CarteraCase(SavepointCase):
         # The administrator works in Bogotá, as the collectors do (a plain
         # database has another time zone, or none).
         cls.env.user.tz = "America/Bogota"
+        cls.company = cls.env.ref("base.main_company")
+        # The agenda's today is the company's (its address's time zone).
+        cls.company.partner_id.tz = "America/Bogota"
         # Whether a server already sent today's digest is no business of
         # these tests: each may send its own.
         cls.env["ir.config_parameter"].set_param(DIGEST_DATE_KEY, False)

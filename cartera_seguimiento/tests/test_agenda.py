@@ -44,8 +44,10 @@ class TestAgenda(CarteraCase):
     def setUpClass(cls):
         super(TestAgenda, cls).setUpClass()
         cls.Agenda = cls.env["cartera.agenda"]
-        # Odoo's cursor reads dates as strings.
-        cls.env.cr.execute("SELECT CURRENT_DATE")
+        # The view's today: the company's, in Bogotá (tests/common.py), not
+        # the database's UTC one. Odoo's cursor reads dates as strings.
+        cls.env.cr.execute(
+            "SELECT (now() AT TIME ZONE 'America/Bogota')::date")
         cls.today = fields.Date.from_string(cls.env.cr.fetchone()[0])
         cls.bank = cls.env["account.journal"].search([
             ("company_id", "=", cls.company.id), ("type", "=", "bank")],
