@@ -40,23 +40,31 @@ def followup_ids(targets):
             if model == FOLLOWUP_MODEL and as_id(res_id)}
 
 
-def seal_targets(records, vals=None):
-    """Pairs (model, res_id) of the documents that ``records`` (followers
-    or attachments: a ``res_model`` and a ``res_id`` each) belong to and,
-    for ``vals`` written, will belong to; read with one query."""
+def seal_targets(records, vals=None, model_column="res_model",
+                 unchanged_column=None):
+    """Pairs (model, res_id) of the documents that ``records`` (messages,
+    followers or attachments: a ``model_column`` and a ``res_id`` each)
+    belong to and, for ``vals`` written, will belong to; read with one
+    query. A record whose ``unchanged_column`` is written with the value it
+    already has is left out: the write changes nothing of it."""
     if not records.ids:
         return []
     cr = records.env.cr
-    cr.execute(sql.SQL(
-        "SELECT res_model, res_id FROM {} WHERE id IN %s").format(
+    columns = [model_column, "res_id"] + (
+        [unchanged_column] if unchanged_column else [])
+    cr.execute(sql.SQL("SELECT {} FROM {} WHERE id IN %s").format(
+        sql.SQL(", ").join(map(sql.Identifier, columns)),
         sql.Identifier(records._table)).as_string(cr._obj),
         (tuple(records.ids),))
     vals = vals or {}
     targets = []
-    for model, res_id in cr.fetchall():
+    for row in cr.fetchall():
+        model, res_id = row[0], row[1]
+        if unchanged_column and vals.get(unchanged_column) == row[2]:
+            continue
         targets.append((model, res_id))
-        if "res_model" in vals or "res_id" in vals:
-            targets.append((vals.get("res_model", model),
+        if model_column in vals or "res_id" in vals:
+            targets.append((vals.get(model_column, model),
                             vals.get("res_id", res_id)))
     return targets
 

@@ -10,7 +10,8 @@ message creates, the author writes. So the seal is asked here, of every
 message of a follow-up, whoever the user is."""
 from odoo import api, models
 
-from .cartera_followup_seal import FOLLOWUP_MODEL, as_id, followup_ids
+from .cartera_followup_seal import FOLLOWUP_MODEL, as_id, followup_ids, \
+    seal_targets
 
 # Fields Odoo writes on a message of a closed follow-up, legitimately, that
 # change nothing of the file: who starred it (a user's own bookmark,
@@ -62,25 +63,14 @@ class MailMessage(models.Model):
     def _seal_targets(self, vals=None):
         """Pairs (model, res_id) of the documents these messages belong to,
         and, for ``vals`` written, the documents they would belong to
-        afterwards; read with one query, whatever the documents' model.
+        afterwards (``seal_targets``).
 
         The mail queue writes back the Message-Id of a message it has sent
         (mail.mail.send writes ``message_id`` through _inherits): the same
         value the message had, which changes nothing and may come after
         the follow-up was closed. Such a message is left out."""
-        if not self.ids:
-            return []
-        self.env.cr.execute(
-            "SELECT model, res_id, message_id FROM mail_message "
-            "WHERE id IN %s", (tuple(self.ids),))
         vals = vals or {}
         same_id_only = set(vals) - SEAL_FREE_FIELDS == {"message_id"}
-        targets = []
-        for model, res_id, message_id in self.env.cr.fetchall():
-            if same_id_only and vals["message_id"] == message_id:
-                continue
-            targets.append((model, res_id))
-            if "model" in vals or "res_id" in vals:
-                targets.append((vals.get("model", model),
-                                vals.get("res_id", res_id)))
-        return targets
+        return seal_targets(self, vals, model_column="model",
+                            unchanged_column="message_id" if same_id_only
+                            else None)
