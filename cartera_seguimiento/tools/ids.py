@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Record ids a caller sends, checked the same way everywhere: an integer
 (not a boolean, which Python counts as one), and one clear error for any
-other value, instead of a PostgreSQL error or a KeyError deep in the ORM
-(found by tests/test_stress_badinput.py)."""
+other value, instead of a PostgreSQL error or a KeyError deep in the
+ORM."""
 from odoo import _
 from odoo.exceptions import UserError
 
