@@ -162,6 +162,5 @@ class CarteraArReport(models.AbstractModel):
         params.update(date_at=date_at, plen=plen, periods=count)
         self._no_jit()
         query = self._aging_query(self._aging_amounts(date_at, scope), count)
-        self._cr.execute(query.as_string(self._cr._obj), params)
         return [self._prepare_aging_row(values, count)
-                for values in self._cr.dictfetchall()]
+                for values in self._execute_dicts(query, params)]

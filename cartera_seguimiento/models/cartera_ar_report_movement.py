@@ -102,10 +102,8 @@ class CarteraArReport(models.AbstractModel):
         scope, params = self._scope(partner_ids, salesperson_ids)
         params.update(date_from=date_from, date_to=date_to)
         self._no_jit()
-        self._cr.execute(self._movement_query(scope).as_string(
-            self._cr._obj), params)
-        rows = [self._prepare_movement_row(values)
-                for values in self._cr.dictfetchall()]
+        rows = [self._prepare_movement_row(values) for values in
+                self._execute_dicts(self._movement_query(scope), params)]
         if detail and rows:
             self._add_movement_lines(rows, scope, params)
         return rows
