@@ -128,7 +128,7 @@ POLICY.update({"cartera.statement.wizard": {},
 # Abstract bases with nothing to call of their own.
 POLICY.update({"cartera.report.wizard": {}, "cartera.report.qweb": {},
                "cartera.report.xlsx": {}, "cartera.scope": {},
-               "cartera.scope.search.mixin": {}})
+               "cartera.scope.search.mixin": {}, "cartera.digest": {}})
 # One PDF per group is enough to prove the PDF path (wkhtmltopdf is slow).
 POLICY["report.cartera_seguimiento.report_followup"]["pdf"] = STAFF | {SUPER}
 # The other company's manager does in their company what a manager does,
