@@ -3,12 +3,14 @@
 """The daily digest goes out once a day, however many servers or manual
 runs ask for it (two servers at the same moment: tests/test_multi_server.py)."""
 from datetime import timedelta
+from unittest import mock
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import SUPERUSER_ID, api, fields, registry
 from odoo.exceptions import AccessError
-from odoo.tests.common import TransactionCase, at_install, post_install
+from odoo.tests.common import (
+    TransactionCase, at_install, get_db_name, post_install)
 
-from ..models import locks
+from ..models import cartera_digest, locks
 from ..models.cartera_digest import DIGEST_DATE_KEY
 from .common import CarteraCase
 
@@ -127,7 +129,20 @@ class TestDigestIsPrivate(CarteraCase):
 
 
 # Two transactions: the marker must be committed for the second one to lock
-# it; each test puts the committed value back.
+# it. A key of this test's own (the digest's module constant, patched), so
+# that no other transaction's hold on the real one gets in the way; removed
+# afterwards.
+TEST_KEY = "cartera_seguimiento.digest_date_test_two_workers"
+CLAIM = ("SELECT value FROM ir_config_parameter WHERE key = %s "
+         "FOR UPDATE NOWAIT")
+
+
+def _set_committed(value):
+    with registry(get_db_name()).cursor() as cr:
+        api.Environment(cr, SUPERUSER_ID, {})[
+            "ir.config_parameter"].set_param(TEST_KEY, value)
+
+
 @at_install(False)
 @post_install(True)
 class TestDigestTwoWorkers(TransactionCase):
@@ -135,38 +150,30 @@ class TestDigestTwoWorkers(TransactionCase):
     marker locked by the other sends nothing, at once, without waiting."""
 
     def setUp(self):
-        # Before this test's own transaction takes its snapshot.
-        with self.registry.cursor() as cr:
-            params = api.Environment(cr, SUPERUSER_ID, {})[
-                "ir.config_parameter"]
-            saved = params.get_param(DIGEST_DATE_KEY)
-            params.set_param(DIGEST_DATE_KEY, "2000-01-01")
+        # Committed before this test's transaction takes its snapshot, and
+        # removed after it has ended (cleanups run last first).
+        _set_committed("2000-01-01")
+        self.addCleanup(_set_committed, False)
         super(TestDigestTwoWorkers, self).setUp()
-
-        def restore():
-            with self.registry.cursor() as cr:
-                api.Environment(cr, SUPERUSER_ID, {})[
-                    "ir.config_parameter"].set_param(DIGEST_DATE_KEY, saved)
-        self.addCleanup(restore)
+        patcher = mock.patch.object(cartera_digest, "DIGEST_DATE_KEY",
+                                    TEST_KEY)
+        patcher.start()
+        self.addCleanup(patcher.stop)
 
     def test_locked_marker_sends_nothing(self):
         Digest = self.env["cartera.digest"]
-        with self.registry.cursor() as other:
+        with registry(get_db_name()).cursor() as other:
             # The other worker, sending its digest right now.
-            with locks.claim(other, "SELECT value FROM ir_config_parameter "
-                             "WHERE key = %s FOR UPDATE NOWAIT",
-                             (DIGEST_DATE_KEY,)) as rows:
+            with locks.claim(other, CLAIM, (TEST_KEY,)) as rows:
                 self.assertEqual(rows, [("2000-01-01",)])
             self.assertFalse(Digest._claim_todays_digest())
-            # The claim of this transaction gives up the same way.
-            with locks.claim(self.cr, "SELECT value FROM ir_config_parameter "
-                             "WHERE key = %s FOR UPDATE NOWAIT",
-                             (DIGEST_DATE_KEY,)) as rows:
+            # A claim of this transaction gives up the same way.
+            with locks.claim(self.cr, CLAIM, (TEST_KEY,)) as rows:
                 self.assertIsNone(rows)
             other.rollback()
         # Once the other one has let it go (here: rolled back), this one
         # claims today's digest, once.
         self.assertTrue(Digest._claim_todays_digest())
         self.assertEqual(self.env["ir.config_parameter"].get_param(
-            DIGEST_DATE_KEY), fields.Date.today())
+            TEST_KEY), fields.Date.today())
         self.assertFalse(Digest._claim_todays_digest())
