@@ -1,8 +1,7 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The follow-up: fields, create/write with the values the addon derives,
-chatter, onchanges, local day. Also cartera_followup_constraints.py,
-_task.py (its next task), _seal.py (closed ones)."""
+onchanges, local day. Its rules, next task and seal: cartera_followup_*.py."""
 from datetime import timedelta
 
 from psycopg2 import sql
@@ -322,17 +321,6 @@ class CarteraFollowup(models.Model):
         if not kwargs.get("email_from") and not self.env.user.email:
             kwargs["email_from"] = mail_values.default_sender(self.env)
         return super(CarteraFollowup, self).message_post(*args, **kwargs)
-
-    @api.multi
-    def message_post_with_template(self, template_id, **kwargs):
-        # Marking a task done (action_feedback) posts through the mail
-        # composer, which refuses users without an e-mail address: the
-        # follow-up that completes an earlier task failed (found by
-        # tests/test_stress_load.py).
-        if not kwargs.get("email_from") and not self.env.user.email:
-            kwargs["email_from"] = mail_values.default_sender(self.env)
-        return super(CarteraFollowup, self).message_post_with_template(
-            template_id, **kwargs)
 
     @api.depends("promise_ids.amount", "promise_ids.date")
     def _compute_promise(self):

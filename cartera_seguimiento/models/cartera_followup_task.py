@@ -6,6 +6,8 @@ when a later follow-up of the same customer and document is recorded."""
 from odoo import _, api, fields, models
 from odoo.osv import expression
 
+from ..tools import mail as mail_values
+
 
 class CarteraFollowupTask(models.Model):
     _inherit = "cartera.followup"
@@ -97,3 +99,13 @@ class CarteraFollowupTask(models.Model):
     def action_mark_task_done(self):
         self.filtered(lambda r: r.task_state == "pending")._mark_task_done()
         return True
+
+    @api.multi
+    def message_post_with_template(self, template_id, **kwargs):
+        # Marking a task done (action_feedback) posts through the mail
+        # composer, which refuses users without an e-mail address: the
+        # follow-up that completes an earlier task would fail.
+        if not kwargs.get("email_from") and not self.env.user.email:
+            kwargs["email_from"] = mail_values.default_sender(self.env)
+        return super(CarteraFollowupTask, self).message_post_with_template(
+            template_id, **kwargs)
