@@ -29,7 +29,7 @@ class CarteraDigest(models.AbstractModel):
         if not self._claim_todays_digest():
             return True
         tasks_by_user = self._pending_tasks_by_user()
-        promises_by_user = self.env["cartera.promise"]._failed_by_user()
+        promises_by_user = self._failed_promises_by_user()
         for user in set(tasks_by_user) | set(promises_by_user):
             tasks = tasks_by_user.get(user, self.env["cartera.followup"])
             promises = promises_by_user.get(user, self.env["cartera.promise"])
@@ -62,6 +62,27 @@ class CarteraDigest(models.AbstractModel):
                 task.with_context(tz=task.responsible_id.tz))
             if task.next_date <= today:
                 by_user[task.responsible_id] |= task
+        return by_user
+
+    @api.model
+    def _failed_promises_by_user(self):
+        """{user: promises} of the broken or partly kept promises whose
+        activity is still open; also those queued for the notify cron,
+        under the user their activity will go to, so that a digest sent
+        before that cron's call misses none."""
+        promises = self.env["cartera.promise"]
+        promises.invalidate_cache(["failed_activity_id", "notify_pending"])
+        failed = promises.sudo().search(
+            [("state", "in", ("broken", "partial")),
+             "|", ("failed_activity_id", "!=", False),
+             ("notify_pending", "=", True)],
+            order="failed_activity_id, date, id")
+        by_user = defaultdict(lambda: promises.browse())
+        for promise in failed:
+            user = promise.failed_activity_id.user_id or \
+                promise.responsible_id or promise.followup_id.responsible_id
+            if user:
+                by_user[user] |= promise
         return by_user
 
     @api.model
