@@ -4,6 +4,8 @@
 # differs per database, and its translation would not load.
 from . import cartera_scope
 from . import cartera_followup
+from . import cartera_followup_constraints
+from . import cartera_followup_task
 from . import cartera_followup_seal
 from . import cartera_followup_type
 from . import cartera_followup_stats_mixin
@@ -16,6 +18,7 @@ from . import mail_followers
 from . import ir_attachment
 from . import cartera_closing
 from . import cartera_promise
+from . import cartera_digest
 from . import res_company
 from . import res_config_settings
 from . import cartera_ar_report

@@ -2,14 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-import psycopg2
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import dates
-from .locks import LOCK_NOT_AVAILABLE
+from . import locks
 
 _logger = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ class CarteraClosing(models.Model):
 
     # ------------------------------------------------------------------
     # Immutability, for everyone (no super() call on purpose): closings
-    # are written by the closing service only, with SQL.
+    # are created by the closing service only (_create_closing).
     # ------------------------------------------------------------------
     @api.model
     def create(self, vals):  # pylint: disable=method-required-super
@@ -121,9 +120,8 @@ class CarteraClosing(models.Model):
         return sql.SQL(" AND ").join(conditions), params
 
     @api.model
-    def _execute(self, query, params, log_exceptions=None):
-        self.env.cr.execute(query.as_string(self.env.cr._obj), params,
-                            log_exceptions=log_exceptions)
+    def _execute(self, query, params):
+        self.env.cr.execute(query.as_string(self.env.cr._obj), params)
 
     @api.model
     def _close_followups(self, date_from, date_to, partner=None):
@@ -132,9 +130,9 @@ class CarteraClosing(models.Model):
         ``partner`` (a record or an id) if given; return the closing.
 
         The rows stay where they are: one UPDATE seals them (state and
-        closing), whatever their number, inside one savepoint: any
-        failure leaves every follow-up as it was, even when the caller
-        goes on with its transaction.
+        closing), whatever their number, inside the savepoint of their
+        claim: any failure leaves every follow-up as it was, even when the
+        caller goes on with its transaction.
         """
         self._check_can_close()
         self._check_closing_range(date_from, date_to)
@@ -144,36 +142,32 @@ class CarteraClosing(models.Model):
         company = self.env.user.company_id
         where, params = self._closing_where(
             date_from, date_to, partner=partner, company=company)
-        cr = self.env.cr
         try:
-            with cr.savepoint():
-                count = self._lock_followups(where, params)
+            with self._lock_followups(where, params) as rows:
+                if rows is None:
+                    raise UserError(_(
+                        "Some of these follow-ups are being closed or edited "
+                        "by another user right now. Nothing was closed; try "
+                        "again in a moment."))
+                count = rows[0][0]
                 if not count:
                     self._raise_nothing_to_close(date_from, date_to, partner)
-                closing_id = self._insert_closing(self._prepare_closing_values(
+                closing = self._create_closing(self._prepare_closing_values(
                     date_from, date_to, partner, company, count))
-                closed = self._seal_followups(closing_id, where, params)
+                closed = self._seal_followups(closing.id, where, params)
                 if closed != count:
                     # Cannot happen under the row locks; never half-close.
                     raise UserError(_(
                         "The follow-ups changed during the closing (%d "
                         "locked, %d closed); nothing was closed, try again.")
                         % (count, closed))
-                self._after_close_followups(closing_id)
-                self._close_activities(closing_id)
-        except psycopg2.OperationalError as error:
-            if error.pgcode != LOCK_NOT_AVAILABLE:
-                # Serialization failures are retried by the RPC layer.
-                raise
-            raise UserError(_(
-                "Some of these follow-ups are being closed or edited by "
-                "another user right now. Nothing was closed; try again in a "
-                "moment."))
+                self._after_close_followups(closing.id)
+                self._close_activities(closing.id)
         finally:
             # Raw SQL changed or restored rows the ORM may hold in cache.
             self.invalidate_cache()
             self.env[FOLLOWUP_MODEL].invalidate_cache()
-        closing = self.browse(closing_id)
+        closing = self.browse(closing.id)
         _logger.info("Closing %s: %d follow-ups closed by user %s",
                      closing.name, count, self.env.uid)
         return closing
@@ -190,41 +184,37 @@ class CarteraClosing(models.Model):
 
     @api.model
     def _lock_followups(self, where, params):
-        """Lock the follow-ups to close and count them. NOWAIT: a second
-        closing (or an edit) on the same rows stops at once instead of
-        racing the first one."""
-        self._execute(sql.SQL(
+        """Claim the follow-ups to close (locks.claim): a context manager
+        whose body gets their count (``[(count,)]``), or None when another
+        closing or an edit holds one of them. NOWAIT: a second closing on
+        the same rows stops at once instead of racing the first one. A row
+        changed since this transaction began is not "taken": that error
+        goes up, and the RPC layer retries the request afresh."""
+        return locks.claim(self.env.cr, sql.SQL(
             "SELECT count(*) FROM (SELECT id FROM cartera_followup "
             "WHERE {where} FOR UPDATE NOWAIT) AS locked").format(
-                where=where), params, log_exceptions=False)
-        return self.env.cr.fetchone()[0]
+                where=where), params, taken=(locks.LOCK_NOT_AVAILABLE,))
 
     @api.model
     def _prepare_closing_values(self, date_from, date_to, partner, company,
                                 count):
-        """Column values of the closing's row; a module adding columns to
-        the closing extends them."""
+        """Values of the closing's record; a module adding fields to the
+        closing extends them."""
         name = self.env["ir.sequence"].with_context(
             force_company=company.id).next_by_code("cartera.closing") or "/"
-        now = fields.Datetime.now()
         return {
             "name": name, "date_from": date_from, "date_to": date_to,
-            "partner_id": partner and partner.id or None,
-            "user_id": self.env.uid, "date": now, "followup_count": count,
-            "company_id": company.id, "create_uid": self.env.uid,
-            "create_date": now, "write_uid": self.env.uid, "write_date": now,
+            "partner_id": partner and partner.id or False,
+            "user_id": self.env.uid, "date": fields.Datetime.now(),
+            "followup_count": count, "company_id": company.id,
         }
 
     @api.model
-    def _insert_closing(self, values):
-        columns = sorted(values)
-        self._execute(sql.SQL(
-            "INSERT INTO cartera_closing ({columns}) VALUES ({values}) "
-            "RETURNING id").format(
-                columns=sql.SQL(", ").join(map(sql.Identifier, columns)),
-                values=sql.SQL(", ").join(map(sql.Placeholder, columns))),
-            values)
-        return self.env.cr.fetchone()[0]
+    def _create_closing(self, values):
+        """Create the closing's record: the closing service's own path past
+        create(), which refuses everyone else. As superuser: nobody has the
+        right to create closings; _close_followups checked the caller."""
+        return super(CarteraClosing, self.sudo()).create(values)
 
     @api.model
     def _prepare_sealed_values(self, closing_id):
@@ -235,7 +225,9 @@ class CarteraClosing(models.Model):
 
     @api.model
     def _seal_followups(self, closing_id, where, params):
-        """Seal the follow-ups in one statement; return how many."""
+        """Seal the follow-ups in one statement; return how many. SQL, not
+        write(): one set-based UPDATE where the ORM writes and tracks row
+        by row, far too slow for a year of follow-ups (see HISTORY)."""
         values = self._prepare_sealed_values(closing_id)
         params = dict(params, **{"sealed_%s" % name: value
                                  for name, value in values.items()})
@@ -258,13 +250,28 @@ class CarteraClosing(models.Model):
     @api.model
     def _close_activities(self, closing_id):
         """The open activities (next tasks) of closed follow-ups end with
-        them."""
+        them, deleted through the ORM so that other addons' overrides run.
+        As superuser: the activities of follow-ups the caller may close
+        (_close_followups checked the caller)."""
         self.env.cr.execute(
-            """DELETE FROM mail_activity AS a
-                USING cartera_followup AS f
-                WHERE f.closing_id = %s AND a.res_model = %s
-                  AND a.res_id = f.id""",
+            """SELECT a.id, a.res_id FROM mail_activity AS a
+                 JOIN cartera_followup AS f ON f.id = a.res_id
+                WHERE f.closing_id = %s AND a.res_model = %s""",
             (closing_id, FOLLOWUP_MODEL))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        activities = self.env["mail.activity"].sudo().browse(
+            [activity_id for activity_id, _res_id in rows])
+        followups = self.env[FOLLOWUP_MODEL].browse(
+            {res_id for _activity_id, res_id in rows})
+        # Sealed already, with their activity fields cleared by the seal:
+        # their stored fields computed from activities are not recomputed
+        # (a write, which the seal refuses).
+        computed = [field for field in followups._fields.values()
+                    if field.compute and field.store]
+        with activities.env.protecting(computed, followups):
+            activities.unlink()
 
     # ------------------------------------------------------------------
     # Actions

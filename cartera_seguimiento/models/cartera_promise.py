@@ -703,26 +703,6 @@ class CarteraPromise(models.Model):
         }
 
     @api.model
-    def _failed_by_user(self):
-        """{user: promises} of the broken or partly kept promises whose
-        activity is still open, for the daily digest; also those queued
-        for the notify cron, under the user their activity will go to,
-        so that a digest sent before that cron's call misses none."""
-        self.invalidate_cache(["failed_activity_id", "notify_pending"])
-        promises = self.sudo().search(
-            [("state", "in", ("broken", "partial")),
-             "|", ("failed_activity_id", "!=", False),
-             ("notify_pending", "=", True)],
-            order="failed_activity_id, date, id")
-        by_user = defaultdict(lambda: self.browse())
-        for promise in promises:
-            user = promise.failed_activity_id.user_id or \
-                promise.responsible_id or promise.followup_id.responsible_id
-            if user:
-                by_user[user] |= promise
-        return by_user
-
-    @api.model
     def _failed_summary(self):
         return _("Broken payment promise")
 

@@ -4,6 +4,8 @@
 shared by the closing, the daily digest, the statement runs and the broken
 promises' notifications: a second worker or user on the same rows stops at
 once rather than queueing behind the first."""
+from contextlib import contextmanager
+
 import psycopg2
 from psycopg2 import errorcodes
 
@@ -16,10 +18,41 @@ CLAIM_TAKEN = (errorcodes.LOCK_NOT_AVAILABLE,
                errorcodes.SERIALIZATION_FAILURE)
 
 
-def claim_taken(error):
+def claim_taken(error, taken=CLAIM_TAKEN):
     """Whether ``error`` says that another worker has the claimed rows."""
     return isinstance(error, psycopg2.OperationalError) and \
-        error.pgcode in CLAIM_TAKEN
+        error.pgcode in taken
+
+
+@contextmanager
+def claim(cr, query, params=None, taken=CLAIM_TAKEN):
+    """Claim the rows that ``query`` (a ``SELECT ... FOR UPDATE NOWAIT``)
+    selects, without waiting; the ``with`` body gets the query's result,
+    or None when another transaction has the rows::
+
+        with locks.claim(cr, query, params) as rows:
+            if rows is None:
+                return False  # someone else has them
+            ...
+
+    ``taken``: the errors that mean "someone else has them"; by default
+    a lock held (LOCK_NOT_AVAILABLE) and a row changed since this
+    transaction began (SERIALIZATION_FAILURE). Any other error goes up.
+    The claim and the body share one savepoint: a body that fails leaves
+    neither its writes nor the locks. The locks that succeed are kept
+    until the transaction ends."""
+    if hasattr(query, "as_string"):
+        query = query.as_string(cr._obj)
+    with cr.savepoint():
+        try:
+            with cr.savepoint():
+                cr.execute(query, params, log_exceptions=False)
+                rows = cr.fetchall()
+        except psycopg2.OperationalError as error:
+            if not claim_taken(error, taken):
+                raise
+            rows = None
+        yield rows
 
 
 def wake_cron(env, xmlid):

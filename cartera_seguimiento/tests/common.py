@@ -9,7 +9,7 @@ and journals are taken from the company's chart by type, and Spanish, which
 the collectors speak, is loaded by the tests themselves where it is missing."""
 from odoo.tests.common import SavepointCase
 
-from ..models.cartera_followup import DIGEST_DATE_KEY
+from ..models.cartera_digest import DIGEST_DATE_KEY
 
 SPANISH = "es_CO"
 

@@ -3,12 +3,15 @@
 """The daily digest goes out once a day, however many servers or manual
 runs ask for it (two servers at the same moment: tests/test_multi_server.py)."""
 from datetime import timedelta
+from unittest import mock
 
-from odoo import fields
+from odoo import SUPERUSER_ID, api, fields, registry
 from odoo.exceptions import AccessError
-from odoo.tests.common import post_install
+from odoo.tests.common import (
+    TransactionCase, at_install, get_db_name, post_install)
 
-from ..models.cartera_followup import DIGEST_DATE_KEY
+from ..models import cartera_digest, locks
+from ..models.cartera_digest import DIGEST_DATE_KEY
 from .common import CarteraCase
 
 
@@ -35,13 +38,14 @@ class TestDigestOnceADay(CarteraCase):
 
     def test_second_run_the_same_day_sends_nothing(self):
         before = self._digests()
-        self.env["cartera.followup"]._cron_notify_pending_tasks()
+        self.env["cartera.digest"]._cron_notify_pending_tasks()
         self.assertEqual(self._digests(), before + 1)
         self.assertEqual(self.env["ir.config_parameter"].get_param(
             DIGEST_DATE_KEY), fields.Date.today())
         # The cron's "Run Manually", or another server's cron, later today.
-        self.env.ref("cartera_seguimiento.cartera_followup_cron_notify"
-                     ).method_direct_trigger()
+        cron = self.env.ref("cartera_seguimiento.cartera_followup_cron_notify")
+        self.assertEqual(cron.model_id.model, "cartera.digest")
+        cron.method_direct_trigger()
         self.assertEqual(self._digests(), before + 1)
 
     def test_yesterdays_digest_does_not_stop_todays(self):
@@ -49,7 +53,7 @@ class TestDigestOnceADay(CarteraCase):
             fields.Date.from_string(fields.Date.today()) - timedelta(days=1))
         self.env["ir.config_parameter"].set_param(DIGEST_DATE_KEY, yesterday)
         before = self._digests()
-        self.env["cartera.followup"]._cron_notify_pending_tasks()
+        self.env["cartera.digest"]._cron_notify_pending_tasks()
         self.assertEqual(self._digests(), before + 1)
 
 
@@ -79,7 +83,7 @@ class TestDigestIsPrivate(CarteraCase):
     def _send(self):
         Message = self.env["mail.message"]
         last = Message.search([], order="id desc", limit=1).id
-        self.env["cartera.followup"]._cron_notify_pending_tasks()
+        self.env["cartera.digest"]._cron_notify_pending_tasks()
         return {user: Message.search([
             ("id", ">", last), ("partner_ids", "in", user.partner_id.ids)])
             for user in (self.collector1, self.collector2)}
@@ -122,3 +126,54 @@ class TestDigestIsPrivate(CarteraCase):
         self.assertTrue(notification.is_email)
         self.assertIn(notification.email_status, ("ready", "sent"))
         self.assertIn("1 tarea(s) pendiente(s)", emailed.subject)
+
+
+# Two transactions: the marker must be committed for the second one to lock
+# it. A key of this test's own (the digest's module constant, patched), so
+# that no other transaction's hold on the real one gets in the way; removed
+# afterwards.
+TEST_KEY = "cartera_seguimiento.digest_date_test_two_workers"
+CLAIM = ("SELECT value FROM ir_config_parameter WHERE key = %s "
+         "FOR UPDATE NOWAIT")
+
+
+def _set_committed(value):
+    with registry(get_db_name()).cursor() as cr:
+        api.Environment(cr, SUPERUSER_ID, {})[
+            "ir.config_parameter"].set_param(TEST_KEY, value)
+
+
+@at_install(False)
+@post_install(True)
+class TestDigestTwoWorkers(TransactionCase):
+    """Two workers at the same moment, one digest: the one that finds the
+    marker locked by the other sends nothing, at once, without waiting."""
+
+    def setUp(self):
+        # Committed before this test's transaction takes its snapshot, and
+        # removed after it has ended (cleanups run last first).
+        _set_committed("2000-01-01")
+        self.addCleanup(_set_committed, False)
+        super(TestDigestTwoWorkers, self).setUp()
+        patcher = mock.patch.object(cartera_digest, "DIGEST_DATE_KEY",
+                                    TEST_KEY)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_locked_marker_sends_nothing(self):
+        Digest = self.env["cartera.digest"]
+        with registry(get_db_name()).cursor() as other:
+            # The other worker, sending its digest right now.
+            with locks.claim(other, CLAIM, (TEST_KEY,)) as rows:
+                self.assertEqual(rows, [("2000-01-01",)])
+            self.assertFalse(Digest._claim_todays_digest())
+            # A claim of this transaction gives up the same way.
+            with locks.claim(self.cr, CLAIM, (TEST_KEY,)) as rows:
+                self.assertIsNone(rows)
+            other.rollback()
+        # Once the other one has let it go (here: rolled back), this one
+        # claims today's digest, once.
+        self.assertTrue(Digest._claim_todays_digest())
+        self.assertEqual(self.env["ir.config_parameter"].get_param(
+            TEST_KEY), fields.Date.today())
+        self.assertFalse(Digest._claim_todays_digest())

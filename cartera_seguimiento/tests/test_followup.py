@@ -349,7 +349,7 @@ class TestFollowupDigest(CarteraCase):
         self.env.user.tz = False
         before1 = self._digest_messages(self.collector1)
         before2 = self._digest_messages(self.collector2)
-        Followup._cron_notify_pending_tasks()
+        self.env["cartera.digest"]._cron_notify_pending_tasks()
         new1 = self._digest_messages(self.collector1) - before1
         self.assertEqual(len(new1), 1)
         body = new1.body

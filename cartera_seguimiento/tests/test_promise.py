@@ -179,7 +179,7 @@ class TestPromiseJudgement(PromiseCase):
             ("res_model", "=", "res.partner"),
             ("res_id", "=", self.customer1.id)])), 1)
         # The responsible's digest lists it.
-        promises = self.Promise._failed_by_user()
+        promises = self.env["cartera.digest"]._failed_promises_by_user()
         self.assertEqual(promises[self.collector1], promise)
 
     def test_failures_of_a_day_grouped_per_customer_and_responsible(self):
@@ -247,8 +247,9 @@ class TestPromiseJudgement(PromiseCase):
         self.assertLess(cron.nextcall, "2099-01-01 00:00:00")
         # A digest sent before the cron's call lists them all the same,
         # for the collector who is to get their activity.
-        self.assertEqual(self.Promise._failed_by_user()[self.collector1],
-                         promises)
+        digest = self.env["cartera.digest"]
+        self.assertEqual(
+            digest._failed_promises_by_user()[self.collector1], promises)
 
         self.Promise._cron_notify()
         promises.invalidate_cache()
@@ -269,8 +270,9 @@ class TestPromiseJudgement(PromiseCase):
         self._evaluate("2026-03-09")
         self.Promise._cron_notify()
         self.assertEqual(len(self._broken_activities(self.customer1)), 1)
-        self.assertEqual(self.Promise._failed_by_user()[self.collector1],
-                         promises)
+        digest = self.env["cartera.digest"]
+        self.assertEqual(
+            digest._failed_promises_by_user()[self.collector1], promises)
 
     def test_queued_promise_kept_meanwhile_is_not_notified(self):
         self._notify_inline(0)
