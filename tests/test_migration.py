@@ -18,11 +18,12 @@ from conftest import OUTPUT, PGHOST, ROOT, db_connect
 # The last commit of 11.0.1.2.0, before closing became a state.
 OLD_COMMIT = "72215464e2ccba39fb30bb26d8cc900ed63f26e9"
 DB = "cartera_migration_test"
-# Indexes of earlier versions that migrations/11.0.4.1.0 drops, created in
+# Indexes of earlier versions that migrations/11.0.4.1.0 drops, there in
 # the old database before its update. The 11.0.1.2.0 table has no state
 # yet: the follow-ups' index keeps its name and its date column only.
 OBSOLETE_INDEXES = {
-    # 11.0.2.0.0's open items (replaced by cartera_aml_open_cover_idx).
+    # The open items, replaced by cartera_aml_open_cover_idx: the
+    # 11.0.1.2.0 addon creates it itself.
     "cartera_aml_open_idx": "ON account_move_line (account_id, partner_id) "
                             "WHERE amount_residual <> 0",
     # Development versions of 11.0.3.0.0: (state, date) WHERE state =
@@ -84,7 +85,7 @@ def indexes(names):
 
 
 def create_obsolete_indexes():
-    on_db(*[('CREATE INDEX "%s" %s' % (name, definition), None)
+    on_db(*[('CREATE INDEX IF NOT EXISTS "%s" %s' % (name, definition), None)
             for name, definition in sorted(OBSOLETE_INDEXES.items())])
 
 
