@@ -4,7 +4,7 @@
     "name": "Receivables Follow-up (Seguimiento de cartera)",
     "summary": "Record follow-ups of customers' debts, their next tasks, "
                "closings that seal them, and receivable reports",
-    "version": "11.0.4.0.0",
+    "version": "11.0.4.1.0",
     "category": "Accounting",
     "website": "https://github.com/cartera-seguimiento/cartera_seguimiento",
     "author": "Cartera Seguimiento contributors",
@@ -16,10 +16,11 @@
         "mail",
         "report_xlsx",
     ],
-    # What the addon imports besides Odoo (all of them ship with Odoo 11;
-    # XLSX goes through report_xlsx, which declares xlsxwriter).
+    # What the addon imports besides Odoo (all of them ship with Odoo 11,
+    # but openupgradelib, OCA's helpers for the migration scripts; XLSX
+    # goes through report_xlsx, which declares xlsxwriter).
     "external_dependencies": {
-        "python": ["psycopg2", "pytz", "werkzeug"],
+        "python": ["openupgradelib", "psycopg2", "pytz", "werkzeug"],
     },
     # Grouped by kind; within a kind, what others refer to comes first.
     "data": [

@@ -18,6 +18,8 @@ from . import mail_followers
 from . import ir_attachment
 from . import cartera_closing
 from . import cartera_promise
+from . import cartera_promise_evaluation
+from . import cartera_promise_notice
 from . import cartera_digest
 from . import res_company
 from . import res_config_settings

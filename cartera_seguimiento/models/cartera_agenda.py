@@ -20,7 +20,7 @@ aging's periods. Amounts are in the company currency.
 """
 from psycopg2 import sql
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from .cartera_promise import STATES, STATE_SEVERITY
 
@@ -239,8 +239,7 @@ class CarteraAgenda(models.Model):
             priority=self._priority_sql(),
             priority_level=self._priority_level_sql())
         # Columns may change with an override: drop and create again.
-        self._cr.execute(sql.SQL("DROP VIEW IF EXISTS {}").format(
-            sql.Identifier(self._table)).as_string(self._cr._obj))
+        tools.drop_view_if_exists(self._cr, self._table)
         self._cr.execute(query.as_string(self._cr._obj))
 
     # ------------------------------------------------------------------

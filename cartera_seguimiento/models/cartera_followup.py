@@ -207,8 +207,6 @@ class CarteraFollowup(models.Model):
         foreign keys refuse while follow-ups name them, reads the table
         instead: rare, and a fraction of a second at a million rows."""
         cr = self._cr
-        # Its key gained the id (development versions of 11.0.3.0.0).
-        cr.execute("DROP INDEX IF EXISTS cartera_followup_open_idx")
         for name, definition in PARTIAL_INDEXES:
             cr.execute(sql.SQL(
                 "CREATE INDEX IF NOT EXISTS {} ON cartera_followup "

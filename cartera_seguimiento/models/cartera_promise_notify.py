@@ -1,21 +1,38 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The bookkeeping of the broken promises' notification queue: how many
-times a queued promise was tried, and why it failed. A promise whose
-notification keeps failing leaves the queue after ``NOTIFY_MAX_ATTEMPTS``
-tries with its error, instead of stopping the queue (see
-``cartera.promise._notify_queued``)."""
+"""The queue of broken promises' notifications, which the cron *avisar
+compromisos de pago incumplidos* works through in batches of whole
+customers when an evaluation fails more of them than it notifies itself
+(``cartera_promise_notice.py``), and its bookkeeping: how many times a
+queued promise was tried, and why it failed. A promise whose notification
+keeps failing leaves the queue after ``NOTIFY_MAX_ATTEMPTS`` tries with its
+error, instead of stopping the queue.
+
+The queue's writes are raw: its flags and counters are the evaluation's
+bookkeeping, which write() refuses to every caller, and they must land for
+the whole batch in one statement, also on promises of follow-ups closed
+since."""
 import logging
+import threading
+import time
+
+from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import sql
+from ..tools.sql import audit_assignments, count_attempt
+from .locks import wake_cron
 
 _logger = logging.getLogger(__name__)
 
 # Notifications of a promise tried before it leaves the queue.
 NOTIFY_MAX_ATTEMPTS = 3
+# Customers notified per transaction by the cron, and the seconds after
+# which a cron call stops starting batches (the next call goes on).
+NOTIFY_BATCH = 200
+NOTIFY_TIME_BUDGET = 60
+NOTIFY_CRON_XMLID = "cartera_seguimiento.cartera_promise_cron_notify"
 
 
 class CarteraPromise(models.Model):
@@ -27,6 +44,16 @@ class CarteraPromise(models.Model):
         string="Notification Error", readonly=True, copy=False,
         help="Why the notification of this broken promise failed; after "
              "%d attempts it left the queue." % NOTIFY_MAX_ATTEMPTS)
+
+    @api.model_cr
+    def init(self):
+        # The cron's queue: a handful of rows on the day of a judgement,
+        # none the other days. Partial, which Odoo 11's
+        # tools.sql.create_index cannot write.
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS cartera_promise_notify_pending_idx
+                ON cartera_promise (partner_id) WHERE notify_pending
+        """)
 
     @api.model
     def create(self, vals):
@@ -41,6 +68,122 @@ class CarteraPromise(models.Model):
                 "queue only."))
         return super(CarteraPromise, self).write(vals)
 
+    @api.multi
+    def _queue_notifications(self):
+        """Leave these failed promises to the cron, in one statement, and
+        wake it: the flag is the evaluation's own bookkeeping."""
+        if not self:
+            return
+        self._write_queue({"notify_pending": True})
+        wake_cron(self.env, NOTIFY_CRON_XMLID)
+
+    @api.multi
+    def _write_queue(self, values):
+        """Write the queue's ``values`` ({column: value}) on these
+        promises in one statement, raw (see the module's docstring)."""
+        if not self:
+            return
+        columns = sorted(values)
+        query = sql.SQL("UPDATE cartera_promise SET {}, {} WHERE id IN %s"
+                        ).format(sql.SQL(", ").join(
+                            sql.SQL("{} = %s").format(sql.Identifier(column))
+                            for column in columns),
+                            audit_assignments(self.env))
+        cr = self.env.cr
+        cr.execute(query.as_string(cr._obj),
+                   [values[column] for column in columns] + [tuple(self.ids)])
+        self.invalidate_cache(columns + ["write_uid", "write_date"])
+
+    @api.model
+    def _cron_notify(self, time_budget=NOTIFY_TIME_BUDGET):
+        """Notify the failed promises the evaluations left queued, in
+        batches of whole customers. Each batch is committed with its
+        activities and messages (not in tests, as Odoo's mail queue does
+        not), so that a worker stopped later loses only the batch under
+        way, which the next call notifies again; a promise whose
+        notification keeps failing, or keeps killing its worker, leaves
+        the queue after a few attempts, with its error."""
+        auto_commit = not getattr(threading.currentThread(), "testing",
+                                  False)
+        self.sudo()._notify_queued(time.time() + time_budget, auto_commit)
+        return True
+
+    @api.model
+    def _notify_queued(self, deadline=None, commit=False):
+        """Notify the queued promises until none is left or ``deadline``
+        (a ``time.time()``) has passed; return the customers notified.
+        The rows of a batch are taken with SKIP LOCKED: a second worker
+        (or "Run Manually") takes other customers' or none, and a promise
+        is notified once. A promise kept since it was queued is dropped
+        from the queue unnotified.
+
+        A poisoned batch does not stop the queue: each promise's attempt
+        is counted (and committed, with ``commit``) before its notices are
+        written, a customer whose notices raise is left out of the batch
+        with the error, tried again by a later call, and after
+        ``NOTIFY_MAX_ATTEMPTS`` attempts (also when its worker was killed)
+        it leaves the queue with its error. A promise that failed in this
+        call is not tried again in it."""
+        cr = self.env.cr
+        notified = 0
+        tried = [0]
+        while True:
+            cr.execute("""
+                SELECT id, state IN ('broken', 'partial'),
+                       COALESCE(notify_attempts, 0)
+                  FROM cartera_promise
+                 WHERE notify_pending AND id <> ALL(%(tried)s)
+                   AND partner_id IN (
+                       SELECT DISTINCT partner_id FROM cartera_promise
+                        WHERE notify_pending AND id <> ALL(%(tried)s)
+                        ORDER BY partner_id LIMIT %(limit)s)
+                   FOR UPDATE SKIP LOCKED
+            """, {"tried": tried, "limit": self._notify_batch_size()})
+            rows = cr.fetchall()
+            if not rows:
+                break
+            ids = [pid for pid, _still, _attempts in rows]
+            tried.extend(ids)
+            self.browse([pid for pid, _still, attempts in rows
+                         if attempts >= self._notify_max_attempts()
+                         ])._drop_notification()
+            rows = [(pid, still) for pid, still, attempts in rows
+                    if attempts < self._notify_max_attempts()]
+            if rows:
+                self.browse([pid for pid, _still in rows])\
+                    ._count_notify_attempt()
+            if rows and commit:
+                cr.commit()  # pylint: disable=invalid-commit
+                # The commit let the rows go: those still queued and not
+                # taken by another worker since are taken again.
+                cr.execute("""
+                    SELECT id, state IN ('broken', 'partial')
+                      FROM cartera_promise
+                     WHERE id IN %s AND notify_pending
+                       FOR UPDATE SKIP LOCKED""",
+                           (tuple(pid for pid, _still in rows),))
+                rows = cr.fetchall()
+            failed = self.browse([pid for pid, still in rows if still])
+            done = failed._notify_batch()
+            finished = [pid for pid, still in rows
+                        if not still or pid in done.ids]
+            self.browse(finished)._write_queue({
+                "notify_pending": False, "notify_attempts": 0,
+                "notify_error": None})
+            notified += len(set(done.mapped("partner_id").ids))
+            if commit:
+                cr.commit()  # pylint: disable=invalid-commit
+            # The batch's activities and messages leave the cache: memory
+            # is bounded by the batch, not by the day's failures.
+            self.invalidate_cache()
+            if deadline is not None and time.time() > deadline:
+                break
+        return notified
+
+    @api.model
+    def _notify_batch_size(self):
+        return NOTIFY_BATCH
+
     @api.model
     def _notify_max_attempts(self):
         return NOTIFY_MAX_ATTEMPTS
@@ -48,7 +191,7 @@ class CarteraPromise(models.Model):
     @api.multi
     def _count_notify_attempt(self):
         """One more notification attempt for these promises."""
-        sql.count_attempt(self, "notify_attempts")
+        count_attempt(self, "notify_attempts")
 
     @api.multi
     def _notify_batch(self):
@@ -92,10 +235,8 @@ class CarteraPromise(models.Model):
                           "failed", self.ids)
         message = getattr(error, "name", None) or str(error) or \
             error.__class__.__name__
-        self.env.cr.execute(
-            "UPDATE cartera_promise SET notify_error = %s WHERE id IN %s",
-            (message, tuple(self.ids)))
-        self.invalidate_cache(["notify_error", "notify_attempts"])
+        self._write_queue({"notify_error": message})
+        self.invalidate_cache(["notify_attempts"])
         self.filtered(
             lambda p: p.sudo().notify_attempts >= self._notify_max_attempts()
         )._drop_notification()
@@ -115,7 +256,5 @@ class CarteraPromise(models.Model):
             message = _("Dropped from the notification queue after %d "
                         "attempts: %s") % (promise.notify_attempts, reason)
             _logger.error("Broken promise %s: %s", promise.id, message)
-            self.env.cr.execute(
-                "UPDATE cartera_promise SET notify_pending = FALSE, "
-                "notify_error = %s WHERE id = %s", (message, promise.id))
-        self.invalidate_cache(["notify_pending", "notify_error"])
+            promise._write_queue({"notify_pending": False,
+                                  "notify_error": message})
