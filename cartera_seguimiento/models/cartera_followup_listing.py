@@ -1,54 +1,45 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The follow-up and task listings. They read follow-ups through the ORM,
-so that the follow-ups' record rules (``cartera.scope``) decide what each
-user gets, exactly as in the lists."""
+"""The follow-up and task listings (of the follow-up and task reports and
+of RPC clients). They read follow-ups through the ORM, so that the
+follow-ups' record rules (``cartera.scope``) decide what each user gets,
+exactly as in the lists."""
 from collections import defaultdict
 
 from odoo import _, api, fields, models
 
-from ..tools import dates
+from ..tools import dates, ids as id_checks
 
 
-class CarteraArReport(models.AbstractModel):
-    _inherit = "cartera.ar.report"
-
-    @api.model
-    def _utc_bounds(self, date_from, date_to):
-        """UTC datetimes bounding the user's local days."""
-        return dates.local_day_bounds(self.env, date_from, date_to)
+class CarteraFollowup(models.Model):
+    _inherit = "cartera.followup"
 
     @api.model
-    def _followup_records(self, date_from=None, date_to=None, partner_ids=None,
-                          salesperson_ids=None, responsible_ids=None,
-                          type_ids=None, include_closed=False):
-        salesperson_ids = self._check_ids(salesperson_ids, _("Salespeople"))
-        responsible_ids = self._check_ids(responsible_ids, _("Contacts"))
-        type_ids = self._check_ids(type_ids, _("Types"))
-        start, end = self._utc_bounds(date_from, date_to)
+    def _listing_domain(self, partner_ids=None, salesperson_ids=None,
+                        responsible_ids=None):
+        """The follow-ups of the user's company, of the customers,
+        salespeople and contacts asked for (checked), as a domain."""
+        self.env["cartera.scope"]._check_access()
         domain = [("company_id", "=", self.env.user.company_id.id)]
-        if not include_closed:
-            domain.append(("state", "=", "open"))
-        if start:
-            domain.append(("date", ">=", start))
-        if end:
-            domain.append(("date", "<", end))
-        if partner_ids:
-            domain.append(("partner_id", "in", list(partner_ids)))
+        partners = id_checks.commercial_partners(self.env, partner_ids)
+        salesperson_ids = id_checks.check_ids(
+            self.env, salesperson_ids, _("Salespeople"))
+        responsible_ids = id_checks.check_ids(
+            self.env, responsible_ids, _("Contacts"))
+        if partners:
+            domain.append(("partner_id", "in", partners))
         if salesperson_ids:
-            domain.append(("user_id", "in", list(salesperson_ids)))
+            domain.append(("user_id", "in", salesperson_ids))
         if responsible_ids:
-            domain.append(("responsible_id", "in", list(responsible_ids)))
-        if type_ids:
-            domain.append(("type_id", "in", list(type_ids)))
-        records = self.env["cartera.followup"].search(
-            domain, order="date, id")
-        return self._followup_values(records)
+            domain.append(("responsible_id", "in", responsible_ids))
+        return domain
 
-    @api.model
-    def _followup_values(self, records):
+    @api.multi
+    def _listing_values(self):
+        """One plain dict per follow-up, its date in the user's time zone
+        (``date``, ``day``)."""
         values = []
-        for rec in records:
+        for rec in self:
             moment = fields.Datetime.context_timestamp(
                 rec, fields.Datetime.from_string(rec.date))
             values.append({
@@ -77,21 +68,29 @@ class CarteraArReport(models.AbstractModel):
         return values
 
     @api.model
-    def followups(self, date_from=None, date_to=None, partner_ids=None,
-                  salesperson_ids=None, responsible_ids=None, type_ids=None,
-                  include_closed=False):
+    def listing(self, date_from=None, date_to=None, partner_ids=None,
+                salesperson_ids=None, responsible_ids=None, type_ids=None,
+                include_closed=False):
         """Follow-ups of a day or a range (local days), optionally closed
-        ones too."""
-        date_from, date_to = self._check_range(date_from, date_to)
-        self._check_access()
-        partners = self._commercial_partners(partner_ids)
-        return self._followup_records(
-            date_from, date_to, partners or None, salesperson_ids,
-            responsible_ids, type_ids, include_closed)
+        ones too, as plain dicts (``_listing_values``)."""
+        date_from, date_to = dates.check_range(self.env, date_from, date_to)
+        domain = self._listing_domain(partner_ids, salesperson_ids,
+                                      responsible_ids)
+        type_ids = id_checks.check_ids(self.env, type_ids, _("Types"))
+        start, end = dates.local_day_bounds(self.env, date_from, date_to)
+        if not include_closed:
+            domain.append(("state", "=", "open"))
+        if start:
+            domain.append(("date", ">=", start))
+        if end:
+            domain.append(("date", "<", end))
+        if type_ids:
+            domain.append(("type_id", "in", type_ids))
+        return self.search(domain, order="date, id")._listing_values()
 
     @api.model
-    def followup_counts(self, rows):
-        """Counts per type of ``followups`` rows, by type name."""
+    def listing_counts(self, rows):
+        """Counts per type of ``listing`` rows, by type name."""
         counts = defaultdict(int)
         for row in rows:
             counts[row["type_name"]] += 1
@@ -99,32 +98,22 @@ class CarteraArReport(models.AbstractModel):
                 for name, count in sorted(counts.items())]
 
     @api.model
-    def tasks(self, date_from=None, date_to=None, responsible_ids=None,
-              partner_ids=None, salesperson_ids=None):
+    def task_listing(self, date_from=None, date_to=None, responsible_ids=None,
+                     partner_ids=None, salesperson_ids=None):
         """Pending next tasks of open follow-ups due in the range (all
         overdue ones when no start date), the overdue ones marked."""
-        date_from, date_to = self._check_range(date_from, date_to)
-        self._check_access()
-        domain = [("company_id", "=", self.env.user.company_id.id),
-                  ("state", "=", "open"), ("task_state", "=", "pending")]
+        date_from, date_to = dates.check_range(self.env, date_from, date_to)
+        domain = self._listing_domain(partner_ids, salesperson_ids,
+                                      responsible_ids)
+        domain += [("state", "=", "open"), ("task_state", "=", "pending")]
         if date_from:
             domain.append(("next_date", ">=", date_from))
         if date_to:
             domain.append(("next_date", "<=", date_to))
-        responsible_ids = self._check_ids(responsible_ids, _("Contacts"))
-        salesperson_ids = self._check_ids(salesperson_ids, _("Salespeople"))
-        if responsible_ids:
-            domain.append(("responsible_id", "in", list(responsible_ids)))
-        partners = self._commercial_partners(partner_ids)
-        if partners:
-            domain.append(("partner_id", "in", partners))
-        if salesperson_ids:
-            domain.append(("user_id", "in", list(salesperson_ids)))
-        records = self.env["cartera.followup"].search(
-            domain, order="next_date, id")
+        records = self.search(domain, order="next_date, id")
         today = fields.Date.context_today(self)
         rows = []
-        for value in self._followup_values(records):
+        for value in records._listing_values():
             overdue = value["next_date"] < today
             value["overdue"] = overdue
             value["days_overdue"] = (
