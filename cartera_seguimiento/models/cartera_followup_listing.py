@@ -11,6 +11,12 @@ from odoo import _, api, fields, models
 from ..tools import dates, ids as id_checks
 
 
+def _given(*terms):
+    """The domain terms whose value is given (a filter left empty is no
+    condition)."""
+    return [term for term in terms if term[2]]
+
+
 class CarteraFollowup(models.Model):
     _inherit = "cartera.followup"
 
@@ -26,13 +32,9 @@ class CarteraFollowup(models.Model):
             self.env, salesperson_ids, _("Salespeople"))
         responsible_ids = id_checks.check_ids(
             self.env, responsible_ids, _("Contacts"))
-        if partners:
-            domain.append(("partner_id", "in", partners))
-        if salesperson_ids:
-            domain.append(("user_id", "in", salesperson_ids))
-        if responsible_ids:
-            domain.append(("responsible_id", "in", responsible_ids))
-        return domain
+        return domain + _given(("partner_id", "in", partners),
+                               ("user_id", "in", salesperson_ids),
+                               ("responsible_id", "in", responsible_ids))
 
     @api.multi
     def _listing_values(self):
@@ -80,12 +82,8 @@ class CarteraFollowup(models.Model):
         start, end = dates.local_day_bounds(self.env, date_from, date_to)
         if not include_closed:
             domain.append(("state", "=", "open"))
-        if start:
-            domain.append(("date", ">=", start))
-        if end:
-            domain.append(("date", "<", end))
-        if type_ids:
-            domain.append(("type_id", "in", type_ids))
+        domain += _given(("date", ">=", start), ("date", "<", end),
+                         ("type_id", "in", type_ids))
         return self.search(domain, order="date, id")._listing_values()
 
     @api.model
@@ -106,10 +104,8 @@ class CarteraFollowup(models.Model):
         domain = self._listing_domain(partner_ids, salesperson_ids,
                                       responsible_ids)
         domain += [("state", "=", "open"), ("task_state", "=", "pending")]
-        if date_from:
-            domain.append(("next_date", ">=", date_from))
-        if date_to:
-            domain.append(("next_date", "<=", date_to))
+        domain += _given(("next_date", ">=", date_from),
+                         ("next_date", "<=", date_to))
         records = self.search(domain, order="next_date, id")
         today = fields.Date.context_today(self)
         rows = []
