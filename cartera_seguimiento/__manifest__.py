@@ -38,7 +38,7 @@
         "data/cartera_closing_data.xml",
         "data/cartera_promise_data.xml",
         "data/cartera_statement_data.xml",
-        # Report actions, templates and the wizards printed from them.
+        # Report actions and templates (the wizards' forms are screens).
         "reports/cartera_reports.xml",
         "reports/report_templates.xml",
         "reports/cartera_statement_report.xml",

@@ -194,7 +194,7 @@ def test_followup_report_with_closed(odoo_server, admin_rpc, portfolio,
     rows = list(fetch_xlsx(odoo_server, "report_followup",
                            wizard).values())[0]
     assert [r for r in rows if CLOSED_NOTE in r]
-    engine = admin_rpc("cartera.ar.report", "followups", day(-30), day(0),
+    engine = admin_rpc("cartera.followup", "listing", day(-30), day(0),
                        [portfolio["partner"]], None, None, None, True)
     assert sorted((row["notes"], row["closed"]) for row in engine) == [
         (CLOSED_NOTE, True), ("Llamada de prueba en vivo", False)]
@@ -211,17 +211,17 @@ def test_collector_followup_listings_follow_record_rules(odoo_server,
     visible = set(camila("cartera.followup", "search", mine))
     assert visible
     # The last year (other live tests seed thousands of older ones).
-    rows = camila("cartera.ar.report", "followups", day(-365),
+    rows = camila("cartera.followup", "listing", day(-365),
                   day(0), None, None, None, None, True)
     # The same local days as the listing's.
     assert {row["id"] for row in rows} == set(camila(
         "cartera.followup", "search", mine + [
             ("day", ">=", day(-365)), ("day", "<=", day(0))]))
     assert {row["id"] for row in rows} <= visible
-    everyone = admin_rpc("cartera.ar.report", "followups", day(-365),
+    everyone = admin_rpc("cartera.followup", "listing", day(-365),
                          day(0), None, None, None, None, True)
     assert len(everyone) > len(rows)
-    tasks = camila("cartera.ar.report", "tasks")
+    tasks = camila("cartera.followup", "task_listing")
     assert {row["id"] for row in tasks} == set(camila(
         "cartera.followup", "search", mine + [
             ("state", "=", "open"), ("task_state", "=", "pending")]))

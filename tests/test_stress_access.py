@@ -85,12 +85,7 @@ POLICY = {
     "cartera.closing.wizard": {"action_close": {"manager", SUPER}},
     "cartera.ar.report": {
         "aging": STAFF | {SUPER}, "movement": STAFF | {SUPER},
-        "history": STAFF | {SUPER}, "followups": STAFF | {SUPER},
-        "tasks": STAFF | {SUPER}, "promises": STAFF | {SUPER},
-        # Another collector's follow-ups (a closed one) and tasks in the
-        # listings: the record rules decide, as in the lists.
-        "followups_other": {"manager", SUPER},
-        "tasks_other": {"manager", SUPER}},
+        "history": STAFF | {SUPER}, "promises": STAFF | {SUPER}},
 }
 REPORTS = ("followup", "task", "aging", "movement", "history", "promise")
 for _report in REPORTS:
@@ -142,11 +137,17 @@ MAIN_COMPANY_SAMPLES = {
     ("cartera.history.report.wizard", "action_export_xlsx"),
     ("report.cartera_seguimiento.report_history", "html"),
     ("report.cartera_seguimiento.report_history_xlsx", "xlsx"),
-    ("cartera.ar.report", "followups_other"),
-    ("cartera.ar.report", "tasks_other"),
+    ("cartera.followup", "listing_other"),
+    ("cartera.followup", "task_listing_other"),
     ("cartera.followup.stats.mixin", "stats"),
     ("cartera.followup.stats.mixin", "stats_other")} | {
     ("cartera.followup", _op) for _op in POLICY["cartera.followup"]}
+# The follow-up and task listings: another collector's follow-ups (a
+# closed one) and tasks in them; the record rules decide, as in the lists.
+POLICY["cartera.followup"].update({
+    "listing": STAFF | {SUPER}, "task_listing": STAFF | {SUPER},
+    "listing_other": {"manager", SUPER},
+    "task_listing_other": {"manager", SUPER}})
 for _model, _ops in POLICY.items():
     for _op, _allowed in _ops.items():
         if "manager" in _allowed and (_model, _op) not in \
@@ -760,13 +761,13 @@ class Attempt:
         return self.fetch(session, "xlsx", report_name,
                           self.wizard(rpc, kind))
 
-    def op_followups_other(self, rpc, session, model, operation):
-        rows = rpc(model, "followups", "2003-03-03", "2003-03-03", None,
+    def op_listing_other(self, rpc, session, model, operation):
+        rows = rpc(model, "listing", "2003-03-03", "2003-03-03", None,
                    None, None, None, True)
         return self.world["closed_other"] in [row["id"] for row in rows]
 
-    def op_tasks_other(self, rpc, session, model, operation):
-        rows = rpc(model, "tasks", TASK_DAY, TASK_DAY)
+    def op_task_listing_other(self, rpc, session, model, operation):
+        rows = rpc(model, "task_listing", TASK_DAY, TASK_DAY)
         return self.world["open_other"] in [row["id"] for row in rows]
 
     def op_kpis(self, rpc, session, model, operation):
@@ -784,9 +785,9 @@ class Attempt:
         args = {"aging": ["2026-01-31"],
                 "movement": ["2026-01-01", "2026-01-31"],
                 "history": [[self.own_customer()]],
-                "followups": ["2003-03-03", "2003-03-03", None, None, None,
-                              None, True],
-                "tasks": [], "evaluate": [],
+                "listing": ["2003-03-03", "2003-03-03", None, None, None,
+                            None, True],
+                "task_listing": [], "evaluate": [],
                 "statements": ["2026-01-31", [w["customer"]]],
                 "promises": ["2026-01-01", "2026-01-31"]}[operation]
         result = rpc(model, operation, *args)
@@ -1628,9 +1629,9 @@ def test_trust_9_multi_company(odoo_server, admin_rpc, world):
                                 "company" % (group, leaked, model))
         day, partners = data["day"], data["partner"]
         engine = (
-            ("followups", [day, day, None, None, None, None, True], "id",
+            ("listing", [day, day, None, None, None, None, True], "id",
              data["followups"]),
-            ("tasks", [TASK_DAY, TASK_DAY], "id", data["tasks"]),
+            ("task_listing", [TASK_DAY, TASK_DAY], "id", data["tasks"]),
             ("aging", [str(TODAY), 30, partners], "partner_id", partners),
             ("movement", [str(TODAY - timedelta(days=90)), str(TODAY),
                           partners], "partner_id", partners),
@@ -1639,7 +1640,9 @@ def test_trust_9_multi_company(odoo_server, admin_rpc, world):
         )
         for method, args, key, ids in engine:
             checked += 1
-            outcome = call_outcome(rpc, "cartera.ar.report", method, *args)
+            outcome = call_outcome(rpc, "cartera.followup" if method in (
+                "listing", "task_listing") else "cartera.ar.report", method,
+                *args)
             if outcome[0] == "ok" and mentions(outcome[1], key, set(ids)):
                 problems.append("%s reads the other company through %s" % (
                     group, method))

@@ -393,8 +393,8 @@ def trust_catalogue(w):
             ("movement from %s" % day, R, "movement", [day, today], {}),
             ("movement to %s" % day, R, "movement", [YESTERDAY, day], {}),
             ("history from %s" % day, R, "history", [partner, day], {}),
-            ("follow-ups from %s" % day, R, "followups", [day], {}),
-            ("tasks to %s" % day, R, "tasks", [None, day], {}),
+            ("follow-ups from %s" % day, F, "listing", [day], {}),
+            ("tasks to %s" % day, F, "task_listing", [None, day], {}),
             ("promises from %s" % day, R, "promises", [day, today], {}),
             ("kpis from %s" % day, R, "kpis", [day, today], {}),
             ("kpi months as of %s" % day, R, "kpi_months", [day], {}),
@@ -429,7 +429,7 @@ def trust_catalogue(w):
         ("evaluate 1 MB", P, "evaluate", [HUGE], {}),
         ("aging as of 1 MB", R, "aging", [HUGE], {}),
         ("movement 1 MB", R, "movement", [HUGE, HUGE], {}),
-        ("follow-ups 1 MB", R, "followups", [HUGE], {}),
+        ("follow-ups 1 MB", F, "listing", [HUGE], {}),
         ("statements as of 1 MB", R, "statements", [HUGE, partner], {}),
         ("statements ids as text", R, "statements", [today, "todos"], {}),
         ("history ids as text", R, "history", ["todos"], {}),
@@ -531,13 +531,13 @@ def manager_catalogue(w):
 
 def report_catalogue(w):
     """Bad filters of the report engine and wizards."""
-    R = "cartera.ar.report"
+    R, F = "cartera.ar.report", "cartera.followup"
     cases = [
         ("movement reversed", R, "movement", [TOMORROW, YESTERDAY], {}),
         ("history reversed", R, "history",
          [[w["partner_id"]], TOMORROW, YESTERDAY], {}),
-        ("followups reversed", R, "followups", [TOMORROW, YESTERDAY], {}),
-        ("tasks reversed", R, "tasks", [TOMORROW, YESTERDAY], {}),
+        ("followups reversed", F, "listing", [TOMORROW, YESTERDAY], {}),
+        ("tasks reversed", F, "task_listing", [TOMORROW, YESTERDAY], {}),
         ("aging period 0", R, "aging", [str(TODAY), 0], {}),
         ("aging period -30", R, "aging", [str(TODAY), -30], {}),
         ("aging period as text", R, "aging", [str(TODAY), "30 dias"], {}),
@@ -551,7 +551,7 @@ def report_catalogue(w):
             ("movement from %s" % bad, R, "movement", [bad, str(TODAY)], {}),
             ("history to %s" % bad, R, "history",
              [[w["partner_id"]], None, bad], {}),
-            ("tasks to %s" % bad, R, "tasks", [None, bad], {}),
+            ("tasks to %s" % bad, F, "task_listing", [None, bad], {}),
             ("aging wizard %s" % bad, "cartera.aging.report.wizard",
              "create", [{"date_at": bad}], {}),
             ("closing wizard %s" % bad, "cartera.closing.wizard", "create",
@@ -568,18 +568,19 @@ def report_catalogue(w):
                      (YESTERDAY, str(TODAY), None, [SQL_ID])],
         "history": [([SQL_ID],), ([w["partner_id"]], SQL_TEXT),
                     ([w["partner_id"]], None, SQL_TEXT)],
-        "followups": [(SQL_TEXT,), (None, SQL_TEXT), (None, None, [SQL_ID]),
-                      (None, None, None, [SQL_ID]),
-                      (None, None, None, None, [SQL_ID]),
-                      (None, None, None, None, None, [SQL_ID])],
-        "tasks": [(SQL_TEXT,), (None, SQL_TEXT), (None, None, [SQL_ID]),
-                  (None, None, None, [SQL_ID]),
-                  (None, None, None, None, [SQL_ID])],
+        "listing": [(SQL_TEXT,), (None, SQL_TEXT), (None, None, [SQL_ID]),
+                    (None, None, None, [SQL_ID]),
+                    (None, None, None, None, [SQL_ID]),
+                    (None, None, None, None, None, [SQL_ID])],
+        "task_listing": [(SQL_TEXT,), (None, SQL_TEXT),
+                         (None, None, [SQL_ID]), (None, None, None, [SQL_ID]),
+                         (None, None, None, None, [SQL_ID])],
     }
     for method, arg_lists in sorted(sql_filters.items()):
         for number, args in enumerate(arg_lists):
-            cases.append(("SQL text in %s filter %d" % (method, number), R,
-                          method, list(args), {}))
+            model = F if method in ("listing", "task_listing") else R
+            cases.append(("SQL text in %s filter %d" % (method, number),
+                          model, method, list(args), {}))
     for wizard, values in (
             ("cartera.followup.report.wizard",
              {"date_from": SQL_TEXT, "date_to": SQL_TEXT}),

@@ -28,7 +28,7 @@ from . import cartera_ar_report_aging
 from . import cartera_ar_report_movement
 from . import cartera_ar_report_statement
 from . import cartera_ar_report_history
-from . import cartera_ar_report_followups
+from . import cartera_followup_listing
 from . import cartera_ar_report_promises
 from . import cartera_agenda
 from . import cartera_ar_report_kpis

@@ -15,7 +15,6 @@ from its own file (``cartera_ar_report_<report>.py``).
 from psycopg2 import sql
 
 from odoo import _, api, models, tools
-from odoo.exceptions import UserError
 
 from ..tools import dates, ids as id_checks
 
@@ -265,53 +264,19 @@ class CarteraArReport(models.AbstractModel):
 
     @api.model
     def _check_range(self, date_from, date_to):
-        date_from = self._check_date(date_from, _("Start date"))
-        date_to = self._check_date(date_to, _("End date"))
-        if date_from and date_to and date_from > date_to:
-            raise UserError(_(
-                "The start date (%s) is after the end date (%s).")
-                % (date_from, date_to))
-        return date_from, date_to
+        return dates.check_range(self.env, date_from, date_to)
 
     @api.model
     def _check_ids(self, ids, label):
         """A filter of record ids as a list of integers; anything else (text,
-        SQL, nested lists) is a clear error rather than a PostgreSQL one.
-        Found by tests/test_stress_badinput.py."""
-        if not ids:
-            return []
-        if id_checks.is_id(ids):
-            return [ids]
-        if not isinstance(ids, (list, tuple)) or not all(
-                id_checks.is_id(i) for i in ids):
-            raise id_checks.value_error(self.env, label, ids)
-        return list(ids)
+        SQL, nested lists) is a clear error rather than a PostgreSQL one."""
+        return id_checks.check_ids(self.env, ids, label)
 
     @api.model
     def _commercial_partners(self, partner_ids):
         """The customers asked for, as commercial partners of the user's
         company; a customer of another company is an error."""
-        if not partner_ids:
-            return []
-        partner_ids = self._check_ids(partner_ids, _("Customers"))
-        partners = self.env["res.partner"].sudo().browse(
-            list(partner_ids)).exists()
-        # The two columns alone: browsing them would read every field of
-        # thousands of customers (a statement run for all of them).
-        rows = partners.read(["company_id", "commercial_partner_id"],
-                             load="_classic_write")
-        company = self.env.user.company_id
-        others = [row["id"] for row in rows
-                  if row["company_id"] and row["company_id"] != company.id]
-        if others:
-            other = partners.browse(others[0])
-            raise UserError(_(
-                "The customer %s belongs to another company (%s): the "
-                "reports only cover %s.") % (
-                other.display_name, other.company_id.name, company.name))
-        # In the order asked for, each once (as mapped() gives them).
-        return list(dict.fromkeys(
-            row["commercial_partner_id"] for row in rows))
+        return id_checks.commercial_partners(self.env, partner_ids)
 
     # ------------------------------------------------------------------
     # Scope: company, customers, salespeople and what the user may see

@@ -78,7 +78,7 @@ class CarteraArReport(models.AbstractModel):
             }))
         partners = list(partner_ids or []) and self._commercial_partners(
             partner_ids)
-        for followup in self._followup_records(
+        for followup in self.env["cartera.followup"].listing(
                 date_from, date_to, partner_ids=partners or None,
                 include_closed=True):
             partner_id = followup["partner_id"]

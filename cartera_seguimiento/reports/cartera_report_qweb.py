@@ -1,16 +1,17 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import ast
 from datetime import datetime
 
 from odoo import api, fields, models
-from odoo.addons.base.res.res_lang import intersperse
-from odoo.tools.safe_eval import safe_eval
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 
 class CarteraReportQweb(models.AbstractModel):
     """QWeb values of a receivable report: the wizards' filters and the
-    figures of ``cartera.ar.report``, read as the printing user."""
+    figures of ``cartera.ar.report``, read as the printing user. Each
+    report's model (``report.<report name>``) is this one with the wizard
+    it prints (``_wizard_model``): see cartera_report_models.py."""
     _name = "cartera.report.qweb"
     _description = "Receivable Report (QWeb)"
 
@@ -34,16 +35,25 @@ class CarteraReportQweb(models.AbstractModel):
 
     @api.model
     def _amount_formatter(self, lang_code):
-        """Amounts as the report's language writes them (1.234.567,89),
-        as res.lang.format() would, with its settings read once: QWeb's
-        float widget and res.lang.format() evaluate the language's grouping
-        for every cell, most of the time of a long report."""
-        lang = self.env["res.lang"]._lang_get(lang_code or "en_US")
-        grouping, thousands_sep, decimal_point = lang._data_get(False)
-        counts = safe_eval(grouping)
+        """A function writing an amount with two decimals as ``formatLang``
+        writes it in the language ``lang_code`` (1.234.567,89). formatLang
+        evaluates the language's grouping anew for every amount, most of
+        the time of a long report: a language grouping by thousands
+        (nearly all) gets Python's own grouping with its separators
+        instead, the same text."""
+        env = self.with_context(lang=lang_code or "en_US").env
+        lang = env["res.lang"].search([("code", "=", env.context["lang"])])
+        try:
+            by_thousands = ast.literal_eval(lang.grouping or "") == [3, 0]
+        except (ValueError, SyntaxError):
+            by_thousands = False
+        if not (by_thousands and lang.thousands_sep and lang.decimal_point):
+            # Another grouping, or a language not installed (formatLang
+            # falls back to another one).
+            return lambda value: formatLang(env, value or 0.0, digits=2)
+        separators = {ord(","): lang.thousands_sep,
+                      ord("."): lang.decimal_point}
 
         def money(value):
-            integer, fraction = ("%.2f" % (value or 0.0)).split(".")
-            return intersperse(integer, counts, thousands_sep)[0] + \
-                decimal_point + fraction
+            return format(value or 0.0, ",.2f").translate(separators)
         return money

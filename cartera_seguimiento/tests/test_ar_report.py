@@ -385,10 +385,11 @@ class TestClosedFollowups(ArReportCase):
         self.env["cartera.closing"].sudo(self.manager)._close_followups(
             "2026-06-01", D, self.customer1)
         self.assertEqual(followup.state, "closed")
-        rows = self.engine.followups("2026-06-01", D, [self.customer1.id])
+        Followup = self.env["cartera.followup"]
+        rows = Followup.listing("2026-06-01", D, [self.customer1.id])
         self.assertEqual(rows, [])
-        rows = self.engine.followups("2026-06-01", D, [self.customer1.id],
-                                     include_closed=True)
+        rows = Followup.listing("2026-06-01", D, [self.customer1.id],
+                                include_closed=True)
         self.assertEqual([(r["name"], r["closed"], r["day"]) for r in rows],
                          [(name, True, "2026-06-12")])
         history = [r for r in self.engine.history([self.customer1.id])
@@ -396,8 +397,8 @@ class TestClosedFollowups(ArReportCase):
         self.assertEqual([(r["ref"], r["closed"], r["balance"])
                           for r in history], [(name, True, 20800.0)])
         # A collector sees the closed follow-ups of their own customers.
-        rows = self.engine.sudo(self.collector1).followups(
+        rows = Followup.sudo(self.collector1).listing(
             "2026-06-01", D, include_closed=True)
         self.assertEqual([r["name"] for r in rows], [name])
-        self.assertEqual(self.engine.sudo(self.collector2).followups(
+        self.assertEqual(Followup.sudo(self.collector2).listing(
             "2026-06-01", D, include_closed=True), [])

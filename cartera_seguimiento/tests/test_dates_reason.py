@@ -123,10 +123,6 @@ class TestDatesEverywhere(CarteraCase):
                     ("movement", ["2026-01-01", bad]),
                     ("history", [customers, bad]),
                     ("history", [customers, None, bad]),
-                    ("followups", [bad]),
-                    ("followups", [None, bad]),
-                    ("tasks", [bad]),
-                    ("tasks", [None, bad]),
                     ("promises", [bad, "2026-01-31"]),
                     ("kpis", [bad, "2026-01-31"]),
                     ("kpi_months", [bad]),
@@ -134,6 +130,13 @@ class TestDatesEverywhere(CarteraCase):
                     ("statements", ["2026-01-31", customers, bad,
                                     "2026-01-31"])):
                 self.assertDateRefused(getattr(Engine, method), *args)
+        Followup = self.env["cartera.followup"].sudo(self.collector1)
+        for bad in BAD_DATES:
+            for method, args in (("listing", [bad]),
+                                 ("listing", [None, bad]),
+                                 ("task_listing", [bad]),
+                                 ("task_listing", [None, bad])):
+                self.assertDateRefused(getattr(Followup, method), *args)
 
     def test_evaluate(self):
         for bad in BAD_DATES:

@@ -310,8 +310,10 @@ class TestOtherCompany(LedgerCase):
         Report = self.env["cartera.ar.report"].sudo(self.manager2)
         self.assertEqual(Report.aging("2026-12-31"), [])
         self.assertEqual(Report.movement("2026-01-01", "2026-12-31"), [])
-        self.assertEqual(Report.followups("2026-01-01", "2026-12-31"), [])
-        self.assertEqual(Report.tasks("2026-01-01", "2026-12-31"), [])
+        Followup = self.env["cartera.followup"].sudo(self.manager2)
+        self.assertEqual(Followup.listing("2026-01-01", "2026-12-31"), [])
+        self.assertEqual(Followup.task_listing("2026-01-01", "2026-12-31"),
+                         [])
         self.assertEqual(Report.promises("2026-01-01", "2026-12-31"), [])
         kpis = Report.kpis("2026-01-01", "2026-12-31")
         self.assertEqual((kpis["invoiced"], kpis["closing"]), (0.0, 0.0))
@@ -323,7 +325,8 @@ class TestOtherCompany(LedgerCase):
         self.assertTrue(Report1.movement("2026-01-01", "2026-12-31"))
         self.assertTrue(Report1.kpi_months("2026-12-31",
                                            by_salesperson=True))
-        self.assertTrue(Report1.followups("2026-01-01", "2026-12-31"))
+        self.assertTrue(self.env["cartera.followup"].sudo(
+            self.manager).listing("2026-01-01", "2026-12-31"))
         self.assertTrue(Report1.promises("2026-01-01", "2026-12-31"))
         for method, args in (("history", ([self.customer1.id],)),
                              ("statements", ("2026-12-31",

@@ -106,3 +106,19 @@ def local_day_bounds(env, date_from, date_to):
     end = date_to and local_day_start_utc(
         env, fields.Date.from_string(date_to) + timedelta(days=1))
     return start, end
+
+
+def check_range(env, date_from, date_to):
+    """``date_from`` and ``date_to`` as ``check_date`` gives them (either
+    may be empty), or a clear error when the start is after the end."""
+    # Odoo's _() takes its language and cursor from the caller's local
+    # variables, as in a model method: the context, else the user.
+    # pylint: disable=unused-variable
+    context, cr, uid = env.context, env.cr, env.uid  # noqa: F841
+    date_from = check_date(env, date_from, _("Start date"))
+    date_to = check_date(env, date_to, _("End date"))
+    if date_from and date_to and date_from > date_to:
+        raise UserError(_(
+            "The start date (%s) is after the end date (%s).")
+            % (date_from, date_to))
+    return date_from, date_to

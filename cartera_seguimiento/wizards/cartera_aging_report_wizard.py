@@ -60,25 +60,26 @@ class CarteraAgingReportWizard(models.TransientModel):
         return totals
 
     @api.multi
-    def _report_values(self):
+    def _group_key(self, row):
+        if self.group_by == "salesperson":
+            return row["salesperson_id"]
+        return None
+
+    @api.multi
+    def _prepare_group(self, row):
+        if self.group_by == "salesperson":
+            return {"name": row["salesperson_name"] or _("No salesperson")}
+        return {"name": False}
+
+    @api.multi
+    def _prepare_report_values(self):
         self.ensure_one()
         rows = self._rows()
-        groups = []
         if self.group_by == "salesperson":
-            keys = []
-            by_key = {}
-            for row in sorted(rows, key=lambda r: (
-                    (r["salesperson_name"] or "").upper(),
-                    r["partner_name"].upper())):
-                key = row["salesperson_id"]
-                if key not in by_key:
-                    keys.append(key)
-                    by_key[key] = {"name": row["salesperson_name"] or _(
-                        "No salesperson"), "rows": []}
-                by_key[key]["rows"].append(row)
-            groups = [by_key[key] for key in keys]
-        else:
-            groups = [{"name": False, "rows": rows}]
+            rows = sorted(rows, key=lambda r: (
+                (r["salesperson_name"] or "").upper(),
+                r["partner_name"].upper()))
+        groups = self._group_rows(rows)
         for group in groups:
             group["totals"] = self._sum(group["rows"])
         totals = self._sum(rows)
@@ -88,8 +89,6 @@ class CarteraAgingReportWizard(models.TransientModel):
             return grand and 100.0 * amount / grand or 0.0
 
         return {
-            "title": self._title(),
-            "filters": self._filters(),
             "labels": self.env["cartera.ar.report"].aging_periods(
                 self.period_length),
             "groups": groups,
@@ -100,7 +99,6 @@ class CarteraAgingReportWizard(models.TransientModel):
                 "overdue": percent(totals["overdue"]),
                 "total": grand and 100.0 or 0.0,
             },
-            "currency": self.company_id.currency_id,
         }
 
     @api.multi
@@ -119,14 +117,9 @@ class CarteraAgingReportWizard(models.TransientModel):
                             + row["periods"] + [row["total"]])
         totals = values["totals"]
         percents = values["percents"]
-        return [{
-            "name": _("Aging"),
-            "title": values["title"],
-            "filters": values["filters"],
-            "columns": columns,
-            "rows": rows,
-            "totals": [_("Total"), "", "", totals["not_due"]]
+        return [self._xlsx_sheet(
+            values, _("Aging"), columns, rows,
+            totals=[_("Total"), "", "", totals["not_due"]]
             + totals["periods"] + [totals["total"]],
-            "percents": [_("%"), "", "", percents["not_due"]]
-            + percents["periods"] + [percents["total"]],
-        }]
+            percents=[_("%"), "", "", percents["not_due"]]
+            + percents["periods"] + [percents["total"]])]

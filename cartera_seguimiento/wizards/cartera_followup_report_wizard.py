@@ -56,29 +56,27 @@ class CarteraFollowupReportWizard(models.TransientModel):
         ]
 
     @api.multi
-    def _report_values(self):
+    def _group_key(self, row):
+        return row["type_name"]
+
+    @api.multi
+    def _prepare_group(self, row):
+        return {"name": row["type_name"]}
+
+    @api.multi
+    def _prepare_report_values(self):
         self.ensure_one()
-        engine = self.env["cartera.ar.report"]
-        rows = engine.followups(
+        Followup = self.env["cartera.followup"]
+        rows = Followup.listing(
             self.date_from, self.date_to, self.partner_ids.ids or None,
             self.salesperson_ids.ids or None,
             self.responsible_ids.ids or None, self.type_ids.ids or None,
             self.include_closed)
-        by_type = []
-        index = {}
-        for row in sorted(rows, key=lambda r: (r["type_name"], r["date"])):
-            if row["type_name"] not in index:
-                index[row["type_name"]] = {"name": row["type_name"],
-                                           "rows": []}
-                by_type.append(index[row["type_name"]])
-            index[row["type_name"]]["rows"].append(row)
         return {
-            "title": self._title(),
-            "filters": self._filters(),
-            "types": by_type,
-            "counts": engine.followup_counts(rows),
+            "types": self._group_rows(sorted(
+                rows, key=lambda r: (r["type_name"], r["date"]))),
+            "counts": Followup.listing_counts(rows),
             "count": len(rows),
-            "currency": self.company_id.currency_id,
         }
 
     @api.multi
@@ -90,23 +88,18 @@ class CarteraFollowupReportWizard(models.TransientModel):
                  row["next_date"], row["next_type_name"],
                  row["closed"] and _("Closed") or _("Current")]
                 for group in values["types"] for row in group["rows"]]
-        return [{
-            "name": _("Follow-ups"),
-            "title": values["title"],
-            "filters": values["filters"],
-            "columns": [(_("Type"), "text"), (_("Date"), "text"),
-                        (_("Reference"), "text"), (_("Customer"), "text"),
-                        (_("Salesperson"), "text"), (_("Contact"), "text"),
-                        (_("Document"), "text"), (_("Notes"), "text"),
-                        (_("Next task"), "date"),
-                        (_("Next task type"), "text"),
-                        (_("Status"), "text")],
-            "rows": rows,
-        }, {
-            "name": _("Counts per type"),
-            "title": values["title"],
-            "filters": values["filters"],
-            "columns": [(_("Type"), "text"), (_("Follow-ups"), "integer")],
-            "rows": [[c["type_name"], c["count"]] for c in values["counts"]],
-            "totals": [_("Total"), values["count"]],
-        }]
+        return [self._xlsx_sheet(
+            values, _("Follow-ups"),
+            [(_("Type"), "text"), (_("Date"), "text"),
+             (_("Reference"), "text"), (_("Customer"), "text"),
+             (_("Salesperson"), "text"), (_("Contact"), "text"),
+             (_("Document"), "text"), (_("Notes"), "text"),
+             (_("Next task"), "date"), (_("Next task type"), "text"),
+             (_("Status"), "text")],
+            rows,
+        ), self._xlsx_sheet(
+            values, _("Counts per type"),
+            [(_("Type"), "text"), (_("Follow-ups"), "integer")],
+            [[c["type_name"], c["count"]] for c in values["counts"]],
+            totals=[_("Total"), values["count"]],
+        )]

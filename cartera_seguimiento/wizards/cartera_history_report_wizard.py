@@ -46,30 +46,28 @@ class CarteraHistoryReportWizard(models.TransientModel):
         ]
 
     @api.multi
-    def _report_values(self):
+    def _group_key(self, row):
+        return row["partner_id"]
+
+    @api.multi
+    def _prepare_group(self, row):
+        return {"name": row["partner_name"], "debit": 0.0, "credit": 0.0}
+
+    @api.multi
+    def _add_to_group(self, group, row):
+        super(CarteraHistoryReportWizard, self)._add_to_group(group, row)
+        group["debit"] += row["debit"]
+        group["credit"] += row["credit"]
+        group["balance"] = row["balance"]
+
+    @api.multi
+    def _prepare_report_values(self):
         self.ensure_one()
         rows = self.env["cartera.ar.report"].history(
             self.partner_ids.ids or None, self.date_from, self.date_to)
-        partners = []
-        by_partner = {}
         for row in rows:
             row["kind_label"] = self._kind_label(row["kind"])
-            if row["partner_id"] not in by_partner:
-                by_partner[row["partner_id"]] = {
-                    "name": row["partner_name"], "rows": [],
-                    "debit": 0.0, "credit": 0.0}
-                partners.append(by_partner[row["partner_id"]])
-            group = by_partner[row["partner_id"]]
-            group["rows"].append(row)
-            group["debit"] += row["debit"]
-            group["credit"] += row["credit"]
-            group["balance"] = row["balance"]
-        return {
-            "title": self._title(),
-            "filters": self._filters(),
-            "partners": partners,
-            "currency": self.company_id.currency_id,
-        }
+        return {"partners": self._group_rows(rows)}
 
     @api.multi
     def _xlsx_sheets(self):
@@ -85,14 +83,11 @@ class CarteraHistoryReportWizard(models.TransientModel):
                 rows.append([group["name"], row["date"], row["kind_label"],
                              row["document"], row["date_maturity"], detail,
                              row["debit"], row["credit"], row["balance"]])
-        return [{
-            "name": _("History"),
-            "title": values["title"],
-            "filters": values["filters"],
-            "columns": [(_("Customer"), "text"), (_("Date"), "date"),
-                        (_("Type"), "text"), (_("Document"), "text"),
-                        (_("Due date"), "date"), (_("Detail"), "text"),
-                        (_("Debit"), "amount"), (_("Credit"), "amount"),
-                        (_("Balance"), "amount")],
-            "rows": rows,
-        }]
+        return [self._xlsx_sheet(
+            values, _("History"),
+            [(_("Customer"), "text"), (_("Date"), "date"),
+             (_("Type"), "text"), (_("Document"), "text"),
+             (_("Due date"), "date"), (_("Detail"), "text"),
+             (_("Debit"), "amount"), (_("Credit"), "amount"),
+             (_("Balance"), "amount")],
+            rows)]

@@ -104,7 +104,7 @@ class CarteraKpiReportWizard(models.TransientModel):
         ]
 
     @api.multi
-    def _report_values(self):
+    def _prepare_report_values(self):
         self.ensure_one()
         date_from, date_to = self._period()
         engine = self.env["cartera.ar.report"]
@@ -119,14 +119,7 @@ class CarteraKpiReportWizard(models.TransientModel):
               self._month_label(row["date_from"], "yyyy"),
               row["dso"], row["cei"]) for row in months],
             self._chart_labels())
-        return {
-            "title": self._title(),
-            "filters": self._filters(),
-            "figures": figures,
-            "months": months,
-            "chart": chart,
-            "currency": self.company_id.currency_id,
-        }
+        return {"figures": figures, "months": months, "chart": chart}
 
     @api.model
     def _chart_labels(self):

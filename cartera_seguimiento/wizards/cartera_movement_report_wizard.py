@@ -43,7 +43,7 @@ class CarteraMovementReportWizard(models.TransientModel):
         ]
 
     @api.multi
-    def _report_values(self):
+    def _prepare_report_values(self):
         self.ensure_one()
         rows = self.env["cartera.ar.report"].movement(
             self.date_from, self.date_to, self.partner_ids.ids or None,
@@ -54,48 +54,31 @@ class CarteraMovementReportWizard(models.TransientModel):
         for row in rows:
             for line in row.get("lines", []):
                 line["kind_label"] = self._kind_label(line["kind"])
-        return {
-            "title": self._title(),
-            "filters": self._filters(),
-            "rows": rows,
-            "totals": totals,
-            "detail": self.detail,
-            "currency": self.company_id.currency_id,
-        }
+        return {"rows": rows, "totals": totals, "detail": self.detail}
 
     @api.multi
     def _xlsx_sheets(self):
         values = self._report_values()
         amounts = ("opening", "debit", "payments", "refunds", "closing")
-        sheets = [{
-            "name": _("Movement"),
-            "title": values["title"],
-            "filters": values["filters"],
-            "columns": [(_("Customer"), "text"),
-                        (self._tax_id_label(), "text"),
-                        (_("Salesperson"), "text"),
-                        (_("Opening balance"), "amount"),
-                        (_("Invoiced"), "amount"), (_("Paid"), "amount"),
-                        (_("Credited"), "amount"),
-                        (_("Closing balance"), "amount")],
-            "rows": [[r["partner_name"], r["partner_vat"],
-                      r["salesperson_name"]] + [r[k] for k in amounts]
-                     for r in values["rows"]],
-            "totals": [_("Total"), "", ""] + [
-                values["totals"][k] for k in amounts],
-        }]
+        sheets = [self._xlsx_sheet(
+            values, _("Movement"),
+            [(_("Customer"), "text"), (self._tax_id_label(), "text"),
+             (_("Salesperson"), "text"), (_("Opening balance"), "amount"),
+             (_("Invoiced"), "amount"), (_("Paid"), "amount"),
+             (_("Credited"), "amount"), (_("Closing balance"), "amount")],
+            [[r["partner_name"], r["partner_vat"], r["salesperson_name"]]
+             + [r[k] for k in amounts] for r in values["rows"]],
+            totals=[_("Total"), "", ""] + [
+                values["totals"][k] for k in amounts])]
         if values["detail"]:
-            sheets.append({
-                "name": _("Detail"),
-                "title": values["title"],
-                "filters": values["filters"],
-                "columns": [(_("Customer"), "text"), (_("Date"), "date"),
-                            (_("Document"), "text"), (_("Type"), "text"),
-                            (_("Due date"), "date"), (_("Debit"), "amount"),
-                            (_("Credit"), "amount"), (_("Balance"), "amount")],
-                "rows": [[r["partner_name"], line["date"], line["document"],
-                          line["kind_label"], line["date_maturity"],
-                          line["debit"], line["credit"], line["balance"]]
-                         for r in values["rows"] for line in r["lines"]],
-            })
+            sheets.append(self._xlsx_sheet(
+                values, _("Detail"),
+                [(_("Customer"), "text"), (_("Date"), "date"),
+                 (_("Document"), "text"), (_("Type"), "text"),
+                 (_("Due date"), "date"), (_("Debit"), "amount"),
+                 (_("Credit"), "amount"), (_("Balance"), "amount")],
+                [[r["partner_name"], line["date"], line["document"],
+                  line["kind_label"], line["date_maturity"], line["debit"],
+                  line["credit"], line["balance"]]
+                 for r in values["rows"] for line in r["lines"]]))
         return sheets

@@ -58,7 +58,7 @@ class CarteraPromiseReportWizard(models.TransientModel):
             "state"]._description_selection(self.env)
 
     @api.multi
-    def _report_values(self):
+    def _prepare_report_values(self):
         self.ensure_one()
         engine = self.env["cartera.ar.report"]
         rows = engine.promises(
@@ -68,12 +68,9 @@ class CarteraPromiseReportWizard(models.TransientModel):
             row["responsible_name"] = row["responsible_name"] or _(
                 "No collector")
         return {
-            "title": self._title(),
-            "filters": self._filters(),
             "states": self._state_labels(),
             "rows": rows,
             "totals": engine.promise_totals(rows),
-            "currency": self.company_id.currency_id,
         }
 
     @api.multi
@@ -94,12 +91,7 @@ class CarteraPromiseReportWizard(models.TransientModel):
         columns += [(label, "integer") for _state, label in states]
         columns += [(_("Promises"), "integer"),
                     (_("Kept rate (%)"), "percent")]
-        return [{
-            "name": _("Promises"),
-            "title": values["title"],
-            "filters": values["filters"],
-            "columns": columns,
-            "rows": [line(row, row["responsible_name"])
-                     for row in values["rows"]],
-            "totals": line(values["totals"], _("Total")),
-        }]
+        return [self._xlsx_sheet(
+            values, _("Promises"), columns,
+            [line(row, row["responsible_name"]) for row in values["rows"]],
+            totals=line(values["totals"], _("Total")))]

@@ -119,8 +119,54 @@ class CarteraReportWizard(models.AbstractModel):
 
     @api.multi
     def _report_values(self):
-        """Values of the QWeb template."""
+        """Values of the QWeb template (and of the XLSX sheets): the title,
+        the filters and the currency, and the report's own
+        (``_prepare_report_values``)."""
+        self.ensure_one()
+        values = {
+            "title": self._title(),
+            "filters": self._filters(),
+            "currency": self.company_id.currency_id,
+        }
+        values.update(self._prepare_report_values())
+        return values
+
+    @api.multi
+    def _prepare_report_values(self):
+        """The report's own values: its rows, groups and totals."""
         return {}
+
+    # Groups of rows: the rows of a report under the same ``_group_key``
+    # form a group (in the order they come), which ``_prepare_group``
+    # starts from its first row and ``_add_to_group`` adds each row to
+    # (its totals).
+    @api.multi
+    def _group_key(self, row):
+        """The group ``row`` is printed under."""
+        return None
+
+    @api.multi
+    def _prepare_group(self, row):
+        """A new group (``name`` and totals), from its first ``row``."""
+        return {"name": False}
+
+    @api.multi
+    def _add_to_group(self, group, row):
+        group["rows"].append(row)
+
+    @api.multi
+    def _group_rows(self, rows):
+        """``rows`` in groups: dicts of ``_prepare_group`` with their
+        ``rows``."""
+        groups, by_key = [], {}
+        for row in rows:
+            key = self._group_key(row)
+            group = by_key.get(key)
+            if group is None:
+                group = by_key[key] = dict(self._prepare_group(row), rows=[])
+                groups.append(group)
+            self._add_to_group(group, row)
+        return groups
 
     @api.multi
     def _xlsx_sheets(self):
@@ -128,6 +174,13 @@ class CarteraReportWizard(models.AbstractModel):
         (label, kind) where kind is text, date, amount, integer or percent,
         ``rows`` (lists of values) and optional ``totals``."""
         return []
+
+    @api.model
+    def _xlsx_sheet(self, values, name, columns, rows, **extra):
+        """One sheet of ``_xlsx_sheets``, under the report's title and
+        filters (``values``: ``_report_values``)."""
+        return dict(extra, name=name, title=values["title"],
+                    filters=values["filters"], columns=columns, rows=rows)
 
     @api.model
     def _date_label(self, value):

@@ -42,26 +42,27 @@ class CarteraTaskReportWizard(models.TransientModel):
         ]
 
     @api.multi
-    def _report_values(self):
+    def _group_key(self, row):
+        return row["responsible_id"]
+
+    @api.multi
+    def _prepare_group(self, row):
+        return {"name": row["responsible_name"], "overdue": 0}
+
+    @api.multi
+    def _add_to_group(self, group, row):
+        super(CarteraTaskReportWizard, self)._add_to_group(group, row)
+        group["overdue"] += row["overdue"] and 1 or 0
+
+    @api.multi
+    def _prepare_report_values(self):
         self.ensure_one()
-        rows = self.env["cartera.ar.report"].tasks(
+        rows = self.env["cartera.followup"].task_listing(
             self.date_from, self.date_to, self.responsible_ids.ids or None,
             self.partner_ids.ids or None)
-        groups = []
-        index = {}
-        for row in sorted(rows, key=lambda r: (
-                r["responsible_name"], r["next_date"], r["id"])):
-            key = row["responsible_id"]
-            if key not in index:
-                index[key] = {"name": row["responsible_name"], "rows": [],
-                              "overdue": 0}
-                groups.append(index[key])
-            index[key]["rows"].append(row)
-            index[key]["overdue"] += row["overdue"] and 1 or 0
         return {
-            "title": self._title(),
-            "filters": self._filters(),
-            "groups": groups,
+            "groups": self._group_rows(sorted(rows, key=lambda r: (
+                r["responsible_name"], r["next_date"], r["id"]))),
             "count": len(rows),
             "overdue": sum(1 for row in rows if row["overdue"]),
         }
@@ -74,14 +75,11 @@ class CarteraTaskReportWizard(models.TransientModel):
                  row["name"], row["overdue"] and _("Overdue") or "",
                  row["days_overdue"]]
                 for group in values["groups"] for row in group["rows"]]
-        return [{
-            "name": _("Tasks"),
-            "title": values["title"],
-            "filters": values["filters"],
-            "columns": [(_("Contact"), "text"), (_("Date"), "date"),
-                        (_("Type"), "text"), (_("Customer"), "text"),
-                        (_("Document"), "text"), (_("Notes"), "text"),
-                        (_("Follow-up"), "text"), (_("Status"), "text"),
-                        (_("Days overdue"), "integer")],
-            "rows": rows,
-        }]
+        return [self._xlsx_sheet(
+            values, _("Tasks"),
+            [(_("Contact"), "text"), (_("Date"), "date"),
+             (_("Type"), "text"), (_("Customer"), "text"),
+             (_("Document"), "text"), (_("Notes"), "text"),
+             (_("Follow-up"), "text"), (_("Status"), "text"),
+             (_("Days overdue"), "integer")],
+            rows)]
