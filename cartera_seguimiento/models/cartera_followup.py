@@ -44,8 +44,7 @@ REFUSED_ON_WRITE = IGNORED_ON_CREATE + ("company_id",)
 # an activity.
 PARTIAL_INDEXES = [
     # With the id, the open follow-ups' ids come from the index alone (the
-    # agenda's promises of open follow-ups: 0.2 s instead of 0.7 s at
-    # 100,000 promises).
+    # agenda's promises of open follow-ups).
     ("cartera_followup_open_state_idx",
      "(state, date, id) WHERE state = 'open'"),
     ("cartera_followup_pending_task_idx",
@@ -55,9 +54,8 @@ PARTIAL_INDEXES = [
     # A dozen salespeople and collectors: a full index of so few keys
     # serves no search of closed follow-ups (the planner reads the date
     # index or the table), yet each entry a closing writes into one costs
-    # more than in any other: 1.4 s each of the 5 s the UPDATE of 100,000
-    # rows took. Open follow-ups, the capture list's and the tasks', keep
-    # them.
+    # more than in any other. Open follow-ups, the capture list's and the
+    # tasks', keep them.
     ("cartera_followup_open_user_idx",
      "(user_id) WHERE state = 'open'"),
     ("cartera_followup_open_responsible_idx",
@@ -146,7 +144,7 @@ class CarteraFollowup(models.Model):
     # Indexed where set (see init()): every activity deleted anywhere in
     # Odoo (a task marked done, a closing) makes PostgreSQL look for
     # follow-ups pointing at it; without the index, a scan of the whole
-    # table per activity (a closing of 100,000 follow-ups spent 39 s there).
+    # table per activity.
     task_activity_id = fields.Many2one(
         "mail.activity", string="Task Activity", readonly=True, copy=False,
         ondelete="set null",
@@ -326,7 +324,7 @@ class CarteraFollowup(models.Model):
             promises = rec.promise_ids
             # A slice of a recordset forgets its prefetch: each follow-up
             # of a list page would read its promise alone, through the
-            # promises' record rule (80 reads, 6 s a page at large).
+            # promises' record rule.
             first = promises[:1].with_prefetch(promises._prefetch)
             rec.promise_amount = first.amount
             rec.promise_date = first.date

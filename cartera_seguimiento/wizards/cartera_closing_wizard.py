@@ -61,8 +61,7 @@ class CarteraClosingWizard(models.TransientModel):
     @api.model
     def _check_date_values(self, vals):
         """Dates that do not exist or are out of reason (``tools.dates``)
-        get a clear error, not PostgreSQL's or an OverflowError (found by
-        tests/test_stress_badinput.py)."""
+        get a clear error, not PostgreSQL's or an OverflowError."""
         for name in ("date_from", "date_to"):
             value = vals.get(name)
             if value and not dates.is_valid(value):

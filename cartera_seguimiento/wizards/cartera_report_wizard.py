@@ -52,7 +52,7 @@ class CarteraReportWizard(models.AbstractModel):
     def _check_filter_values(self, vals):
         """Dates that exist (``tools.dates``: years 1900 to 2200) and ids
         that are integers, with a clear error instead of PostgreSQL's or an
-        OverflowError (found by tests/test_stress_badinput.py)."""
+        OverflowError."""
         def label(field):
             return values.field_label(self, field)
         for name, value in vals.items():
