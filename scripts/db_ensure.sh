@@ -19,9 +19,9 @@ done
 FILESTORE=${ODOO_DATA_DIR:-$HOME/.local/share/Odoo}/filestore
 exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
 TEMPLATE=cartera_base_$(cat "$ROOT/requirements.txt" "$ROOT/scripts/db_base.py" | sha256sum | cut -c1-8)_d0
-# One template build at a time, however many scripts run at once.
-mkdir -p "$ROOT/.run"
-exec 9>"$ROOT/.run/template.lock"
+# One template build at a time, however many scripts run at once, from any
+# checkout (worktrees share the PostgreSQL server and its templates).
+exec 9>"/tmp/cartera-template-$(id -u).lock"
 flock 9
 if ! exists "$TEMPLATE"; then
     echo "db: building template $TEMPLATE (account + l10n_co + es_CO; once)"

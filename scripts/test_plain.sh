@@ -29,8 +29,8 @@ exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" 
 free_port() { "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 "$ROOT/scripts/pg_up.sh" || exit 1
-mkdir -p "$ROOT/.run"
-exec 8>"$ROOT/.run/template-plain.lock"
+# Shared by every checkout, as db_ensure.sh's.
+exec 8>"/tmp/cartera-template-plain-$(id -u).lock"
 flock 8
 if ! exists "$TEMPLATE"; then
     echo "plain: building template $TEMPLATE ($BASE_MODULES, English, Odoo demo data; once)"
