@@ -34,5 +34,9 @@ from . import cartera_agenda
 from . import cartera_ar_report_kpis
 from . import cartera_kpi_month
 from . import cartera_statement_run
+from . import cartera_statement_run_line
+from . import cartera_statement_render
+from . import cartera_statement_send
 from . import cartera_statement_mail
+from . import mail_mail
 from . import cartera_promise_notify

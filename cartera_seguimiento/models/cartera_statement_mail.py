@@ -1,15 +1,11 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What Odoo's own models do for the statements of account sent by e-mail:
-who a statement goes to (the customer, nobody else), checked again by
-Odoo's mail queue before each sending; who may edit the statement's mail
-template; and the follow-up that records a statement sent, which completes
-nobody's task."""
-import logging
-
+who a statement goes to (the customer, nobody else; checked again by
+Odoo's mail queue before each sending, models/mail_mail.py); who may edit
+the statement's mail template; and the follow-up that records a statement
+sent, which completes nobody's task."""
 from odoo import api, fields, models
-
-_logger = logging.getLogger(__name__)
 
 STATEMENT_TEMPLATE_XMLID = \
     "cartera_seguimiento.cartera_statement_mail_template"
@@ -72,20 +68,6 @@ class ResPartner(models.Model):
             if email:
                 result[partner_id] = [(address_id, email)]
         return result
-
-
-class MailMail(models.Model):
-    _inherit = "mail.mail"
-
-    @api.multi
-    def send(self, auto_commit=False, raise_exception=False):
-        # Odoo's mail queue sends through here: a statement's mail goes to
-        # its customer's addresses only, whatever was written on it since
-        # it was queued (its message's reply-to is its author's to edit).
-        self.env["cartera.statement.run.line"].sudo()._check_mail_recipients(
-            self)
-        return super(MailMail, self).send(
-            auto_commit=auto_commit, raise_exception=raise_exception)
 
 
 class MailTemplate(models.Model):

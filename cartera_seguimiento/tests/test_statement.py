@@ -26,9 +26,11 @@ of June: opening 409,000 (S2, F1, S3, S4), invoiced 1,000 (S1), payments
 250,500 (500 + 250,000), credit notes 300, closing 159,200.
 """
 import base64
+from unittest.mock import patch
 
 from odoo import tools
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import mute_logger
 
 from .common import SPANISH
 from .test_ar_report import D, ArReportCase
@@ -531,6 +533,54 @@ class TestStatementSending(SendingCase):
             ("recipient_ids", "in", run.line_ids.mapped("partner_id").ids)]),
             2)
         self.assertEqual(len(run.line_ids.mapped("followup_id")), 2)
+
+    def test_lines_follow_the_mail_queue(self):
+        """Odoo's mail queue marks the lines as it sends (its hook
+        _postprocess_sent_message), before the run's cron comes back; the
+        cron records the follow-ups and finishes the run. A mail server
+        that cannot be reached marks the mails failed without that hook:
+        the cron follows those."""
+        run = self._send(partners=self.customer3 | self.customer4).run_id
+        self._process()
+        lines = {line.partner_id: line for line in run.line_ids}
+        sent, unreachable = lines[self.customer3], lines[self.customer4]
+        Mail = self.env["mail.mail"].sudo()
+        Mail.process_email_queue(sent.mail_id.ids)
+        self.assertEqual(sent.state, "sent")
+        self.assertFalse(sent.followup_id)
+        self.assertEqual(run.state, "sending")
+        MailServer = type(self.env["ir.mail_server"])
+        with patch.object(MailServer, "connect", side_effect=OSError(
+                111, "Connection refused")), \
+                mute_logger("odoo.addons.mail.models.mail_mail"):
+            Mail.process_email_queue(unreachable.mail_id.ids)
+        self.assertEqual(unreachable.mail_id.state, "exception")
+        self.assertEqual(unreachable.state, "queued")
+        self._process()
+        self.assertTrue(sent.followup_id)
+        self.assertEqual(unreachable.state, "failed")
+        self.assertIn("Connection refused", unreachable.error)
+        self.assertFalse(unreachable.followup_id)
+        self.assertEqual(run.state, "failed")
+
+    def test_queue_hook_never_fails_a_sent_mail(self):
+        """An error while a line follows its mail leaves the mail sent and
+        the line queued, for the run's cron to follow."""
+        run = self._send(partners=self.customer3).run_id
+        self._process()
+        line = run.line_ids
+        Line = type(self.env["cartera.statement.run.line"])
+        with patch.object(Line, "_follow_mails", side_effect=ValueError(
+                "boom")), mute_logger(
+                    "odoo.addons.cartera_seguimiento.models."
+                    "cartera_statement_send"):
+            self._deliver(run)
+        self.assertEqual(line.mail_id.state, "sent")
+        self.assertEqual(line.state, "queued")
+        self._process()
+        self.assertEqual(line.state, "sent")
+        self.assertTrue(line.followup_id)
+        self.assertEqual(run.state, "done")
 
     def test_nobody_with_an_address(self):
         """Found by the browser test: a run of skipped customers only."""

@@ -14,7 +14,10 @@ from .test_promise import PromiseCase
 from .test_statement import SendingCase
 
 TEMPLATE = "cartera_seguimiento.cartera_statement_mail_template"
-LINE_MODEL = "odoo.addons.cartera_seguimiento.models.cartera_statement_run"
+# The loggers of a run's lines, their rendering and their mails.
+LINE_MODELS = tuple(
+    "odoo.addons.cartera_seguimiento.models.cartera_statement_" + name
+    for name in ("run_line", "render", "send"))
 PROMISE_MODEL = "odoo.addons.cartera_seguimiento.models.cartera_promise"
 NOTIFY_MODEL = PROMISE_MODEL + "_notify"
 # As production runs: follow-ups tracked, their followers and authors set.
@@ -116,7 +119,7 @@ class TestStatementRecipients(StatementTrustCase):
             "headers": repr({"Bcc": "spy3@example.com"}),
         })
         mail.mail_message_id.reply_to = "spy-reply@example.com"
-        with mute_logger(LINE_MODEL):
+        with mute_logger(*LINE_MODELS):
             sent = self._deliver_captured(run)
         self.assertEqual(sent, [["estado@example.com"]])
         self.assertEqual(mail.recipient_ids, self.customer3)
@@ -308,7 +311,7 @@ class TestStatementPoisonedBatch(StatementTrustCase):
             partners=self.customer3 | self.customer4).run_id
         later = self._send(partners=self.customer4).run_id
         with patch.object(Line, "_render_and_queue", render_and_queue), \
-                mute_logger(LINE_MODEL, "odoo.sql_db"):
+                mute_logger(*LINE_MODELS, "odoo.sql_db"):
             # First call: the batch of both fails; the later run goes on.
             self._process()
             lines = {line.partner_id: line for line in poisoned.line_ids}
@@ -351,7 +354,7 @@ class TestStatementPoisonedBatch(StatementTrustCase):
             "UPDATE cartera_statement_run_line SET attempts = 3 "
             "WHERE id = %s", (lines[self.customer3].id,))
         run.line_ids.invalidate_cache()
-        with mute_logger(LINE_MODEL):
+        with mute_logger(*LINE_MODELS):
             self._process()
         self.assertEqual(lines[self.customer3].state, "failed")
         self.assertIn("Given up after 3 attempts",
