@@ -9,18 +9,15 @@ import logging
 import threading
 import time
 
-import psycopg2
-
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import TestCursor
 from odoo.tools import config
 
 from ..reports.pdf_split import split_by_outline
-
+from . import locks
 from .cartera_statement_run import MAIL_QUEUE_CRON_XMLID
 from .cartera_statement_run_line import MAX_ATTEMPTS
-from .locks import claim_taken
 from .system_parameters import int_parameter
 
 _logger = logging.getLogger(__name__)
@@ -54,16 +51,10 @@ class CarteraStatementRun(models.Model):
         """Whether this transaction holds the run: another worker (or a
         "Run Manually") processing it keeps it, without waiting."""
         self.ensure_one()
-        try:
-            with self.env.cr.savepoint():
-                self.env.cr.execute(
-                    "SELECT id FROM cartera_statement_run WHERE id = %s "
-                    "FOR UPDATE NOWAIT", (self.id,), log_exceptions=False)
-        except psycopg2.OperationalError as error:
-            if not claim_taken(error):
-                raise
-            return False
-        return True
+        with locks.claim(self.env.cr, "SELECT id FROM cartera_statement_run "
+                         "WHERE id = %s FOR UPDATE NOWAIT",
+                         (self.id,)) as rows:
+            return rows is not None
 
     @api.multi
     def _process(self, deadline):
