@@ -38,6 +38,8 @@ def main(dbname):
         if not company.chart_template_id:
             chart = env.ref("l10n_co.l10n_co_chart_template_generic")
             chart.try_loading_for_current_company()
+        # The company's day (the agenda's) is Bogotá's, as its users'.
+        company.partner_id.tz = "America/Bogota"
         admin = env.ref("base.user_root")
         admin.write({"lang": "es_CO", "tz": "America/Bogota"})
         admin.partner_id.lang = "es_CO"
