@@ -28,6 +28,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools import dates
 from ..tools.sql import audit_values
 from .system_parameters import int_parameter
 
@@ -184,7 +185,7 @@ class CarteraKpiMonth(models.Model):
                                 "indicators of every collector."))
         company = self.env.user.company_id
         engine = self.env["cartera.ar.report"]
-        date_at = engine._check_date(date_at, _("As of date")) or \
+        date_at = dates.check_date(self.env, date_at, _("As of date")) or \
             fields.Date.context_today(self)
         rows = engine.kpi_months(date_at, MONTHS, by_salesperson=True)
         now = fields.Datetime.now()

@@ -15,6 +15,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import dates
 from ..tools.sql import audit_assignments
 from .cartera_promise import DECIDED, EPSILON, STATES
 
@@ -70,8 +71,8 @@ class CarteraPromise(models.Model):
         as of the past rewrites today's shares); never a later one, whose
         payments nobody knows yet (the daily job judges as of today)."""
         today = fields.Date.context_today(self)
-        date_at = self.env["cartera.ar.report"]._check_date(
-            date_at, _("As of date")) or today
+        date_at = dates.check_date(
+            self.env, date_at, _("As of date")) or today
         if date_at > today:
             raise UserError(_(
                 "Payment promises cannot be judged as of a future day (%s "
@@ -84,8 +85,9 @@ class CarteraPromise(models.Model):
 
     @api.model
     def _evaluate(self, company, date_at=None):
-        date_at = self.env["cartera.ar.report"]._check_date(
-            date_at, _("As of date")) or fields.Date.context_today(self)
+        date_at = dates.check_date(
+            self.env, date_at, _("As of date")) or \
+            fields.Date.context_today(self)
         promises, payments = self._evaluation_data(company, date_at)
         results = self._allocate(promises, payments, date_at,
                                  company.cartera_promise_grace_days)

@@ -14,6 +14,7 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_date
 
+from ..tools import money as amounts
 from .cartera_statement_mail import STATEMENT_FOLLOWUP_KEY
 
 _logger = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ class CarteraStatementRunLine(models.Model):
         """What the template reads from ``ctx``: the as-of date and the
         total due, written as the customer's language writes them."""
         run = self.run_id
-        money = self.env["cartera.report.qweb"]._amount_formatter(lang)
+        money = amounts.amount_formatter(self.env, lang)
         return {
             "lang": lang,
             "cartera_statement_date": format_date(
@@ -276,8 +277,7 @@ class CarteraStatementRunLine(models.Model):
     def _prepare_followup_values(self, followup_type):
         self.ensure_one()
         run = self.run_id
-        money = self.env["cartera.report.qweb"]._amount_formatter(
-            self._context.get("lang"))
+        money = amounts.amount_formatter(self.env, self._context.get("lang"))
         return {
             "partner_id": self.partner_id.id,
             "type_id": followup_type.id,

@@ -1,10 +1,11 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import ast
 from datetime import datetime
 
 from odoo import api, fields, models
-from odoo.tools.misc import format_date, formatLang
+from odoo.tools.misc import format_date
+
+from ..tools import money
 
 
 class CarteraReportQweb(models.AbstractModel):
@@ -30,30 +31,5 @@ class CarteraReportQweb(models.AbstractModel):
             "docs": docs,
             "reports": {doc.id: doc._report_values() for doc in docs},
             "lang": lang_code,
-            "money": self._amount_formatter(lang_code),
+            "money": money.amount_formatter(self.env, lang_code),
         }
-
-    @api.model
-    def _amount_formatter(self, lang_code):
-        """A function writing an amount with two decimals as ``formatLang``
-        writes it in the language ``lang_code`` (1.234.567,89). formatLang
-        evaluates the language's grouping anew for every amount, most of
-        the time of a long report: a language grouping by thousands
-        (nearly all) gets Python's own grouping with its separators
-        instead, the same text."""
-        env = self.with_context(lang=lang_code or "en_US").env
-        lang = env["res.lang"].search([("code", "=", env.context["lang"])])
-        try:
-            by_thousands = ast.literal_eval(lang.grouping or "") == [3, 0]
-        except (ValueError, SyntaxError):
-            by_thousands = False
-        if not (by_thousands and lang.thousands_sep and lang.decimal_point):
-            # Another grouping, or a language not installed (formatLang
-            # falls back to another one).
-            return lambda value: formatLang(env, value or 0.0, digits=2)
-        separators = {ord(","): lang.thousands_sep,
-                      ord("."): lang.decimal_point}
-
-        def money(value):
-            return format(value or 0.0, ",.2f").translate(separators)
-        return money

@@ -5,6 +5,8 @@ from datetime import datetime
 from odoo import api, fields, models
 from odoo.tools.misc import format_date
 
+from ..tools import money
+
 
 class ReportStatement(models.AbstractModel):
     """QWeb values of the statement of account: the customers printed
@@ -35,7 +37,7 @@ class ReportStatement(models.AbstractModel):
             "doc_model": "res.partner",
             "docs": partners,
             "statements": {s["partner_id"]: s for s in statements},
-            "moneys": {lang: self._amount_formatter(lang)
+            "moneys": {lang: money.amount_formatter(self.env, lang)
                        for lang in langs if lang},
             "fallback_lang": self._fallback_lang(),
             "printed_on": now.date(),

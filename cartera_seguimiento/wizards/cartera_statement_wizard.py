@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import dates
+
 REPORT_XMLID = "cartera_seguimiento.cartera_statement_report"
 
 
@@ -87,8 +89,7 @@ class CarteraStatementWizard(models.TransientModel):
             return False, False
         if not self.date_from or not self.date_to:
             raise UserError(_("The movement needs a start and an end date."))
-        return self.env["cartera.ar.report"]._check_range(
-            self.date_from, self.date_to)
+        return dates.check_range(self.env, self.date_from, self.date_to)
 
     @api.multi
     def _selected_partners(self):
