@@ -32,6 +32,7 @@
         "security/cartera_agenda_security.xml",
         "security/cartera_kpi_security.xml",
         "security/cartera_statement_security.xml",
+        "security/cartera_dunning_security.xml",
         # Sequences, types, scheduled actions, the statement template.
         "data/cartera_followup_type_data.xml",
         "data/ir_cron_data.xml",

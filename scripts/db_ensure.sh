@@ -8,6 +8,7 @@
 # seconds. The addon's own demo portfolio is installed unless --without-demo.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+"$ROOT/scripts/pg_up.sh"
 DB=$1; shift
 FRESH=0; DEMO=1
 for a in "$@"; do

@@ -40,3 +40,8 @@ from . import cartera_statement_send
 from . import cartera_statement_mail
 from . import mail_mail
 from . import cartera_promise_notify
+from . import cartera_dunning_plan
+from . import cartera_dunning_level
+from . import cartera_dunning_run
+from . import cartera_dunning_line
+from . import cartera_dispute

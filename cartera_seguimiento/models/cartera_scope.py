@@ -97,6 +97,35 @@ class CarteraScope(models.AbstractModel):
             return []
         return [("user_id", "=", user.id)]
 
+    @api.model
+    def _dunning_run_domain(self, user):
+        """Domain on collection runs: a collector's own runs (which cover
+        their customers only); a manager's, all."""
+        if self._is_manager(user):
+            return []
+        return [("user_id", "=", user.id)]
+
+    @api.model
+    def _dunning_line_domain(self, user):
+        """Domain on collection run lines (an item's level history): those
+        of the customers ``user`` collects."""
+        customers = self._customer_domain(user)
+        if customers is None:
+            return []
+        return self._prefix_domain(customers, "partner_id.")
+
+    @api.model
+    def _dispute_domain(self, user):
+        """Domain on disputes: those of the customers ``user`` collects
+        and those they are responsible for."""
+        customers = self._customer_domain(user)
+        if customers is None:
+            return []
+        return expression.OR([
+            [("user_id", "=", user.id)],
+            self._prefix_domain(customers, "partner_id."),
+        ])
+
     # ------------------------------------------------------------------
     # The ledger a collector reads (journal items, entries, invoices,
     # reconciliations): only the receivable side, and for a collector only

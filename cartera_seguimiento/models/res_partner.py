@@ -12,6 +12,16 @@ class ResPartner(models.Model):
     # Collectors' fields only (also on res.users, which delegates to its
     # partner): read() without a field list by an accountant, a salesperson
     # or a portal user must not reach the promises they may not read.
+    cartera_dunning_plan_id = fields.Many2one(
+        "cartera.dunning.plan", string="Collection Plan", index=True,
+        groups="cartera_seguimiento.group_cartera_user",
+        help="The plan this customer's open items follow; empty: the first "
+             "plan whose customers they are, else the company's default.")
+    cartera_collection_excluded_until = fields.Date(
+        string="Excluded from Collection Until",
+        groups="cartera_seguimiento.group_cartera_user",
+        help="No collection level is reached for this customer's items up "
+             "to this day.")
     cartera_promise_ids = fields.One2many(
         "cartera.promise", "partner_id", string="Payment Promises",
         groups="cartera_seguimiento.group_cartera_user")
