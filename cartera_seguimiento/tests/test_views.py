@@ -41,6 +41,12 @@ class TestViews(TransactionCase):
             self.assertEqual(
                 [node.get("name") for node in arch.iter("field")
                  if node.get("sum") or node.get("avg")], [], xmlid)
+        # Nor its groups (Seguimiento is grouped by customer).
+        groups = self.env["cartera.followup"].read_group(
+            [], ["partner_id", "amount_due"], ["partner_id"])
+        self.assertTrue(groups)
+        self.assertEqual([group for group in groups
+                          if group.get("amount_due")], [])
 
     def test_demo_users_land_on_the_agenda(self):
         agenda = self.env.ref("cartera_seguimiento.cartera_agenda_action")
