@@ -11,16 +11,15 @@ The tests run in this file's order and the closing comes last: it seals
 real demo follow-ups, which the reports and the agenda before it show
 open."""
 import datetime
-import email
-import email.policy
 import re
 import subprocess
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from conftest import free_port, web_login
+from conftest import web_login
+from test_kpis_live import json_call
+from test_reports_live import money
 
 CAMILA = "camila"
 LUISA = "luisa"  # the demo's manager
@@ -48,12 +47,6 @@ CLOSED_XMLIDS = ("demo_fu_3", "demo_fu_4", "demo_fu_7",
                  "demo_fu_promise_pacifico", "demo_fu_promise_caribe")
 CLOSE_FROM, CLOSE_TO = (TODAY - datetime.timedelta(days=60),
                         TODAY - datetime.timedelta(days=8))
-
-
-def money(amount):
-    """An amount as es_CO prints it: 1.234.567,89."""
-    text = "{:,.2f}".format(amount)
-    return text.replace(",", "#").replace(".", ",").replace("#", ".")
 
 
 def day(offset):
@@ -167,20 +160,6 @@ def report_url(odoo_server, report, wizard):
         odoo_server.url, report, wizard)
 
 
-def json_call(odoo_server, http, model, method, *args):
-    """JSON-RPC in a user's session, as the web client calls: figures may
-    hold None (no rate without a denominator), which XML-RPC cannot
-    carry."""
-    resp = http.post(odoo_server.url + "/web/dataset/call_kw", json={
-        "jsonrpc": "2.0", "method": "call", "params": {
-            "model": model, "method": method, "args": list(args),
-            "kwargs": {}}}, timeout=120)
-    resp.raise_for_status()
-    reply = resp.json()
-    assert "error" not in reply, reply
-    return reply["result"]
-
-
 @pytest.fixture(scope="module")
 def manager(odoo_server, demo):
     """Luisa's XML-RPC client and web session, and the wizards' filter on
@@ -278,21 +257,30 @@ def test_manager_history_on_the_demo(odoo_server, demo, manager,
             assert name not in text, name
 
 
+def print_report(odoo_server, manager, report, values, name, output_dir):
+    """The manager's PDF of one of the listings (``report``: followup,
+    task) on the demo customers: its text, the text on one line, and the
+    wizard's dates."""
+    model = "cartera.%s.report.wizard" % report
+    wizard = manager["rpc"](model, "create", dict(
+        values, partner_ids=manager["customers"]))
+    text = pdf_page(manager["http"], report_url(
+        odoo_server, "report_%s" % report, wizard), output_dir, name)
+    dates = manager["rpc"](model, "read", [wizard],
+                           ["date_from", "date_to"])[0]
+    return text, re.sub(r"\s+", " ", text), dates
+
+
 def test_manager_followups_and_tasks_on_the_demo(odoo_server, demo, manager,
                                                  output_dir):
     """The follow-ups of the last 60 days and the pending tasks of the
     demo, as the listings of the engine give them."""
     rpc = manager["rpc"]
     customers = sorted(demo["partners"].values())
-    wizard = rpc("cartera.followup.report.wizard", "create", {
-        "date_from": day(-60), "partner_ids": manager["customers"]})
-    text = pdf_page(manager["http"], report_url(
-        odoo_server, "report_followup", wizard), output_dir,
-        "demo-informe_seguimientos")
-    flat = re.sub(r"\s+", " ", text)
+    text, flat, values = print_report(
+        odoo_server, manager, "followup", {"date_from": day(-60)},
+        "demo-informe_seguimientos", output_dir)
     assert "Informe de seguimientos" in text
-    values = rpc("cartera.followup.report.wizard", "read", [wizard],
-                 ["date_from", "date_to"])[0]
     rows = rpc("cartera.followup", "listing", values["date_from"],
                values["date_to"], customers)
     # The ten follow-ups of the demo, all in the last 60 days.
@@ -303,15 +291,9 @@ def test_manager_followups_and_tasks_on_the_demo(odoo_server, demo, manager,
     for name in ("Llamada", "Visita", "Compromiso de pago"):
         assert name in text, name
 
-    wizard = rpc("cartera.task.report.wizard", "create", {
-        "partner_ids": manager["customers"]})
-    text = pdf_page(manager["http"], report_url(
-        odoo_server, "report_task", wizard), output_dir,
-        "demo-informe_tareas")
-    flat = re.sub(r"\s+", " ", text)
+    text, flat, values = print_report(
+        odoo_server, manager, "task", {}, "demo-informe_tareas", output_dir)
     assert "Tareas pendientes" in text
-    values = rpc("cartera.task.report.wizard", "read", [wizard],
-                 ["date_from", "date_to"])[0]
     tasks = rpc("cartera.followup", "task_listing", values["date_from"],
                 values["date_to"], None, customers)
     assert tasks
@@ -344,8 +326,8 @@ def test_manager_indicators_on_the_demo(odoo_server, manager, output_dir):
     first = datetime.date(values["year"], int(values["month"]), 1)
     last = (first + datetime.timedelta(days=32)).replace(
         day=1) - datetime.timedelta(days=1)
-    figures = json_call(odoo_server, http, "cartera.ar.report", "kpis",
-                        first.isoformat(), last.isoformat())
+    figures = json_call(odoo_server, "cartera.ar.report", "kpis",
+                        first.isoformat(), last.isoformat(), http=http)
     aging = rpc("cartera.ar.report", "aging", last.isoformat())
     assert figures["closing"] == pytest.approx(
         sum(row["total"] for row in aging))
@@ -356,37 +338,6 @@ def test_manager_indicators_on_the_demo(odoo_server, manager, output_dir):
     for key in ("dso", "cei"):
         if figures[key] is not None:
             assert money(figures[key]) in text, (key, figures[key])
-
-
-class Inbox:
-    """aiosmtpd handler keeping every message received."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append({
-            "rcpt_tos": list(envelope.rcpt_tos),
-            "message": email.message_from_bytes(
-                envelope.content, policy=email.policy.default),
-        })
-        return "250 OK"
-
-
-@pytest.fixture
-def mailbox(admin_rpc):
-    """A local SMTP server (as `make run`'s maildev) and the outgoing mail
-    server pointing at it, first in line; removed afterwards."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    server = admin_rpc("ir.mail_server", "create", {
-        "name": "Buzón de prueba (aiosmtpd)", "smtp_host": "127.0.0.1",
-        "smtp_port": controller.port, "smtp_encryption": "none",
-        "sequence": 0})
-    yield inbox
-    admin_rpc("ir.mail_server", "unlink", [server])
-    controller.stop()
 
 
 def run_crons(admin_rpc, run, timeout=300):
@@ -409,8 +360,8 @@ def run_crons(admin_rpc, run, timeout=300):
 
 
 def test_collector_sends_statements_on_the_demo(odoo_server, admin_rpc,
-                                                page, demo, mailbox,
-                                                output_dir):
+                                                page, demo, smtp,
+                                                mail_server, output_dir):
     """From her agenda Camila picks her two customers, opens Estados de
     cuenta and sends; each customer receives its statement with what it
     owes, and the run's form shows them sent."""
@@ -471,7 +422,7 @@ def test_collector_sends_statements_on_the_demo(odoo_server, admin_rpc,
                                    for name in CAMILA_CUSTOMERS}
     # What the customers received: their statement, what they owe.
     emails = {line["email"]: line["partner_id"][1] for line in lines}
-    received = [item for item in mailbox.messages
+    received = [item for item in smtp[1].messages
                 if set(item["rcpt_tos"]) & set(emails)]
     assert sorted(rcpt for item in received
                   for rcpt in item["rcpt_tos"]) == sorted(emails)
