@@ -34,7 +34,8 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 CAP = float(os.environ.get("BENCH_CAP", "600" if SCALE == "large" else "0"))
 PEERS = ("core", "oca", "orm")
 MEASURES = ["aging_today", "aging_backdated", "movement_year", "kpis_year",
-            "closing_10000", "closing_100000", "capture_list", "pdf_aging",
+            "closing_10000", "closing_100000", "closing_month",
+            "capture_list", "pdf_aging",
             "promises_evaluate", "agenda_collector", "agenda_manager",
             "statements_all"]
 ORM_DONE = {}
@@ -323,11 +324,13 @@ def measure_closing(count, out):
         return
     entry = kept_entry(out, key)
     # The ORM loop runs on 10,000 rows only (issue 6), also when our
-    # closing moves 100,000: the ratio is per row.
-    for name in ("ours", "orm"):
+    # closing moves 100,000: the ratio is per row. "delete": our closing
+    # with its activities deleted by the raw DELETE of 11.0.4.1.0 instead
+    # of the ORM's unlink (a yardstick).
+    for name in ("ours", "delete", "orm"):
         if CONTENDERS and name not in CONTENDERS:
             continue
-        rows = count if name == "ours" else min(count, 10000)
+        rows = min(count, 10000) if name == "orm" else count
         if name == "orm" and rows in ORM_DONE:
             # The same 10,000-row loop as closing_10000's: measured once.
             res = ORM_DONE[rows]
@@ -346,9 +349,9 @@ def measure_closing(count, out):
             # UPDATE, the activities), and the chatter the closed
             # follow-ups kept.
             for key_ in ("steps_s", "messages", "followers"):
-                entry["ours_%s" % key_] = res["result"].get(key_)
-            entry["ours_times_s"] = [round(t, 3) for t in res.get("times")
-                                     or ()]
+                entry["%s_%s" % (name, key_)] = res["result"].get(key_)
+            entry["%s_times_s" % name] = [round(t, 3) for t in
+                                          res.get("times") or ()]
         moved = res["result"].get("rows") or rows
         entry["%s_s" % name] = round(res["seconds"], 4)
         entry["%s_rows" % name] = moved
@@ -366,6 +369,52 @@ def measure_closing(count, out):
     entry["ratio_orm"] = ratio(entry.get("orm_ms_per_row"),
                                entry.get("ours_ms_per_row"))
     out[key] = entry
+
+
+def measure_closing_month(out):
+    """The closing of the data's last whole month (October 2026: the data
+    ends on 27 November) with its open activities deleted through the ORM
+    (ours) and by the raw DELETE that did it before (delete, a
+    yardstick): the same closing otherwise, each run rolled back."""
+    month = (END_DATE.replace(day=1) - timedelta(days=1))
+    first = month.replace(day=1)
+    bounds = (first.isoformat(), (month + timedelta(days=1)).isoformat())
+    entry = {"month": first.strftime("%Y-%m")}
+    entry["followups"] = scalar(
+        "SELECT count(*) FROM cartera_followup WHERE state = 'open' "
+        "AND date >= %s AND date < %s", bounds)
+    entry["activities"] = scalar(
+        "SELECT count(*) FROM mail_activity a JOIN cartera_followup f "
+        "ON a.res_model = 'cartera.followup' AND a.res_id = f.id "
+        "WHERE f.state = 'open' AND f.date >= %s AND f.date < %s", bounds)
+    if not entry["followups"] or not has_model("cartera.closing.wizard"):
+        entry["ours_s"] = "n/a"
+        out["closing_month"] = entry
+        return
+    for name in ("ours", "delete"):
+        if CONTENDERS and name not in CONTENDERS:
+            continue
+        vacuum(CLOSING_TABLES)
+        res = contender("closing_month", name, arg=entry["month"])
+        if not res:
+            continue
+        steps = res["result"].get("steps_s") or {}
+        entry["%s_s" % name] = round(res["seconds"], 4)
+        entry["%s_rows" % name] = res["result"].get("rows")
+        entry["%s_queries" % name] = res["queries"]
+        entry["%s_steps_s" % name] = steps
+        entry["%s_activities_s" % name] = steps.get("close_activities")
+        entry["%s_times_s" % name] = [round(t, 3) for t in
+                                      res.get("times") or ()]
+        log("closing_month %s %-6s %8.3f s (activities %s s) %6s queries, "
+            "%s rows, %s activities", entry["month"], name, res["seconds"],
+            steps.get("close_activities"), res["queries"],
+            res["result"].get("rows"), entry["activities"])
+    entry["queries"] = entry.get("ours_queries")
+    entry["ratio_delete"] = ratio(entry.get("ours_s"), entry.get("delete_s"))
+    entry["ratio_delete_activities"] = ratio(
+        entry.get("ours_activities_s"), entry.get("delete_activities_s"))
+    out["closing_month"] = entry
 
 
 def measure_capture(out):
@@ -726,6 +775,16 @@ def print_table(out):
                       entry.get("orm_queries"), entry.get("ours_rows"),
                       entry.get("ours_length"), entry.get("pages_agree")))
             continue
+        if measure == "closing_month":
+            print("%-16s month=%s followups=%s activities=%s ours_s=%s "
+                  "delete_s=%s activities ours/delete=%s/%s s "
+                  "queries ours/delete=%s/%s" % (
+                      measure, entry.get("month"), entry.get("followups"),
+                      entry.get("activities"), entry.get("ours_s"),
+                      entry.get("delete_s"), entry.get("ours_activities_s"),
+                      entry.get("delete_activities_s"),
+                      entry.get("ours_queries"), entry.get("delete_queries")))
+            continue
         if measure == "pdf_aging":
             print("%-16s pages=%s pages_per_s=%s" % (
                 measure, entry.get("pages"), entry.get("pages_per_s")))
@@ -788,6 +847,8 @@ def main():
             measure_movement(out)
         elif measure == "kpis_year":
             measure_kpis(out)
+        elif measure == "closing_month":
+            measure_closing_month(out)
         elif measure.startswith("closing"):
             measure_closing(int(measure.split("_")[1]), out)
         elif measure == "capture_list":

@@ -1,6 +1,8 @@
 """Live-server fixtures: a real Odoo (prefork, 2 workers) on a free local port
 against the test database, XML-RPC and JSON-RPC clients, and Chromium driven
 by Playwright (the system browser, never a downloaded one)."""
+import email
+import email.policy
 import os
 import signal
 import socket
@@ -13,6 +15,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 import requests
+from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
@@ -209,6 +212,45 @@ def readme_images_untouched():
     if touched:
         warnings.warn("tests wrote README images, put back: %s (only "
                       "`make screenshots` updates them)" % ", ".join(touched))
+
+
+class Inbox:
+    """aiosmtpd handler keeping every message received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append({
+            "rcpt_tos": list(envelope.rcpt_tos),
+            "message": email.message_from_bytes(
+                envelope.content, policy=email.policy.default),
+        })
+        return "250 OK"
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    """A local SMTP server (aiosmtpd on 127.0.0.1, as `make run`'s
+    maildev): its controller and the inbox of what it received."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def mail_server(smtp, admin_rpc):
+    """The outgoing mail server pointing at ``smtp``, first in line;
+    removed at the end of the module."""
+    controller, _inbox = smtp
+    server = admin_rpc("ir.mail_server", "create", {
+        "name": "SMTP de prueba (aiosmtpd)", "smtp_host": "127.0.0.1",
+        "smtp_port": controller.port, "smtp_encryption": "none",
+        "sequence": 0})
+    yield server
+    admin_rpc("ir.mail_server", "unlink", [server])
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MEASURES = ["aging_today", "aging_backdated", "movement_year", "kpis_year",
-            "closing_10000", "closing_100000", "capture_list", "pdf_aging",
-            "promises_evaluate", "agenda_collector", "agenda_manager"]
+            "closing_10000", "closing_100000", "closing_month",
+            "capture_list", "pdf_aging", "promises_evaluate",
+            "agenda_collector", "agenda_manager"]
 
 
 def test_bench_smoke(output_dir):
@@ -60,6 +61,13 @@ def test_bench_smoke(output_dir):
     assert closing["ours_rows"] == \
         data["followups"] - data["closed_followups"], (closing, data)
     assert closing["orm_rows"] == closing["ours_rows"], closing
+    # The yardstick that deletes the activities by SQL closes the same.
+    assert closing["delete_rows"] == closing["ours_rows"], closing
+    month = data["closing_month"]
+    assert month["month"] == "2026-10", month
+    if month["followups"]:
+        assert month["ours_rows"] == month["delete_rows"] > 0, month
+        assert set(month["delete_steps_s"]) == set(month["ours_steps_s"])
     # Promises: our set-based evaluation and the per-promise ORM loop give
     # the same states and shares to the same customers' promises.
     promises = data["promises_evaluate"]

@@ -1,12 +1,11 @@
 """A collector types a follow-up at the bottom of the capture list, in
 Spanish, in a real Chromium against a real server; F2 opens the search."""
-import shutil
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT, web_login
+from conftest import web_login
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +76,6 @@ def test_capture_at_bottom_of_list(odoo_server, page, collector, admin_rpc,
     page.wait_for_selector(".o_selected_row", state="detached")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(output_dir / "captura.png"))
-    shutil.copy(str(output_dir / "captura.png"),
-                str(ROOT / "cartera_seguimiento/static/description/captura.png"))
     rows = admin_rpc("cartera.followup", "search_read",
                      [("notes", "=", note)],
                      ["partner_id", "user_id", "responsible_id", "type_id", "name"])

@@ -6,14 +6,13 @@ and a manager closes from Procesos / Cartera / Seguimiento / Cierres in
 Spanish, then finds the follow-ups closed in Seguimiento and reads their
 conversation there, without the buttons that would extend it."""
 import base64
-import shutil
 import threading
 import uuid
 import xmlrpc.client
 
 import pytest
 
-from conftest import ROOT, seed_followups, web_login
+from conftest import seed_followups, web_login
 
 FOLLOWUP = "cartera.followup"
 ENGLISH = {"lang": "en_US"}
@@ -340,8 +339,6 @@ def test_close_from_cierres_and_see_closed_in_seguimiento(
         closing_form.locator(".o_field_widget[name=followup_ids]",
                              has_text=note).wait_for()
     page.screenshot(path=str(output_dir / "cierre-resultado.png"))
-    shutil.copy(str(output_dir / "cierre-resultado.png"),
-                str(ROOT / "cartera_seguimiento/static/description/cierre.png"))
     # Closed where they are: out of Captura (its action lists open ones).
     assert admin_rpc(FOLLOWUP, "search_count", [
         ("id", "in", ids), ("state", "=", "open")]) == 0
@@ -377,8 +374,6 @@ def test_close_from_cierres_and_see_closed_in_seguimiento(
     page.wait_for_load_state("networkidle")
     page.wait_for_selector(".o_loading", state="hidden")
     page.screenshot(path=str(output_dir / "seguimiento-cerrados.png"))
-    shutil.copy(str(output_dir / "seguimiento-cerrados.png"), str(
-        ROOT / "cartera_seguimiento/static/description/seguimiento.png"))
     lines = admin_rpc(FOLLOWUP, "search_read", [("id", "in", ids)],
                       ["state", "notes"])
     assert sorted((line["state"], line["notes"]) for line in lines) == \

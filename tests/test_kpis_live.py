@@ -113,10 +113,11 @@ def kpi_portfolio(admin_rpc):
     return {"user": user, "partner": partner}
 
 
-def json_call(odoo_server, model, method, *args):
-    """JSON-RPC, as the web client calls: the figures may hold None (no
-    rate without a denominator), which XML-RPC cannot carry."""
-    http = odoo_server.session("admin", "admin")
+def json_call(odoo_server, model, method, *args, http=None):
+    """JSON-RPC, as the web client calls (as admin, or in the session
+    ``http``): the figures may hold None (no rate without a denominator),
+    which XML-RPC cannot carry."""
+    http = http or odoo_server.session("admin", "admin")
     resp = http.post(odoo_server.url + "/web/dataset/call_kw", json={
         "jsonrpc": "2.0", "method": "call", "params": {
             "model": model, "method": method, "args": list(args),

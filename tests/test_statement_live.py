@@ -6,17 +6,12 @@ received, their recipients, the Spanish subject, the PDF attached and its
 total (pdftotext), the follow-ups and the run's counters; the printed
 statement from the wizard too, kept as PNG in test-output/."""
 import datetime
-import email
-import email.policy
 import json
 import pathlib
 import subprocess
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
-
-from conftest import free_port
 
 TODAY = datetime.date.today()
 # The cron worker looks for due jobs about once a minute; the run needs
@@ -32,41 +27,6 @@ def money(amount):
     """An amount as es_CO prints it: 1.234.567,89."""
     text = "{:,.2f}".format(amount)
     return text.replace(",", "#").replace(".", ",").replace("#", ".")
-
-
-class Inbox:
-    """aiosmtpd handler keeping every message received."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append({
-            "rcpt_tos": list(envelope.rcpt_tos),
-            "message": email.message_from_bytes(
-                envelope.content, policy=email.policy.default),
-        })
-        return "250 OK"
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
-@pytest.fixture(scope="module")
-def mail_server(smtp, admin_rpc):
-    controller, _inbox = smtp
-    server = admin_rpc("ir.mail_server", "create", {
-        "name": "SMTP de prueba (aiosmtpd)", "smtp_host": "127.0.0.1",
-        "smtp_port": controller.port, "smtp_encryption": "none",
-        "sequence": 0})
-    yield server
-    admin_rpc("ir.mail_server", "unlink", [server])
 
 
 @pytest.fixture(scope="module")

@@ -123,9 +123,11 @@ class CarteraFollowup(models.Model):
     invoice_currency_id = fields.Many2one(
         "res.currency", string="Document Currency", readonly=True,
     )
+    # Not summed when grouped: a customer's document counts once per
+    # follow-up, in the document's currency.
     amount_due = fields.Monetary(
         string="Amount Due at Capture", readonly=True,
-        currency_field="invoice_currency_id",
+        currency_field="invoice_currency_id", group_operator=False,
         help="Amount the document still owed when the follow-up was recorded.",
     )
     date_due = fields.Date(string="Due Date at Capture", readonly=True)

@@ -17,10 +17,9 @@ CAPTURE_COLUMNS = [
 
 class TestViews(TransactionCase):
 
-    def _capture_arch(self):
+    def _capture_arch(self, xmlid="cartera_followup_view_tree"):
         view = self.env["cartera.followup"].fields_view_get(
-            view_id=self.env.ref(
-                "cartera_seguimiento.cartera_followup_view_tree").id,
+            view_id=self.env.ref("cartera_seguimiento.%s" % xmlid).id,
             view_type="tree")
         return etree.fromstring(view["arch"])
 
@@ -34,11 +33,20 @@ class TestViews(TransactionCase):
 
     def test_capture_list_sums_nothing(self):
         """An amount due per follow-up counts a document once per
-        follow-up: no column of the list is totalled."""
-        arch = self._capture_arch()
-        self.assertEqual(
-            [node.get("name") for node in arch.iter("field")
-             if node.get("sum") or node.get("avg")], [])
+        follow-up: no column of the list is totalled, nor of the file's
+        list (Seguimiento, and a closing's follow-ups)."""
+        for xmlid in ("cartera_followup_view_tree",
+                      "cartera_followup_file_view_tree"):
+            arch = self._capture_arch(xmlid)
+            self.assertEqual(
+                [node.get("name") for node in arch.iter("field")
+                 if node.get("sum") or node.get("avg")], [], xmlid)
+        # Nor its groups (Seguimiento is grouped by customer).
+        groups = self.env["cartera.followup"].read_group(
+            [], ["partner_id", "amount_due"], ["partner_id"])
+        self.assertTrue(groups)
+        self.assertEqual([group for group in groups
+                          if group.get("amount_due")], [])
 
     def test_demo_users_land_on_the_agenda(self):
         agenda = self.env.ref("cartera_seguimiento.cartera_agenda_action")
