@@ -57,6 +57,9 @@
         "views/cartera_agenda_views.xml",
         "views/cartera_kpi_month_views.xml",
         "views/cartera_statement_run_views.xml",
+        # issue 25: screens.
+        "views/cartera_dunning_plan_views.xml",
+        "views/cartera_dunning_run_views.xml",
         "wizards/cartera_report_wizard_views.xml",
         "wizards/cartera_statement_wizard_views.xml",
         # The menu tree, last: it opens the actions above.

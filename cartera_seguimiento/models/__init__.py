@@ -45,3 +45,5 @@ from . import cartera_dunning_level
 from . import cartera_dunning_run
 from . import cartera_dunning_line
 from . import cartera_dispute
+# issue 25: screens
+from . import cartera_dunning_screens

@@ -1,8 +1,14 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from .cartera_promise import STATES, STATE_SEVERITY
+
+# What only receivable managers set on a customer: the form shows them
+# read-only to collectors, and create/write refuse them over RPC too.
+MANAGER_FIELDS = ("cartera_dunning_plan_id",
+                  "cartera_collection_excluded_until")
 
 
 class ResPartner(models.Model):
@@ -30,6 +36,27 @@ class ResPartner(models.Model):
         compute="_compute_cartera_promise_state",
         groups="cartera_seguimiento.group_cartera_user",
         help="The worst status of the customer's payment promises.")
+
+    @api.model
+    def _check_cartera_manager_fields(self, vals):
+        """Refuse a non-manager's values of ``MANAGER_FIELDS`` (a
+        customer's collection plan and exclusion decide which letters and
+        bureau reports go out)."""
+        if any(name in vals for name in MANAGER_FIELDS) and not \
+                self.env["cartera.scope"]._is_manager():
+            raise AccessError(_(
+                "Only receivable managers can change a customer's "
+                "collection plan or exclusion from collection."))
+
+    @api.model
+    def create(self, vals):
+        self._check_cartera_manager_fields(vals)
+        return super(ResPartner, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_cartera_manager_fields(vals)
+        return super(ResPartner, self).write(vals)
 
     @api.multi
     def _compute_cartera_promise_state(self):
