@@ -39,6 +39,8 @@
         "data/cartera_closing_data.xml",
         "data/cartera_promise_data.xml",
         "data/cartera_statement_data.xml",
+        # issue 25: the digest's collection runs.
+        "data/cartera_dunning_digest_data.xml",
         # Report actions and templates (the wizards' forms are screens).
         "reports/cartera_reports.xml",
         "reports/report_templates.xml",

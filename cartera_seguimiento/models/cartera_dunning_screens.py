@@ -6,6 +6,18 @@ history on the customer and the invoice forms."""
 from odoo import api, fields, models
 
 
+class CarteraDunningPlan(models.Model):
+    _inherit = "cartera.dunning.plan"
+
+    # Managers set a customer's plan here too: the customer's form is
+    # read-only to those without Odoo's Contact Creation right.
+    partner_ids = fields.One2many(
+        "res.partner", "cartera_dunning_plan_id",
+        string="Customers Assigned",
+        help="Customers who follow this plan because it is set on their "
+             "form, whatever the plan's customer domain.")
+
+
 class CarteraDunningRun(models.Model):
     _inherit = "cartera.dunning.run"
 

@@ -56,6 +56,15 @@ class ResPartner(models.Model):
     @api.multi
     def write(self, vals):
         self._check_cartera_manager_fields(vals)
+        if vals and set(vals) <= set(MANAGER_FIELDS) and not \
+                self.check_access_rights("write", raise_exception=False):
+            # A receivables manager sets the plan of the customers they
+            # read without Odoo's right to edit contacts (Contact Creation):
+            # their right was checked above and their reading is checked
+            # here, then only these two fields are written.
+            self.check_access_rights("read")
+            self.check_access_rule("read")
+            return super(ResPartner, self.sudo()).write(vals)
         return super(ResPartner, self).write(vals)
 
     @api.multi
