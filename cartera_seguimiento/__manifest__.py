@@ -69,5 +69,7 @@
     ],
     "demo": [
         "demo/cartera_demo.xml",
+        # issue 25: the collection plan and its history.
+        "demo/cartera_dunning_demo.xml",
     ],
 }

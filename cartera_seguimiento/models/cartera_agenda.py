@@ -136,7 +136,8 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
                (array_agg(c.stage ORDER BY c.level_sequence DESC,
                           c.level_days DESC, c.level_id DESC))[1],
                min(GREATEST(c.due + nl.days,
-                            c.date + nl.min_days_since_previous)),
+                            c.date + nl.min_days_since_previous))
+                   FILTER (WHERE c.blocked IS NOT TRUE),
                NULL
           FROM ({current_levels}) c
           LEFT JOIN LATERAL (
@@ -180,7 +181,7 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
 CURRENT_LEVELS = """
     SELECT DISTINCT ON (dl.move_line_id)
            dl.company_id, dl.partner_id, dl.move_line_id, dl.date,
-           COALESCE(l.date_maturity, l.date) AS due,
+           COALESCE(l.date_maturity, l.date) AS due, l.blocked,
            lv.id AS level_id, lv.plan_id, lv.stage,
            lv.sequence AS level_sequence, lv.days AS level_days
       FROM cartera_dunning_line dl
@@ -279,12 +280,18 @@ class CarteraAgenda(models.Model):
           (a plan chosen by its customer domain is known from the item's
           first line on).
 
-        The gates and pauses a run applies (the Ley 1266 notice's 20 days,
-        the minimum amount, promises, disputes, exclusions) are left out:
-        the day is when the ladder allows it, not a promise that the run
-        will climb then. Items on the last level have none."""
-        return sql.SQL(
-            "LEAST(g.next_level_date, g.first_due_unlined + fl.days)")
+        An item with a level and ``blocked`` (in dispute) has none; the
+        customer's *excluded from collection until* moves the date to the
+        day after. The other gates and pauses a run applies (the Ley 1266
+        notice's 20 days, the minimum amount, promises) are left out: the
+        day is when the ladder allows it, not a promise that the run will
+        climb then. Items on the last level have none."""
+        return sql.SQL("""
+            CASE WHEN COALESCE(g.next_level_date, g.first_due_unlined
+                               + fl.days) IS NOT NULL
+                 THEN GREATEST(
+                     LEAST(g.next_level_date, g.first_due_unlined + fl.days),
+                     rp.cartera_collection_excluded_until + 1) END""")
 
     @api.model
     def _priority_sql(self):

@@ -13,11 +13,12 @@ today.
 - Cliente Escalera (collector 1, the plan on their form):
   A 1,000 due T-40, reached level 1 on T-39: next level 30 on
   max(T-40+30, T-39+10) = T-10. B 2,000 due T-65, levels 30 on T-35 and
-  60 on T-5: next 90 on max(T-65+90, T-5+21) = T+25. C 500 due T+3, no
-  level (its only line cancelled): the first level on T+3-5 = T-2. D 700
-  due T-100 at level 90, paid: not open, not counted.
+  60 on T-5, in dispute (blocked): its level counts, it has no next (else
+  90 on max(T-65+90, T-5+21) = T+25). C 500 due T+3, no level (its only
+  line cancelled): the first level on T+3-5 = T-2. D 700 due T-100 at
+  level 90, paid: not open, not counted.
   Most advanced current level: Prejurídico 60 (B); next escalation T-10;
-  disputed 300 (open; a rejected one of 100 left out).
+  disputed 300 (open; a rejected one of 100 on A left out).
 - Cliente Sin Plan (collector 2, the company's default plan): 800 due T-3,
   no level: T-3-5 = T-8; no stage.
 """
@@ -88,9 +89,11 @@ class TestDunningScreens(CarteraCase):
         vals["currency_id"] = cls.inv_d.currency_id.id
         cls.env["account.payment"].create(vals).post()
         Dispute = cls.env["cartera.dispute"]
-        Dispute.create({"invoice_id": cls.inv_a.id, "amount": 300.0,
+        Dispute.create({"invoice_id": cls.inv_b.id, "amount": 300.0,
                         "reason": "price"})
-        Dispute.create({"invoice_id": cls.inv_b.id, "amount": 100.0,
+        # Blocked while in dispute (cartera.dispute keeps it so).
+        cls._item(cls.inv_b).write({"blocked": True})
+        Dispute.create({"invoice_id": cls.inv_a.id, "amount": 100.0,
                         "reason": "quantity"}).write({"state": "rejected"})
 
     @classmethod
@@ -143,6 +146,24 @@ class TestDunningScreens(CarteraCase):
         # A has no level now: the plan's first (-5) from T-45, the
         # earliest of all.
         self.assertEqual(row["next_escalation_date"], self._day(-40 - 5))
+        # Excluded from collection for 30 days: the day after.
+        self.ladder.cartera_collection_excluded_until = self._day(30)
+        self.env["cartera.agenda"].invalidate_cache()
+        row = self._agenda(self.collector1, self.ladder)
+        self.assertEqual(row["next_escalation_date"], self._day(31))
+        # Out of dispute, B's own comes on T+25; with A and C cancelled
+        # and paid, it is the customer's.
+        self._item(self.inv_b).write({"blocked": False})
+        self.ladder.cartera_collection_excluded_until = False
+        self.env["cartera.dunning.line"].search(
+            [("move_line_id", "in", (self._item(self.inv_a)
+                                     | self._item(self.inv_c)).ids)]).write(
+            {"state": "cancelled"})
+        self._line(self.inv_a, self.level_90, -1)
+        self._line(self.inv_c, self.level_90, -1)
+        self.env["cartera.agenda"].invalidate_cache()
+        row = self._agenda(self.collector1, self.ladder)
+        self.assertEqual(row["next_escalation_date"], self._day(25))
 
     def test_agenda_default_plan(self):
         row = self._agenda(self.manager, self.no_plan)
