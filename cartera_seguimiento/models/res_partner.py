@@ -47,6 +47,10 @@ class ResPartner(models.Model):
             raise AccessError(_(
                 "Only receivable managers can change a customer's "
                 "collection plan or exclusion from collection."))
+        if vals.get("cartera_dunning_plan_id"):
+            # A plan of the manager's companies (its record rule).
+            self.env["cartera.dunning.plan"].browse(
+                vals["cartera_dunning_plan_id"]).check_access_rule("read")
 
     @api.model
     def create(self, vals):
@@ -64,6 +68,16 @@ class ResPartner(models.Model):
             # here, then only these two fields are written.
             self.check_access_rights("read")
             self.check_access_rule("read")
+            # Customers are shared between companies in Odoo 11 (its
+            # partners' company rule is off): a manager sets those of
+            # their companies only.
+            allowed = self.env.user.company_ids
+            if any(partner.company_id and partner.company_id not in allowed
+                   for partner in self):
+                raise AccessError(_(
+                    "Only a receivable manager of the customer's company "
+                    "can change its collection plan or exclusion from "
+                    "collection."))
             return super(ResPartner, self.sudo()).write(vals)
         return super(ResPartner, self).write(vals)
 

@@ -221,6 +221,19 @@ class TestDunningScreens(CarteraCase):
         self.assertFalse(self.manager.has_group("base.group_partner_manager"))
         with self.assertRaises(AccessError):
             self.ladder.sudo(self.manager).write({"name": "Otro"})
+        # A manager of another company: neither this company's customer
+        # nor its plan.
+        other = self.env["res.company"].create({"name": "Otra Empresa"})
+        other_manager = self._create_user("jefe2", "Jefe Otra",
+                                          self.group_manager)
+        other_manager.write({"company_ids": [(4, other.id)],
+                             "company_id": other.id})
+        other_manager.write({"company_ids": [(3, self.company.id)]})
+        with self.assertRaises(AccessError):
+            self.ladder.sudo(other_manager).write(
+                {"cartera_collection_excluded_until": self._day(9)})
+        self.assertEqual(self.ladder.cartera_collection_excluded_until,
+                         self._day(30))
         # ... also from the plan's form (its customers assigned).
         self.plan.sudo(self.manager).write(
             {"partner_ids": [(4, self.ladder.id)]})
