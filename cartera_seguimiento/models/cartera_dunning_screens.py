@@ -5,6 +5,8 @@ line counts and its lines' list, a line's name, and each item's level
 history on the customer and the invoice forms."""
 from odoo import api, fields, models
 
+from ..tools import mail as mail_values
+
 
 class CarteraDunningPlan(models.Model):
     _inherit = "cartera.dunning.plan"
@@ -66,6 +68,19 @@ class CarteraDunningLine(models.Model):
             line.partner_id.display_name,
             line.invoice_id.number or line.move_line_id.name or "",
             line.level_id.name)) for line in self]
+
+
+class CarteraDispute(models.Model):
+    _inherit = "cartera.dispute"
+
+    @api.multi
+    @api.returns("self", lambda value: value.id)
+    def message_post(self, *args, **kwargs):
+        # A collector without an e-mail address of their own records a
+        # dispute (its creation is logged in its chatter), as a follow-up.
+        if not kwargs.get("email_from") and not self.env.user.email:
+            kwargs["email_from"] = mail_values.default_sender(self.env)
+        return super(CarteraDispute, self).message_post(*args, **kwargs)
 
 
 class ResPartner(models.Model):
