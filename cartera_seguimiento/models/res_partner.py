@@ -18,13 +18,16 @@ class ResPartner(models.Model):
     # Collectors' fields only (also on res.users, which delegates to its
     # partner): read() without a field list by an accountant, a salesperson
     # or a portal user must not reach the promises they may not read.
+    # Not copied: a duplicated contact gets its plan from a manager (and
+    # whoever duplicates it need not be one).
     cartera_dunning_plan_id = fields.Many2one(
         "cartera.dunning.plan", string="Collection Plan", index=True,
+        copy=False,
         groups="cartera_seguimiento.group_cartera_user",
         help="The plan this customer's open items follow; empty: the first "
              "plan whose customers they are, else the company's default.")
     cartera_collection_excluded_until = fields.Date(
-        string="Excluded from Collection Until",
+        string="Excluded from Collection Until", copy=False,
         groups="cartera_seguimiento.group_cartera_user",
         help="No collection level is reached for this customer's items up "
              "to this day.")
@@ -54,7 +57,9 @@ class ResPartner(models.Model):
 
     @api.model
     def create(self, vals):
-        self._check_cartera_manager_fields(vals)
+        # Empty values are the defaults (an import or a form sends them).
+        self._check_cartera_manager_fields(
+            {name: value for name, value in vals.items() if value})
         return super(ResPartner, self).create(vals)
 
     @api.multi
