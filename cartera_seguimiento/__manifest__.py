@@ -39,6 +39,8 @@
         "data/cartera_closing_data.xml",
         "data/cartera_promise_data.xml",
         "data/cartera_statement_data.xml",
+        # issue 25: the digest's collection runs.
+        "data/cartera_dunning_digest_data.xml",
         # Report actions and templates (the wizards' forms are screens).
         "reports/cartera_reports.xml",
         "reports/report_templates.xml",
@@ -57,6 +59,9 @@
         "views/cartera_agenda_views.xml",
         "views/cartera_kpi_month_views.xml",
         "views/cartera_statement_run_views.xml",
+        # issue 25: screens.
+        "views/cartera_dunning_plan_views.xml",
+        "views/cartera_dunning_run_views.xml",
         "wizards/cartera_report_wizard_views.xml",
         "wizards/cartera_statement_wizard_views.xml",
         # The menu tree, last: it opens the actions above.
@@ -64,5 +69,7 @@
     ],
     "demo": [
         "demo/cartera_demo.xml",
+        # issue 25: the collection plan and its history.
+        "demo/cartera_dunning_demo.xml",
     ],
 }

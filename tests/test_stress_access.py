@@ -148,12 +148,49 @@ POLICY["cartera.followup"].update({
     "listing": STAFF | {SUPER}, "task_listing": STAFF | {SUPER},
     "listing_other": {"manager", SUPER},
     "task_listing_other": {"manager", SUPER}})
+# Issue 25, collection plans (gestión de cobro): plans and levels are the
+# managers' (collectors read them); runs and lines are read (a collector
+# their own runs and their customers' lines) and written by nobody but
+# the run's own methods (the superuser passes every access right); a
+# dispute is read and written by the collectors of its customer (and its
+# responsible), deleted by managers. A customer's plan and exclusion from
+# collection are written by managers only ("assign_plan", "exclude").
+DUNNING_MODELS = ("cartera.dunning.plan", "cartera.dunning.level",
+                  "cartera.dunning.run", "cartera.dunning.line",
+                  "cartera.dispute")
+for _model in ("cartera.dunning.plan", "cartera.dunning.level"):
+    POLICY[_model] = {
+        "read": STAFF | {SUPER}, "read_other_company": {SUPER},
+        "create": {"manager", SUPER}, "write": {"manager", SUPER},
+        "unlink": {"manager", SUPER}}
+for _model in ("cartera.dunning.run", "cartera.dunning.line"):
+    POLICY[_model] = {
+        "read": OWN | {SUPER}, "read_other": {"manager", SUPER},
+        "read_other_company": {SUPER},
+        "create": {SUPER}, "write": {SUPER}, "unlink": {SUPER}}
+POLICY["cartera.dispute"] = {
+    "read": OWN | {SUPER}, "read_other": {"manager", SUPER},
+    "create": STAFF | {SUPER}, "write": OWN | {SUPER},
+    "unlink": {"manager", SUPER}}
+POLICY["cartera.dunning.plan"].update({
+    "assign_plan": {"manager", SUPER}, "exclude": {"manager", SUPER}})
+# Their samples are the main company's: the other company's manager reads
+# and changes none (its own company's plans and runs are the
+# "read_other_company" cells).
+MAIN_COMPANY_SAMPLES |= {
+    (_model, _op) for _model in DUNNING_MODELS
+    for _op in POLICY[_model] if _op != "read_other_company"} - {
+    # A plan of their own company.
+    ("cartera.dunning.plan", "create")}
 for _model, _ops in POLICY.items():
     for _op, _allowed in _ops.items():
         if "manager" in _allowed and (_model, _op) not in \
                 MAIN_COMPANY_SAMPLES:
             _allowed.add(OTHER_MANAGER)
 POLICY["cartera.followup"]["read_other_company"].add(OTHER_MANAGER)
+for _model in DUNNING_MODELS:
+    if "read_other_company" in POLICY[_model]:
+        POLICY[_model]["read_other_company"].add(OTHER_MANAGER)
 WIZARD_DEFAULTS = {"history": "partner_ids"}
 # The ways of changing a closed follow-up: the superuser passes every
 # access right and rule, so his refusal must be the seal's own.
@@ -343,6 +380,92 @@ def send_statement(odoo_server, admin_rpc, users, customer, intruder):
             "attachments": mail["attachment_ids"]}
 
 
+def make_dunning(admin_rpc, users, company, customer, other_customer,
+                 foreign_customer, other, ledger):
+    """Issue 25's samples, by the superuser: a plan with a level in each
+    company; runs of the collector, of another collector and of the other
+    company's manager, with a line each (the collector's customer's
+    receivable item, the other customer's, one of the other company);
+    a dispute on the collector's customer's invoice and one on the other
+    customer's."""
+    def plan(company_id):
+        plan_id = admin_rpc("cartera.dunning.plan", "create", {
+            "name": "Plan Matriz %s" % RUN, "company_id": company_id,
+            "partner_domain": "[('id', '=', 0)]"})
+        level_id = admin_rpc("cartera.dunning.level", "create", {
+            "plan_id": plan_id, "name": "Nivel Matriz %s" % RUN,
+            "days": 1, "print_letter": True})
+        return plan_id, level_id
+
+    plan_id, level_id = plan(1)
+    foreign_plan, foreign_level = plan(company)
+
+    def run(user, company_id, partner, item, level):
+        run_id = admin_rpc("cartera.dunning.run", "create", {
+            "date": str(TODAY), "company_id": company_id, "user_id": user,
+            "state": "computed"})
+        line_id = admin_rpc("cartera.dunning.line", "create", {
+            "run_id": run_id, "company_id": company_id,
+            "move_line_id": item, "partner_id": partner,
+            "level_id": level, "date": str(TODAY), "amount_due": 900.0,
+            "state": "draft"})
+        return run_id, line_id
+
+    own_item = ledger["own"]["line"][0]
+    other_item = admin_rpc("account.move.line", "search", [
+        ("id", "in", ledger["other"]["line"]),
+        ("account_id.internal_type", "=", "receivable")])[0]
+    runs, lines = {}, {}
+    runs["open"], lines["open"] = run(
+        users["collector"]["id"], 1, customer, own_item, level_id)
+    runs["other"], lines["other"] = run(
+        other, 1, other_customer, other_item, level_id)
+    # A line of the other company (its ledger has no items: the line
+    # points at one of the main company's, the rules read its company).
+    runs["foreign"], lines["foreign"] = run(
+        users[OTHER_MANAGER]["id"], company, foreign_customer, own_item,
+        foreign_level)
+
+    def dispute(invoice, user):
+        return admin_rpc("cartera.dispute", "create", {
+            "invoice_id": invoice, "amount": 50.0, "user_id": user,
+            "reason": "price"})
+
+    return {
+        "cartera.dunning.plan": {"open": plan_id, "foreign": foreign_plan},
+        "cartera.dunning.level": {"open": level_id,
+                                  "foreign": foreign_level},
+        "cartera.dunning.run": runs, "cartera.dunning.line": lines,
+        "cartera.dispute": {
+            "open": dispute(ledger["own"]["invoice"][0],
+                            users["collector"]["id"]),
+            "other": dispute(ledger["other"]["invoice"][0], other)},
+        "own_item": own_item,
+    }
+
+
+def dunning_values(world, model):
+    """Values of a new record of a collection model (create cells, and
+    the fresh records the unlink cells delete)."""
+    samples = world["dunning"]
+    return {
+        "cartera.dunning.plan": {"name": "Plan Intruso %s" % RUN},
+        "cartera.dunning.level": {
+            "plan_id": samples["cartera.dunning.plan"]["open"],
+            "name": "Nivel Intruso", "days": 5},
+        "cartera.dunning.run": {"date": str(TODAY)},
+        "cartera.dunning.line": {
+            "run_id": samples["cartera.dunning.run"]["open"],
+            "company_id": 1, "move_line_id": samples["own_item"],
+            "partner_id": world["customer"],
+            "level_id": samples["cartera.dunning.level"]["open"],
+            "date": str(TODAY), "state": "draft"},
+        "cartera.dispute": {
+            "invoice_id": world["ledger"]["own"]["invoice"][0],
+            "amount": 10.0, "reason": "other"},
+    }[model]
+
+
 @pytest.fixture(scope="module")
 def world(odoo_server, admin_rpc, db):
     company = admin_rpc("res.company", "create",
@@ -495,7 +618,10 @@ def world(odoo_server, admin_rpc, db):
     wizard = other_manager("cartera.statement.wizard", "create", {
         "date_at": str(TODAY), "partner_ids": [(6, 0, [foreign_customer])]})
     quiet(other_manager, "cartera.statement.wizard", "action_send", [wizard])
-    return {"users": users, "type_id": type_id, "customer": customer,
+    dunning = make_dunning(admin_rpc, users, company, customer,
+                           other_customer, foreign_customer, other, ledger)
+    return {"dunning": dunning,
+            "users": users, "type_id": type_id, "customer": customer,
             "other_customer": other_customer,
             "sales_customer": sales_customer, "company": company,
             "billing_customer": billing_customer,
@@ -564,11 +690,14 @@ class Attempt:
                                  "closed_other": w["closed_other"]},
             "cartera.closing": {"open": w["closing"]},
             "cartera.followup.type": {"open": w["type_id"]},
-        }[model][key]
+        }[model][key] if model not in DUNNING_MODELS else \
+            w["dunning"][model][key]
 
     def read(self, rpc, model, key):
-        rows = rpc(model, "read", [self.sample(model, key)], ["name"])
-        return rows and rows[0].get("name")
+        # Collection lines have no name.
+        field = "date" if model == "cartera.dunning.line" else "name"
+        rows = rpc(model, "read", [self.sample(model, key)], [field])
+        return rows and rows[0].get(field)
 
     def op_read(self, rpc, session, model, operation):
         return self.read(rpc, model, "open")
@@ -594,11 +723,18 @@ class Attempt:
                                       "code": self.code()},
         }.get(model, {"name": "Intruso", "partner_id": w["customer"],
                       "type_id": w["type_id"], "followup_count": 1})
+        if model in DUNNING_MODELS:
+            values = dunning_values(w, model)
         return rpc(model, "create", values)
 
     def op_write(self, rpc, session, model, operation):
         values = {"cartera.followup.type": {"sequence": 11},
-                  "cartera.closing": {"followup_count": 99}}.get(
+                  "cartera.closing": {"followup_count": 99},
+                  "cartera.dunning.plan": {"sequence": 11},
+                  "cartera.dunning.level": {"days": 6},
+                  "cartera.dunning.run": {"state": "done"},
+                  "cartera.dunning.line": {"state": "cancelled"},
+                  "cartera.dispute": {"note": "Cambiado %s" % RUN}}.get(
             model, {"notes": "Cambiado %s" % RUN})
         return rpc(model, "write", [self.sample(model)], values)
 
@@ -609,6 +745,9 @@ class Attempt:
         elif model == "cartera.followup.type":
             record = self.admin(model, "create", {"name": "Borrable %s" % RUN,
                                                   "code": self.code()})
+        elif model in DUNNING_MODELS:
+            # A record of its own: the samples stay for the other cells.
+            record = self.admin(model, "create", dunning_values(w, model))
         else:
             record = self.sample(model)
         result = rpc(model, "unlink", [record])
@@ -693,6 +832,27 @@ class Attempt:
         rows = rpc("res.partner", "read", [partner],
                    ["cartera_followup_count"])
         return rows and rows[0]["cartera_followup_count"]
+
+    def partner_field(self, rpc, field, value):
+        """A customer's collection field written as the group's user:
+        True when the database changed (then put back)."""
+        customer = self.world["customer"]
+        try:
+            rpc("res.partner", "write", [customer], {field: value})
+        finally:
+            now = self.admin("res.partner", "read", [customer],
+                             [field])[0][field]
+            self.admin("res.partner", "write", [customer], {field: False})
+        return (now[0] if isinstance(now, list) else now) == value
+
+    def op_assign_plan(self, rpc, session, model, operation):
+        return self.partner_field(
+            rpc, "cartera_dunning_plan_id",
+            self.world["dunning"]["cartera.dunning.plan"]["open"])
+
+    def op_exclude(self, rpc, session, model, operation):
+        return self.partner_field(rpc, "cartera_collection_excluded_until",
+                                  str(TODAY + timedelta(days=30)))
 
     def op_stats(self, rpc, session, model, operation):
         return self.stats(rpc, self.world["customer"])

@@ -30,7 +30,6 @@ from . import cartera_ar_report_statement
 from . import cartera_ar_report_history
 from . import cartera_followup_listing
 from . import cartera_ar_report_promises
-from . import cartera_agenda
 from . import cartera_ar_report_kpis
 from . import cartera_kpi_month
 from . import cartera_statement_run
@@ -45,3 +44,7 @@ from . import cartera_dunning_level
 from . import cartera_dunning_run
 from . import cartera_dunning_line
 from . import cartera_dispute
+# issue 25: screens. The agenda's view reads the collection lines and
+# disputes: its model comes after theirs (tables are created in this order).
+from . import cartera_dunning_screens
+from . import cartera_agenda

@@ -22,6 +22,7 @@ from psycopg2 import sql
 
 from odoo import api, fields, models, tools
 
+from .cartera_dunning_level import STAGES
 from .cartera_promise import STATES, STATE_SEVERITY
 
 # The agenda's levels, as Odoo's priority widget shows them (stars).
@@ -32,8 +33,11 @@ PRIORITY_LEVELS = [
     ("3", "Urgent"),
 ]
 
-# Three partial aggregates per (company, customer), put together by the
-# outer GROUP BY: conditions on partner_id (the record rules) reach each.
+# Partial aggregates per (company, customer), put together by the outer
+# GROUP BY: conditions on partner_id (the record rules) reach each. The
+# branches: open items, follow-ups, promises, collection levels (issue 25:
+# the current level of each open item that has one, the next level's
+# earliest day), open disputes.
 AGENDA_VIEW = """
 CREATE OR REPLACE VIEW {view} AS
 SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
@@ -41,7 +45,9 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
        g.amount_due, g.amount_overdue, g.amount_due_7d, g.days_overdue,
        g.last_followup_date, g.last_type_id, g.next_task_date,
        g.promise_amount_pending, {promise_state} AS promise_state,
-       {priority} AS priority, {priority_level} AS priority_level
+       {priority} AS priority, {priority_level} AS priority_level,
+       g.dunning_level_id, g.dunning_stage, g.amount_disputed,
+       {next_escalation} AS next_escalation_date
   FROM (
     SELECT s.company_id, s.partner_id,
            COALESCE(sum(s.amount_due), 0) AS amount_due,
@@ -57,7 +63,12 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
                AS promise_amount_pending,
            COALESCE(sum(s.broken_unpaid), 0) AS broken_unpaid,
            sum(s.open_promises) AS open_promises,
-           max(s.promise_severity) AS promise_severity
+           max(s.promise_severity) AS promise_severity,
+           min(s.first_due_unlined) AS first_due_unlined,
+           max(s.dunning_level_id) AS dunning_level_id,
+           max(s.dunning_stage) AS dunning_stage,
+           min(s.next_level_date) AS next_level_date,
+           COALESCE(sum(s.amount_disputed), 0) AS amount_disputed
       FROM (
         SELECT i.company_id, i.partner_id,
                sum(i.amount) AS amount_due,
@@ -76,8 +87,21 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
                NULL::integer AS last_type_id, NULL::date AS next_task_date,
                NULL::numeric AS promise_amount_pending,
                NULL::numeric AS broken_unpaid, NULL::bigint AS open_promises,
-               NULL::integer AS promise_severity
+               NULL::integer AS promise_severity,
+               min(i.due) FILTER (
+                   WHERE i.amount > 0 AND dl.move_line_id IS NULL)
+                   AS first_due_unlined,
+               NULL::integer AS dunning_level_id,
+               NULL::varchar AS dunning_stage,
+               NULL::date AS next_level_date,
+               NULL::numeric AS amount_disputed
           FROM ({items}) i
+          -- Items a level reached (a join, not a subquery per row: the
+          -- aggregate stays parallel).
+          LEFT JOIN (SELECT DISTINCT dl.move_line_id
+                       FROM cartera_dunning_line dl
+                      WHERE dl.state <> 'cancelled') dl
+                 ON dl.move_line_id = i.line_id
          GROUP BY i.company_id, i.partner_id
         UNION ALL
         SELECT f.company_id, f.partner_id,
@@ -86,7 +110,7 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
                (array_agg(f.type_id ORDER BY f.date DESC, f.id DESC))[1],
                min(f.next_date) FILTER (
                    WHERE f.state = 'open' AND f.task_state = 'pending'),
-               NULL, NULL, NULL, NULL
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
           FROM cartera_followup f
          GROUP BY f.company_id, f.partner_id
         UNION ALL
@@ -98,17 +122,73 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
                    WHERE p.state IN ('partial', 'broken')),
                count(*) FILTER (
                    WHERE p.state IN ('pending', 'partial', 'broken')),
-               max({severity})
+               max({severity}), NULL, NULL, NULL, NULL, NULL
           FROM cartera_promise p
           JOIN cartera_followup pf ON pf.id = p.followup_id
          WHERE pf.state = 'open'
          GROUP BY p.company_id, p.partner_id
+        UNION ALL
+        SELECT c.company_id, c.partner_id,
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               NULL, NULL, NULL, NULL,
+               (array_agg(c.level_id ORDER BY c.level_sequence DESC,
+                          c.level_days DESC, c.level_id DESC))[1],
+               (array_agg(c.stage ORDER BY c.level_sequence DESC,
+                          c.level_days DESC, c.level_id DESC))[1],
+               min(GREATEST(c.due + nl.days,
+                            c.date + nl.min_days_since_previous))
+                   FILTER (WHERE c.blocked IS NOT TRUE),
+               NULL
+          FROM ({current_levels}) c
+          LEFT JOIN LATERAL (
+              SELECT n.days, n.min_days_since_previous
+                FROM cartera_dunning_level n
+               WHERE n.plan_id = c.plan_id
+                 AND (n.sequence, n.days, n.id)
+                     > (c.level_sequence, c.level_days, c.level_id)
+               ORDER BY n.sequence, n.days, n.id
+               LIMIT 1) nl ON TRUE
+         GROUP BY c.company_id, c.partner_id
+        UNION ALL
+        SELECT d.company_id, d.partner_id,
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, sum(d.amount)
+          FROM cartera_dispute d
+         WHERE d.state = 'open'
+         GROUP BY d.company_id, d.partner_id
       ) s
      GROUP BY s.company_id, s.partner_id
   ) g
   JOIN res_partner rp ON rp.id = g.partner_id
+  JOIN res_company rc ON rc.id = g.company_id
+  -- The first level of the customer's plan, for the items no level
+  -- reached yet.
+  LEFT JOIN LATERAL (
+      SELECT fl.days
+        FROM cartera_dunning_plan fp
+        JOIN cartera_dunning_level fl ON fl.plan_id = fp.id
+       WHERE fp.id = COALESCE(rp.cartera_dunning_plan_id,
+                              rc.cartera_dunning_plan_id)
+         AND fp.active
+       ORDER BY fl.sequence, fl.days, fl.id
+       LIMIT 1) fl ON g.first_due_unlined IS NOT NULL
  WHERE g.item_count > 0 OR g.next_task_date IS NOT NULL
     OR g.open_promises > 0
+"""
+
+# The current level of each open receivable item that has one: its latest
+# line not cancelled (issue 25's interface), with the level's order.
+CURRENT_LEVELS = """
+    SELECT DISTINCT ON (dl.move_line_id)
+           dl.company_id, dl.partner_id, dl.move_line_id, dl.date,
+           COALESCE(l.date_maturity, l.date) AS due, l.blocked,
+           lv.id AS level_id, lv.plan_id, lv.stage,
+           lv.sequence AS level_sequence, lv.days AS level_days
+      FROM cartera_dunning_line dl
+      JOIN account_move_line l ON l.id = dl.move_line_id
+      JOIN cartera_dunning_level lv ON lv.id = dl.level_id
+     WHERE dl.state <> 'cancelled' AND l.amount_residual > 0
+     ORDER BY dl.move_line_id, dl.date DESC, dl.id DESC
 """
 
 
@@ -166,6 +246,52 @@ class CarteraAgenda(models.Model):
         help="Urgent: overdue more than 90 days, or a broken promise still "
              "unpaid. High: overdue more than 30 days. Medium: something "
              "overdue, due within 7 days or a task due. Low: the rest.")
+
+    # issue 25: the collection ladder and disputes.
+    dunning_stage = fields.Selection(
+        STAGES, string="Collection Stage", readonly=True,
+        help="The stage of the customer's most advanced collection level.")
+    dunning_level_id = fields.Many2one(
+        "cartera.dunning.level", string="Collection Level", readonly=True,
+        help="The most advanced current level of the customer's open "
+             "items (an item's current level: its latest line not "
+             "cancelled).")
+    next_escalation_date = fields.Date(
+        string="Next Escalation", readonly=True,
+        help="The earliest day one of the customer's open items can reach "
+             "its next collection level (see "
+             "cartera.agenda._next_escalation_sql).")
+    amount_disputed = fields.Monetary(
+        string="Disputed", readonly=True,
+        help="The amounts of the customer's open disputes.")
+
+    @api.model
+    def _next_escalation_sql(self):
+        """The SQL expression of ``next_escalation_date``; override to
+        change it. For each open item the earliest day its next level can
+        be reached, the soonest of the customer's:
+
+        - an item with a current level (``g.next_level_date``): the plan's
+          level after it, on ``max(due + next.days, date of the current
+          line + next.min_days_since_previous)``;
+        - an item no level reached yet (``g.first_due_unlined``, the
+          earliest due date of those): ``due + days`` of the first level of
+          the plan set on the customer, else of the company's default plan
+          (a plan chosen by its customer domain is known from the item's
+          first line on).
+
+        An item with a level and ``blocked`` (in dispute) has none; the
+        customer's *excluded from collection until* moves the date to the
+        day after. The other gates and pauses a run applies (the Ley 1266
+        notice's 20 days, the minimum amount, promises) are left out: the
+        day is when the ladder allows it, not a promise that the run will
+        climb then. Items on the last level have none."""
+        return sql.SQL("""
+            CASE WHEN COALESCE(g.next_level_date, g.first_due_unlined
+                               + fl.days) IS NOT NULL
+                 THEN GREATEST(
+                     LEAST(g.next_level_date, g.first_due_unlined + fl.days),
+                     rp.cartera_collection_excluded_until + 1) END""")
 
     @api.model
     def _priority_sql(self):
@@ -237,7 +363,9 @@ class CarteraAgenda(models.Model):
             severity=severity,
             promise_state=self._promise_state_sql(),
             priority=self._priority_sql(),
-            priority_level=self._priority_level_sql())
+            priority_level=self._priority_level_sql(),
+            current_levels=sql.SQL(CURRENT_LEVELS),
+            next_escalation=self._next_escalation_sql())
         # Columns may change with an override: drop and create again.
         tools.drop_view_if_exists(self._cr, self._table)
         self._cr.execute(query.as_string(self._cr._obj))

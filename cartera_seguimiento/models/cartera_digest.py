@@ -10,6 +10,7 @@ from odoo import _, api, fields, models
 from odoo.tools import mute_logger
 
 from ..tools import mail as mail_values
+from ..tools import money
 from . import locks
 
 # System parameter holding the date of the last daily digest sent.
@@ -30,7 +31,9 @@ class CarteraDigest(models.AbstractModel):
             return True
         tasks_by_user = self._pending_tasks_by_user()
         promises_by_user = self._failed_promises_by_user()
-        for user in set(tasks_by_user) | set(promises_by_user):
+        dunning_by_user = self._dunning_by_user()
+        for user in set(tasks_by_user) | set(promises_by_user) | set(
+                dunning_by_user):
             tasks = tasks_by_user.get(user, self.env["cartera.followup"])
             promises = promises_by_user.get(user, self.env["cartera.promise"])
             lang = user.lang or "en_US"
@@ -39,6 +42,9 @@ class CarteraDigest(models.AbstractModel):
                 TEMPLATE, {"user": user,
                            "tasks": tasks.with_context(lang=lang),
                            "promises": promises.with_context(lang=lang),
+                           "dunning": dunning_by_user.get(user, []),
+                           "dunning_links": self._dunning_links(),
+                           "money": money.amount_formatter(self.env, lang),
                            "today": today})
             subject = self.with_context(lang=lang)._digest_subject(
                 len(tasks) + len(promises))
@@ -84,6 +90,68 @@ class CarteraDigest(models.AbstractModel):
             if user:
                 by_user[user] |= promise
         return by_user
+
+    @api.model
+    def _dunning_by_user(self):
+        """{user: [{company, sent_count, sent_amount, draft_count,
+        draft_amount}]}: per collector (the customers' salesperson, as the
+        lines' record rule) and company, the collection lines the day's run
+        sent or printed (dated the user's today) and those waiting in
+        draft for a manager's validation, whatever their date. One
+        aggregate query, whatever the line count."""
+        # No time zone is more than a day from UTC: the lines of the three
+        # days around UTC's today, each user's own today kept below.
+        utc_today = fields.Date.from_string(fields.Date.today())
+        self.env.cr.execute("""
+            SELECT rp.user_id, dl.company_id,
+                   CASE WHEN dl.state = 'draft' THEN NULL ELSE dl.date END,
+                   count(*), COALESCE(sum(dl.amount_due), 0)
+              FROM cartera_dunning_line dl
+              JOIN res_partner rp ON rp.id = dl.partner_id
+             WHERE rp.user_id IS NOT NULL
+               AND (dl.state = 'draft'
+                    OR (dl.state IN ('sent', 'printed')
+                        AND dl.date BETWEEN %s AND %s))
+             GROUP BY 1, 2, 3
+             ORDER BY 1, 2""", (
+            fields.Date.to_string(utc_today - timedelta(days=1)),
+            fields.Date.to_string(utc_today + timedelta(days=1))))
+        rows = self.env.cr.fetchall()
+        users = self.env["res.users"].sudo().browse(
+            {row[0] for row in rows}).exists()
+        companies = self.env["res.company"].sudo().browse(
+            {row[1] for row in rows})
+        by_user = {}
+        for user in users:
+            today = fields.Date.context_today(self.with_context(tz=user.tz))
+            figures = {}
+            for user_id, company_id, day, count, amount in rows:
+                if user_id != user.id or (day is not None and day != today):
+                    continue
+                entry = figures.setdefault(company_id, {
+                    "company": companies.browse(company_id),
+                    "sent_count": 0, "sent_amount": 0.0,
+                    "draft_count": 0, "draft_amount": 0.0})
+                kind = "draft" if day is None else "sent"
+                entry["%s_count" % kind] += count
+                entry["%s_amount" % kind] += amount
+            if figures:
+                by_user[user] = [figures[key] for key in sorted(figures)]
+        return by_user
+
+    @api.model
+    def _dunning_links(self):
+        """Web client links to the collection lines: all of them (what was
+        sent) and those to review."""
+        base = self.env["ir.config_parameter"].sudo().get_param(
+            "web.base.url", "")
+        return {
+            name: "%s/web#action=%d&model=cartera.dunning.line"
+                  "&view_type=list" % (base, self.env.ref(
+                      "cartera_seguimiento.%s" % xmlid).id)
+            for name, xmlid in (
+                ("lines", "cartera_dunning_line_action"),
+                ("review", "cartera_dunning_line_action_review"))}
 
     @api.model
     def _post_digest(self, user, body, subject):

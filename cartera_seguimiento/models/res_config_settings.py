@@ -9,3 +9,10 @@ class ResConfigSettings(models.TransientModel):
     cartera_promise_grace_days = fields.Integer(
         related="company_id.cartera_promise_grace_days",
         string="Grace Days of Payment Promises")
+    # issue 25: collection plans.
+    cartera_dunning_plan_id = fields.Many2one(
+        related="company_id.cartera_dunning_plan_id",
+        string="Default Collection Plan")
+    cartera_minimum_wage = fields.Monetary(
+        related="company_id.cartera_minimum_wage",
+        string="Monthly Legal Minimum Wage", currency_field="currency_id")
