@@ -18,6 +18,7 @@ import threading
 import time
 from contextlib import contextmanager
 from datetime import date, timedelta
+from psycopg2 import sql
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (  # noqa: E402
@@ -649,7 +650,11 @@ def agenda_orm(env, param):
     user_id, _fields = param
     user = env["res.users"].browse(user_id)
     scope = env["cartera.scope"]
-    today = date.today()
+    # The agenda's day (the main company's time zone), not the machine's:
+    # from 19:00 in Bogotá UTC's date is already tomorrow.
+    env.cr.execute(sql.SQL("SELECT {}").format(
+        env["cartera.agenda"]._today_sql()))
+    today = fields_date(env.cr.fetchone()[0])
     domain = [("customer", "=", True), ("parent_id", "=", False)]
     customers = scope._customer_domain(user)
     if customers:
