@@ -45,3 +45,9 @@ from . import cartera_dunning_level
 from . import cartera_dunning_run
 from . import cartera_dunning_line
 from . import cartera_dispute
+# Issue 25, sending (H2): action_send, the customer's communication, the
+# letters, the lines' buttons and the bureau export.
+from . import cartera_dunning_send
+from . import cartera_dunning_communication
+from . import cartera_dunning_letter
+from . import cartera_dunning_line_actions
