@@ -8,7 +8,7 @@ import base64
 import logging
 
 from odoo import _, api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, except_orm
 from odoo.tools import html_escape
 from odoo.tools.misc import format_date
 
@@ -56,9 +56,9 @@ class CarteraDunningLine(models.Model):
                 # error) must not stop the others: the run says why.
                 _logger.exception("Collection run %s: customer %s not sent",
                                   run.id, partner.id)
-                run._post(_("Customer %s not sent: %s") % (
-                    partner.display_name,
-                    getattr(error, "name", None) or str(error)))
+                run._post_send_note(_("Customer %s not sent: %s") % (
+                    partner.display_name, error.name if isinstance(
+                        error, except_orm) else str(error)))
                 failed.append(partner.id)
         return failed
 

@@ -30,7 +30,7 @@ import logging
 import threading
 import time
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import ids as id_checks
@@ -91,7 +91,7 @@ class CarteraDunningRun(models.Model):
         batch_size = int_parameter(self.env, BATCH_SIZE_KEY,
                                    DEFAULT_BATCH_SIZE, minimum=1)
         failed = set()
-        if not self._lock():
+        if not self._claim_for_sending():
             return False
         while True:
             partner_ids = self._next_partners(batch_size, failed)
@@ -112,7 +112,7 @@ class CarteraDunningRun(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
                 # The commit let the run go: another worker may have
                 # taken it since.
-                if not self._lock():
+                if not self._claim_for_sending():
                     return False
             # The batch's records (PDFs, mails) leave the cache: memory is
             # bounded by the batch, not by the customers of the run.
@@ -123,12 +123,15 @@ class CarteraDunningRun(models.Model):
         return True
 
     @api.multi
-    def _lock(self):
+    def _claim_for_sending(self):
         """Whether this transaction holds the run, claimed without
         waiting."""
         self.ensure_one()
+        # NO KEY UPDATE: a transaction adding lines to the run (which
+        # locks the run's key for their foreign key) does not stop it; a
+        # second worker does.
         with locks.claim(self.env.cr, "SELECT id FROM cartera_dunning_run "
-                         "WHERE id = %s FOR UPDATE NOWAIT",
+                         "WHERE id = %s FOR NO KEY UPDATE NOWAIT",
                          (self.id,)) as rows:
             return rows is not None
 
@@ -174,7 +177,7 @@ class CarteraDunningRun(models.Model):
             if group["state_count"]}
         if "queued" in states:
             self.state = "sending"
-            self._post(_("%d customer(s) could not be sent: the next send "
+            self._post_send_note(_("%d customer(s) could not be sent: the next send "
                          "tries them again.") % len(failed))
         elif "draft" in states:
             self.state = "computed"
@@ -182,7 +185,7 @@ class CarteraDunningRun(models.Model):
             self.state = "done"
 
     @api.multi
-    def _post(self, body):
+    def _post_send_note(self, body):
         self.ensure_one()
         self.message_post(body=body, subtype="mail.mt_note")
 
@@ -222,8 +225,11 @@ class CarteraDunningRun(models.Model):
         group = "cartera_seguimiento.group_cartera_manager"
         if self.user_id.has_group(group):
             return self.user_id
-        manager = self.env["res.users"].search([
+        managers = self.env["res.users"].search([
             ("groups_id", "in", self.env.ref(group).ids),
             ("company_ids", "in", self.company_id.ids),
-            ("share", "=", False)], order="id", limit=1)
-        return manager or self.user_id
+            ("share", "=", False)], order="id")
+        # The administrator last: a manager of their own, when there is
+        # one, works the receivables.
+        people = managers.filtered(lambda u: u.id != SUPERUSER_ID)
+        return (people or managers)[:1] or self.user_id
