@@ -177,8 +177,10 @@ class CarteraDunningRun(models.Model):
             if group["state_count"]}
         if "queued" in states:
             self.state = "sending"
-            self._post_send_note(_("%d customer(s) could not be sent: the next send "
-                         "tries them again.") % len(failed))
+            if failed:
+                self._post_send_note(_(
+                    "%d customer(s) could not be sent: the next send tries "
+                    "them again.") % len(failed))
         elif "draft" in states:
             self.state = "computed"
         elif self.state != "done":
