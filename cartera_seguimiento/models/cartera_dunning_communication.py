@@ -31,10 +31,13 @@ class CarteraDunningLine(models.Model):
         run.ensure_one()
         partners = self.mapped("partner_id")
         recipients = partners._cartera_statement_recipients()
+        by_partner = {}
+        for line in self:
+            by_partner.setdefault(line.partner_id.id, self.browse())
+            by_partner[line.partner_id.id] |= line
         channels = {}
         for partner in partners:
-            levels = self.filtered(
-                lambda l, p=partner: l.partner_id == p).mapped("level_id")
+            levels = by_partner[partner.id].mapped("level_id")
             email = bool(levels.filtered("send_email")) and bool(
                 recipients[partner.id])
             # A customer an e-mail cannot reach gets the letter instead.
@@ -45,7 +48,7 @@ class CarteraDunningLine(models.Model):
             lambda l: channels[l.partner_id.id][1])._render_letters()
         failed = []
         for partner in partners:
-            lines = self.filtered(lambda l, p=partner: l.partner_id == p)
+            lines = by_partner[partner.id]
             email, letter = channels[partner.id]
             try:
                 with self.env.cr.savepoint():

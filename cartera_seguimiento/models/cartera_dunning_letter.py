@@ -44,7 +44,8 @@ class CarteraDunningLine(models.Model):
         pdfs = {}
         for lang, partners in sorted(by_lang.items()):
             report_lang = report.with_context(lang=lang)
-            group = lines.filtered(lambda l, p=partners: l.partner_id in p)
+            group = lines.filtered(
+                lambda l, p=set(partners.ids): l.partner_id.id in p)
             batch = group._print_letters_at_once(report_lang, partners) \
                 if len(partners) > 1 else None
             if batch:

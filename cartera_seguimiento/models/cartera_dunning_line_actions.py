@@ -4,14 +4,10 @@
 drafts of a plan reviewed before sending, cancel), what Odoo's mail queue
 asks of the collection mails (their customer's addresses alone, as the
 statements'), and the items reportable to the credit bureaus."""
-import logging
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import ids as id_checks
-
-_logger = logging.getLogger(__name__)
 
 # The stages of the collection templates the addon ships
 # (data/cartera_dunning_data.xml).
@@ -89,25 +85,12 @@ class CarteraDunningLine(models.Model):
         recipients = lines.mapped(
             "partner_id")._cartera_statement_recipients()
         Statement = self.env["cartera.statement.run.line"]
+        # A customer's lines share its mail: each mail is checked once.
         for mail in lines.mapped("mail_id"):
-            partner = lines.filtered(lambda l: l.mail_id == mail)[0].partner_id
-            allowed = recipients[partner.id]
-            if not allowed:
-                mail.write({"state": "exception", "failure_reason": _(
-                    "The customer has no e-mail address for statements.")})
-                continue
-            wanted = Statement._recipient_values(allowed, mail.email_from)
-            if (set(mail.recipient_ids.ids) != set(
-                    wanted["recipient_ids"][0][2])
-                    or mail.email_to or mail.email_cc or mail.headers
-                    or mail.reply_to != mail.email_from):
-                _logger.warning(
-                    "The collection mail %s to partner %s was sent to %s, "
-                    "copied to %s: reset to the customer's addresses %s.",
-                    mail.id, partner.id,
-                    mail.recipient_ids.ids or mail.email_to, mail.email_cc,
-                    [email for _pid, email in allowed])
-                mail.write(wanted)
+            partner = lines.filtered(
+                lambda l, m=mail: l.mail_id == m)[0].partner_id
+            Statement._reset_recipients(mail, partner,
+                                        recipients[partner.id])
 
     # ------------------------------------------------------------------
     # The credit bureaus' export

@@ -166,24 +166,30 @@ class CarteraStatementRunLine(models.Model):
         recipients = lines.mapped(
             "partner_id")._cartera_statement_recipients()
         for line in lines:
-            mail = line.mail_id
-            allowed = recipients[line.partner_id.id]
-            if not allowed:
-                mail.write({"state": "exception", "failure_reason": _(
-                    "The customer has no e-mail address for statements.")})
-                continue
-            wanted = self._recipient_values(allowed, mail.email_from)
-            if (set(mail.recipient_ids.ids) != set(
-                    wanted["recipient_ids"][0][2])
-                    or mail.email_to or mail.email_cc or mail.headers
-                    or mail.reply_to != mail.email_from):
-                _logger.warning(
-                    "The statement mail %s to partner %s was sent to %s, "
-                    "copied to %s: reset to the customer's addresses %s.",
-                    mail.id, line.partner_id.id,
-                    mail.recipient_ids.ids or mail.email_to, mail.email_cc,
-                    [email for _pid, email in allowed])
-                mail.write(wanted)
+            self._reset_recipients(line.mail_id, line.partner_id,
+                                   recipients[line.partner_id.id])
+
+    @api.model
+    def _reset_recipients(self, mail, partner, allowed):
+        """``mail`` (to ``partner``, still to send) goes to ``allowed``
+        ([(partner id, e-mail)], the customer's addresses now) alone:
+        anything else written on it is dropped; with no address left, it
+        is not sent."""
+        if not allowed:
+            mail.write({"state": "exception", "failure_reason": _(
+                "The customer has no e-mail address for statements.")})
+            return
+        wanted = self._recipient_values(allowed, mail.email_from)
+        if (set(mail.recipient_ids.ids) != set(
+                wanted["recipient_ids"][0][2])
+                or mail.email_to or mail.email_cc or mail.headers
+                or mail.reply_to != mail.email_from):
+            _logger.warning(
+                "The mail %s to partner %s was sent to %s, copied to %s: "
+                "reset to the customer's addresses %s.",
+                mail.id, partner.id, mail.recipient_ids.ids or mail.email_to,
+                mail.email_cc, [email for _pid, email in allowed])
+            mail.write(wanted)
 
     @api.model
     def _follow_sent_mails(self, mails):
