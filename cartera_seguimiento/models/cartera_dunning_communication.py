@@ -117,8 +117,11 @@ class CarteraDunningLine(models.Model):
                 "addon to create it again.") % code)
         invoices = self.mapped("invoice_id")
         lines = self.with_context(lang=user.lang)
+        # Created as superuser (the caller's right was checked by the
+        # run): the superuser does not follow it; the salesperson does.
         return self.env["cartera.followup"].with_context(**{
-            STATEMENT_FOLLOWUP_KEY: True}).create({
+            STATEMENT_FOLLOWUP_KEY: True,
+            "mail_create_nosubscribe": True}).create({
                 "partner_id": self[0].partner_id.id,
                 "type_id": followup_type.id,
                 "responsible_id": user.id,

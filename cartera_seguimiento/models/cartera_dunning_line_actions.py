@@ -18,6 +18,12 @@ DUNNING_TEMPLATE_STAGES = ("preventive", "administrative", "prelegal",
 class CarteraDunningLine(models.Model):
     _inherit = "cartera.dunning.line"
 
+    # Indexed: Odoo's mail queue asks for the lines of every mail it
+    # sends (models/mail_mail.py); and each mail or attachment deleted
+    # anywhere in Odoo (mails sent are deleted, asset bundles replaced)
+    # makes PostgreSQL look for the lines pointing at it.
+    mail_id = fields.Many2one(index=True)
+    attachment_id = fields.Many2one(index=True)
     reportable_date = fields.Date(
         string="Reportable Since", readonly=True, index=True, copy=False,
         help="The day a level reporting to the credit bureaus was reached "

@@ -149,7 +149,9 @@ class TestDunningSend(DunningSendCase):
 
     def test_one_mail_per_customer_listing_each_item_at_its_level(self):
         run = self._standard_run()
-        run.sudo(self.manager).action_send()
+        # With the chatter's tracking (its followers), as in production.
+        run.sudo(self.manager).with_context(
+            tracking_disable=False, mail_notrack=False).action_send()
         x, y = self._lines(run, self.inv_x), self._lines(run, self.inv_y)
         # One mail for the customer, in Odoo's queue (not sent), to its
         # statement contact alone.
@@ -186,6 +188,12 @@ class TestDunningSend(DunningSendCase):
             self.assertIn(self.inv_x.number, followup.notes)
             self.assertIn(self.inv_y.number, followup.notes)
         self.assertIn("Notice", letter_followup.notes)
+        # Followed by the customer's salesperson, not by the superuser
+        # who created it for the run.
+        followers = letter_followup.message_partner_ids
+        self.assertIn(self.collector1.partner_id, followers)
+        self.assertNotIn(self.env.ref("base.user_root").partner_id,
+                         followers)
         # The mail is filed on its follow-up, which Seguimiento shows.
         self.assertEqual((mail.model, mail.res_id),
                          ("cartera.followup", email_followup.id))
