@@ -93,6 +93,9 @@ class CarteraDunningLine(models.Model):
                     "followup_id": followup.id, "attachment_id": proof.id})
         self._schedule_activities()
         for line in self:
+            # A customer whose levels neither e-mail nor print (an
+            # activity, a report to the bureaus) has nothing to send: the
+            # lines are done all the same, without a channel.
             line_values = values[line.id] or {"state": "sent"}
             if line.level_id.bureau_report:
                 line_values["reportable_date"] = run.date

@@ -34,7 +34,7 @@ from PyPDF2 import PdfFileReader
 from odoo import SUPERUSER_ID, api, registry, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tests.common import TransactionCase, at_install, post_install
-from odoo.tools import config
+from odoo.tools import config, mute_logger
 
 from ..reports.pdf_split import split_by_outline
 from .common import SPANISH, CarteraCase
@@ -372,7 +372,9 @@ class TestDunningResume(DunningSendCase):
             (self.inv_y, self.reminder, 5),
             (self.inv_z, self.report_level, 92)])
         before = self.env["cartera.followup"].search_count([])
-        run.sudo(self.collector1).action_send()
+        with mute_logger("odoo.addons.cartera_seguimiento.models."
+                         "cartera_dunning_communication"):
+            run.sudo(self.collector1).action_send()
         y, z = self._lines(run, self.inv_y), self._lines(run, self.inv_z)
         self.assertEqual((y.state, z.state), ("queued", "printed"))
         self.assertFalse(y.followup_id or y.mail_id)
