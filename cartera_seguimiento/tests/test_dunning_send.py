@@ -305,6 +305,27 @@ class TestDunningSend(DunningSendCase):
         self.assertEqual(mail2.state, "exception")
 
 
+class TestDunningTemplates(DunningSendCase):
+
+    def test_templates_edited_by_managers_only(self):
+        """What the collection mails say in the company's name: the
+        addon's templates and those a level uses are the managers' (an
+        employee writes the other templates, as in Odoo)."""
+        own = self.env["mail.template"].create({
+            "name": "Plantilla de un nivel", "model_id": self.env.ref(
+                "base.model_res_partner").id, "subject": "Cobro"})
+        other = own.copy({"name": "Otra plantilla"})
+        self.reminder.mail_template_id = own
+        for template in (own, self.env.ref(
+                "cartera_seguimiento.cartera_dunning_mail_template_legal")):
+            with self.assertRaises(AccessError):
+                template.sudo(self.collector1).write({"subject": "Otro"})
+            template.sudo(self.manager).write({"subject": "Nuevo"})
+            self.assertEqual(template.subject, "Nuevo")
+        other.sudo(self.collector1).write({"subject": "Libre"})
+        self.assertEqual(other.subject, "Libre")
+
+
 class TestDunningValidation(DunningSendCase):
 
     def test_validate_then_send(self):
