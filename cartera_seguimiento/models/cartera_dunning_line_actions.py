@@ -84,19 +84,8 @@ class CarteraDunningLine(models.Model):
         they are now (the statements' rule); anything written on it since
         it was queued (a Cc, a To, a reply-to, headers) is dropped, and a
         mail whose customer has no address any more is not sent."""
-        lines = self.search([("mail_id", "in", mails.ids)])
-        lines = lines.filtered(lambda l: l.mail_id.state == "outgoing")
-        if not lines:
-            return
-        recipients = lines.mapped(
-            "partner_id")._cartera_statement_recipients()
-        Statement = self.env["cartera.statement.run.line"]
-        # A customer's lines share its mail: each mail is checked once.
-        for mail in lines.mapped("mail_id"):
-            partner = lines.filtered(
-                lambda l, m=mail: l.mail_id == m)[0].partner_id
-            Statement._reset_recipients(mail, partner,
-                                        recipients[partner.id])
+        self.env["cartera.statement.run.line"]._reset_lines_recipients(
+            self.search([("mail_id", "in", mails.ids)]))
 
     # ------------------------------------------------------------------
     # The credit bureaus' export

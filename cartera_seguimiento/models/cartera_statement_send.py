@@ -159,13 +159,25 @@ class CarteraStatementRunLine(models.Model):
         they are now; anything else written on them since they were
         queued (a Cc, a To, a reply-to, headers) is dropped, and a mail
         whose customer has no address any more is not sent."""
-        lines = self.search([("mail_id", "in", mails.ids)])
+        self._reset_lines_recipients(
+            self.search([("mail_id", "in", mails.ids)]))
+
+    @api.model
+    def _reset_lines_recipients(self, lines):
+        """The mails still to send of ``lines`` (any lines with a
+        ``mail_id`` to their customer ``partner_id``: statements, the
+        collection runs') go to their customers' addresses alone, each
+        mail checked once (a customer's lines may share one)."""
         lines = lines.filtered(lambda l: l.mail_id.state == "outgoing")
         if not lines:
             return
         recipients = lines.mapped(
             "partner_id")._cartera_statement_recipients()
+        checked = set()
         for line in lines:
+            if line.mail_id.id in checked:
+                continue
+            checked.add(line.mail_id.id)
             self._reset_recipients(line.mail_id, line.partner_id,
                                    recipients[line.partner_id.id])
 
