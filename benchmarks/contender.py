@@ -786,6 +786,30 @@ def capture_batch(env, param):
 PDF_PAGE = re.compile(rb"/Type\s*/Page[^s]")
 
 
+def rss_by_done(samples):
+    """[(customers done, resident MiB)] after each batch from ``samples``
+    [(batch's customers, MiB)]: ten of them, first to last."""
+    done, by_done = 0, []
+    for size, rss in samples:
+        done += size
+        by_done.append([done, round(rss, 1)])
+    step = max(1, len(by_done) // 10)
+    return by_done[::step] + by_done[-1:]
+
+
+def count_pages(env, attachment_ids):
+    """The PDF pages of these attachments, read a hundred at a time (not
+    a run's thousands of PDFs at once, which the peak would then show)."""
+    pages = 0
+    for start in range(0, len(attachment_ids), 100):
+        for attachment in env["ir.attachment"].browse(
+                attachment_ids[start:start + 100]):
+            pages += len(PDF_PAGE.findall(base64.b64decode(
+                attachment.datas)))
+        env.cache.invalidate()
+    return pages
+
+
 def statements_ours(env, _param):
     # As in Odoo's tests, no commit between batches: the run is rolled back
     # with the rest, and nothing is sent (the mails stay in the queue).
@@ -821,36 +845,103 @@ def statements_ours(env, _param):
         Line._render_and_queue = original
     rendering = time.perf_counter() - rendering
     rendering_peak = peak_mib()
-    done, rss_by_done = 0, []
-    for size, rss in samples:
-        done += size
-        rss_by_done.append([done, round(rss, 1)])
-    # Ten samples from the first batch to the last.
-    step = max(1, len(rss_by_done) // 10)
-    rss_by_done = rss_by_done[::step] + rss_by_done[-1:]
-    # The pages, read a chunk of attachments at a time (not the run's
-    # thousands of PDFs at once, which the peak would then show).
     env.cr.execute("SELECT a.id FROM ir_attachment a JOIN mail_message m "
                    "ON a.res_model = 'mail.message' AND a.res_id = m.id "
                    "JOIN cartera_statement_run_line l "
                    "ON l.message_id = m.id WHERE l.run_id = %s", (run.id,))
-    attachment_ids = [row[0] for row in env.cr.fetchall()]
-    pages = 0
-    for start in range(0, len(attachment_ids), 100):
-        for attachment in env["ir.attachment"].browse(
-                attachment_ids[start:start + 100]):
-            pages += len(PDF_PAGE.findall(base64.b64decode(
-                attachment.datas)))
-        env.cache.invalidate()
+    pages = count_pages(env, [row[0] for row in env.cr.fetchall()])
     env.cr.execute("SELECT count(*) FROM cartera_statement_run_line "
                    "WHERE run_id = %s AND mail_id IS NOT NULL", (run.id,))
     queued = env.cr.fetchone()[0]
     return {"customers": len(run.line_ids), "queued": queued,
             "pages": pages, "wizard_s": wizard_s,
             "rendering_s": rendering, "rendering_peak_mib": rendering_peak,
-            "rss_mib_by_customers": rss_by_done,
+            "rss_mib_by_customers": rss_by_done(samples),
             "batch_size": env["cartera.statement.run"]._batch_size(),
             "budget_s": budget if budget < 10 ** 6 else None}
+
+
+# ---------------------------------------------------------------------------
+# Collection letters (issue 25): a run whose one level prints a letter, one
+# line per customer that owes (its oldest open item), sent by action_send's
+# batches; every letter is a real PDF (wkhtmltopdf).
+# ---------------------------------------------------------------------------
+def dunning_ours(env, customers):
+    threading.current_thread().testing = True
+    company = env.user.company_id
+    plan = env["cartera.dunning.plan"].create({
+        "name": "Bench", "company_id": company.id})
+    level = env["cartera.dunning.level"].create({
+        "plan_id": plan.id, "name": "Carta", "stage": "administrative",
+        "days": 1, "print_letter": True})
+    run = env["cartera.dunning.run"].create({
+        "date": str(END_DATE), "company_id": company.id,
+        "state": "computed"})
+    # One line per customer that owes (its oldest open item), written as
+    # the selection writes them: one statement.
+    env.cr.execute("""
+        INSERT INTO cartera_dunning_line
+            (run_id, company_id, move_line_id, invoice_id, partner_id,
+             user_id, level_id, plan_id, stage, date, date_due,
+             days_overdue, amount_due, state, bureau_notice, bureau_report)
+        SELECT %(run)s, l.company_id, l.id, l.invoice_id, l.partner_id,
+               p.user_id, %(level)s, %(plan)s, 'administrative', %(date)s,
+               l.date_maturity, %(date)s::date - l.date_maturity,
+               l.amount_residual, 'queued', false, false
+          FROM (SELECT DISTINCT ON (l.partner_id) l.*
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id
+                 WHERE a.internal_type = 'receivable' AND NOT l.reconciled
+                   AND l.amount_residual > 0 AND l.partner_id IS NOT NULL
+                   AND l.date_maturity < %(date)s AND l.company_id = %(co)s
+                 ORDER BY l.partner_id, l.date_maturity, l.id) l
+          JOIN res_partner p ON p.id = l.partner_id
+         ORDER BY l.partner_id LIMIT %(limit)s
+    """, {"run": run.id, "level": level.id, "plan": plan.id,
+          "date": str(END_DATE), "co": company.id,
+          "limit": customers or None})
+    run.invalidate_cache()
+    Line = type(env["cartera.dunning.line"])
+    original = Line._send_customers
+    samples = []
+
+    def sampled(self, *args, **kwargs):
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            samples.append((len(self.mapped("partner_id")), rss_mib()))
+    rendering = []
+    render = Line._render_letters
+
+    def timed(self, *args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return render(self, *args, **kwargs)
+        finally:
+            rendering.append(time.perf_counter() - began)
+    Line._send_customers = sampled
+    Line._render_letters = timed
+    started = time.perf_counter()
+    try:
+        run._send()
+    finally:
+        Line._send_customers = original
+        Line._render_letters = render
+    sending = time.perf_counter() - started
+    env.cr.execute("SELECT DISTINCT attachment_id FROM cartera_dunning_line "
+                   "WHERE run_id = %s AND state = 'printed'", (run.id,))
+    attachment_ids = [row[0] for row in env.cr.fetchall()]
+    pages = count_pages(env, attachment_ids)
+    joined = len(PDF_PAGE.findall(base64.b64decode(
+        run.letter_attachment_id.datas or b""))) if \
+        run.letter_attachment_id else 0
+    return {"customers": len(attachment_ids), "pages": pages,
+            "run_pdf_pages": joined, "sending_s": sending,
+            "rendering_s": sum(rendering),
+            "sending_peak_mib": peak_mib(),
+            "rss_mib_by_customers": rss_by_done(samples),
+            "batch_size": int(env["ir.config_parameter"].get_param(
+                "cartera_seguimiento.dunning_batch_size") or 20)}
 
 
 CONTENDERS = {
@@ -874,6 +965,7 @@ CONTENDERS = {
     ("agenda", "ours"): agenda_ours,
     ("agenda", "orm"): agenda_orm,
     ("statements", "ours"): statements_ours,
+    ("dunning", "ours"): dunning_ours,
 }
 
 

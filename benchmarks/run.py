@@ -37,7 +37,7 @@ MEASURES = ["aging_today", "aging_backdated", "movement_year", "kpis_year",
             "closing_10000", "closing_100000", "closing_month",
             "capture_list", "pdf_aging",
             "promises_evaluate", "agenda_collector", "agenda_manager",
-            "statements_all"]
+            "statements_all", "dunning_letters"]
 ORM_DONE = {}
 CONTENDERS = set(filter(None, os.environ.get(
     "BENCH_CONTENDERS", "").split(",")))
@@ -680,6 +680,13 @@ def measure_pdf(out):
 STATEMENT_REPORT = "cartera_seguimiento.report_statement"
 
 
+def ours_figures(ours):
+    """A contender's time, queries and peak memory, as an entry holds
+    them."""
+    return {"ours_s": round(ours["seconds"], 3), "queries": ours["queries"],
+            "peak_mib": round(ours["peak_mib"], 1)}
+
+
 def measure_statements(out):
     """Statements of account for every customer that owes: ours is the
     wizard's action_send (its time is the wizard's return) and the run's
@@ -719,10 +726,8 @@ def measure_statements(out):
             ours = contender("statements_all", "ours")
             if ours:
                 result = ours["result"]
+                entry.update(ours_figures(ours))
                 entry.update({
-                    "ours_s": round(ours["seconds"], 3),
-                    "queries": ours["queries"],
-                    "peak_mib": round(ours["peak_mib"], 1),
                     "customers": result["customers"],
                     "queued": result["queued"],
                     "pages": result["pages"],
@@ -798,9 +803,59 @@ def print_table(out):
                       entry.get("peak_mib"),
                       entry.get("one_by_one_pages_per_s")))
             continue
+        if measure == "dunning_letters":
+            print("%-16s customers=%s pages=%s pages_per_s=%s sending_s=%s "
+                  "rendering_pages_per_s=%s peak_mib=%s batch_size=%s" % (
+                      measure, entry.get("customers"), entry.get("pages"),
+                      entry.get("pages_per_s"), entry.get("sending_s"),
+                      entry.get("rendering_pages_per_s"),
+                      entry.get("peak_mib"), entry.get("batch_size")))
+            continue
         print("%-16s" % measure + "".join(
             "%13s" % fmt(entry.get(c)) for c in cols))
     print()
+
+
+def measure_dunning(out):
+    """Collection letters (issue 25): a run of BENCH_DUNNING_CUSTOMERS
+    customers that owe (default all) sent by action_send, every letter a
+    PDF, in a contender process (rolled back); on a live server that
+    serves wkhtmltopdf its CSS, after one print has built the report's
+    asset bundles."""
+    entry = {}
+    try:
+        with live_server("dunning") as (url, opener, _rpc):
+            partner_id = scalar(
+                "SELECT min(partner_id) FROM account_move_line l "
+                "JOIN account_account a ON a.id = l.account_id "
+                "WHERE a.internal_type = 'receivable' "
+                "AND l.amount_residual <> 0")
+            opener.open("%s/report/pdf/%s/%d" % (
+                url, STATEMENT_REPORT, partner_id), timeout=1200).read()
+            ours = contender("dunning_letters", "ours", int(os.environ.get(
+                "BENCH_DUNNING_CUSTOMERS", "0")))
+            if ours:
+                result = ours["result"]
+                entry.update(ours_figures(ours))
+                entry.update({
+                    "customers": result["customers"],
+                    "pages": result["pages"],
+                    "run_pdf_pages": result["run_pdf_pages"],
+                    "sending_s": round(result["sending_s"], 3),
+                    "rss_mib_by_customers": result["rss_mib_by_customers"],
+                    "batch_size": result["batch_size"],
+                    # The whole send (letters, follow-ups, lines) and
+                    # the printing alone.
+                    "pages_per_s": round(result["pages"] / max(
+                        result["sending_s"], 1e-9), 2),
+                    "rendering_s": round(result["rendering_s"], 3),
+                    "rendering_pages_per_s": round(result["pages"] / max(
+                        result["rendering_s"], 1e-9), 2)})
+            log("dunning_letters %s", entry)
+    except Exception as error:  # the other measures still get written
+        entry["error"] = str(error)[:300]
+        log("dunning_letters failed: %s", error)
+    out["dunning_letters"] = entry
 
 
 def main():
@@ -861,6 +916,8 @@ def main():
             measure_agenda(measure[len("agenda_"):], out)
         elif measure == "statements_all":
             measure_statements(out)
+        elif measure == "dunning_letters":
+            measure_dunning(out)
         save()
     save()
     print_table(out)

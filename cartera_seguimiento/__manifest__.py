@@ -41,12 +41,14 @@
         "data/cartera_statement_data.xml",
         # issue 25: the digest's collection runs.
         "data/cartera_dunning_digest_data.xml",
+        "data/cartera_dunning_data.xml",
         # Report actions and templates (the wizards' forms are screens).
         "reports/cartera_reports.xml",
         "reports/report_templates.xml",
         "reports/cartera_statement_report.xml",
         "reports/cartera_promise_report.xml",
         "reports/cartera_kpi_report.xml",
+        "reports/cartera_dunning_letter.xml",
         # Screens.
         "views/assets.xml",
         "views/cartera_followup_type_views.xml",

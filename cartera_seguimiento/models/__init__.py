@@ -48,3 +48,9 @@ from . import cartera_dispute
 # disputes: its model comes after theirs (tables are created in this order).
 from . import cartera_dunning_screens
 from . import cartera_agenda
+# Issue 25, sending (H2): action_send, the customer's communication, the
+# letters, the lines' buttons and the bureau export.
+from . import cartera_dunning_send
+from . import cartera_dunning_communication
+from . import cartera_dunning_letter
+from . import cartera_dunning_line_actions

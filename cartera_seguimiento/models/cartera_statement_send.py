@@ -159,31 +159,49 @@ class CarteraStatementRunLine(models.Model):
         they are now; anything else written on them since they were
         queued (a Cc, a To, a reply-to, headers) is dropped, and a mail
         whose customer has no address any more is not sent."""
-        lines = self.search([("mail_id", "in", mails.ids)])
+        self._reset_lines_recipients(
+            self.search([("mail_id", "in", mails.ids)]))
+
+    @api.model
+    def _reset_lines_recipients(self, lines):
+        """The mails still to send of ``lines`` (any lines with a
+        ``mail_id`` to their customer ``partner_id``: statements, the
+        collection runs') go to their customers' addresses alone, each
+        mail checked once (a customer's lines may share one)."""
         lines = lines.filtered(lambda l: l.mail_id.state == "outgoing")
         if not lines:
             return
         recipients = lines.mapped(
             "partner_id")._cartera_statement_recipients()
+        checked = set()
         for line in lines:
-            mail = line.mail_id
-            allowed = recipients[line.partner_id.id]
-            if not allowed:
-                mail.write({"state": "exception", "failure_reason": _(
-                    "The customer has no e-mail address for statements.")})
+            if line.mail_id.id in checked:
                 continue
-            wanted = self._recipient_values(allowed, mail.email_from)
-            if (set(mail.recipient_ids.ids) != set(
-                    wanted["recipient_ids"][0][2])
-                    or mail.email_to or mail.email_cc or mail.headers
-                    or mail.reply_to != mail.email_from):
-                _logger.warning(
-                    "The statement mail %s to partner %s was sent to %s, "
-                    "copied to %s: reset to the customer's addresses %s.",
-                    mail.id, line.partner_id.id,
-                    mail.recipient_ids.ids or mail.email_to, mail.email_cc,
-                    [email for _pid, email in allowed])
-                mail.write(wanted)
+            checked.add(line.mail_id.id)
+            self._reset_recipients(line.mail_id, line.partner_id,
+                                   recipients[line.partner_id.id])
+
+    @api.model
+    def _reset_recipients(self, mail, partner, allowed):
+        """``mail`` (to ``partner``, still to send) goes to ``allowed``
+        ([(partner id, e-mail)], the customer's addresses now) alone:
+        anything else written on it is dropped; with no address left, it
+        is not sent."""
+        if not allowed:
+            mail.write({"state": "exception", "failure_reason": _(
+                "The customer has no e-mail address for statements.")})
+            return
+        wanted = self._recipient_values(allowed, mail.email_from)
+        if (set(mail.recipient_ids.ids) != set(
+                wanted["recipient_ids"][0][2])
+                or mail.email_to or mail.email_cc or mail.headers
+                or mail.reply_to != mail.email_from):
+            _logger.warning(
+                "The mail %s to partner %s was sent to %s, copied to %s: "
+                "reset to the customer's addresses %s.",
+                mail.id, partner.id, mail.recipient_ids.ids or mail.email_to,
+                mail.email_cc, [email for _pid, email in allowed])
+            mail.write(wanted)
 
     @api.model
     def _follow_sent_mails(self, mails):

@@ -1,7 +1,8 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Odoo's mail queue and the statements of account it sends (see
-cartera_statement_send.py): checked before sending, followed after."""
+cartera_statement_send.py): checked before sending, followed after; the
+collection runs' mails are checked the same way before sending."""
 from odoo import api, models
 
 
@@ -15,6 +16,8 @@ class MailMail(models.Model):
         # it was queued (its message's reply-to is its author's to edit).
         self.env["cartera.statement.run.line"].sudo()._check_mail_recipients(
             self)
+        # A collection run's mail too (cartera_dunning_line_actions.py).
+        self.env["cartera.dunning.line"].sudo()._check_mail_recipients(self)
         return super(MailMail, self).send(
             auto_commit=auto_commit, raise_exception=raise_exception)
 

@@ -11,10 +11,26 @@ class CarteraReportXlsx(models.AbstractModel):
     _description = "Receivable Report (XLSX)"
 
     def generate_xlsx_report(self, workbook, data, objs):
+        formats = self._formats(workbook)
+        used = set()
+        for wizard in objs:
+            for sheet in wizard._xlsx_sheets():
+                name = sheet["name"][:31]
+                number = 2
+                while name in used:
+                    name = "%s %d" % (sheet["name"][:28], number)
+                    number += 1
+                used.add(name)
+                self._write_sheet(workbook.add_worksheet(name), sheet,
+                                  formats, wizard.company_id.name)
+
+    def _formats(self, workbook):
+        """The cell formats of the exports, amounts with the company
+        currency's decimals."""
         currency = self.env.user.company_id.currency_id
         digits = "0" * currency.decimal_places
         amount_fmt = "#,##0%s" % (digits and "." + digits or "")
-        formats = {
+        return {
             "title": workbook.add_format({"bold": True, "font_size": 14}),
             "label": workbook.add_format({"bold": True}),
             "header": workbook.add_format({
@@ -33,17 +49,6 @@ class CarteraReportXlsx(models.AbstractModel):
             "total_percent": workbook.add_format({
                 "bold": True, "num_format": "0.00"}),
         }
-        used = set()
-        for wizard in objs:
-            for sheet in wizard._xlsx_sheets():
-                name = sheet["name"][:31]
-                number = 2
-                while name in used:
-                    name = "%s %d" % (sheet["name"][:28], number)
-                    number += 1
-                used.add(name)
-                self._write_sheet(workbook.add_worksheet(name), sheet,
-                                  formats, wizard.company_id.name)
 
     @staticmethod
     def _write_text(ws, row, col, value, cell_format=None):

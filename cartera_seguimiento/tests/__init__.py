@@ -21,3 +21,4 @@ from . import test_dates_reason
 from . import test_ledger_scope
 from . import test_statement_trust
 from . import test_dunning_screens
+from . import test_dunning_send

@@ -147,4 +147,6 @@ class TestXlsxText(CarteraCase):
             "cartera.followup.report.wizard", "cartera.task.report.wizard",
             "cartera.aging.report.wizard", "cartera.movement.report.wizard",
             "cartera.history.report.wizard",
-            "cartera.promise.report.wizard"]))
+            "cartera.promise.report.wizard",
+            # The credit bureaus' export: test_dunning_send.py.
+            "cartera.dunning.line"]))
