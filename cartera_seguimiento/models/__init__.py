@@ -45,3 +45,6 @@ from . import cartera_dunning_level
 from . import cartera_dunning_run
 from . import cartera_dunning_line
 from . import cartera_dispute
+from . import cartera_dispute_resolve
+from . import cartera_ar_report_disputes
+from . import cartera_ar_report_dunning
