@@ -108,12 +108,17 @@ class CarteraDispute(models.Model):
         for name in INVOICE_FIELDS + ("name",):
             vals.pop(name, None)
         values.check_values(self, vals)
+        self._check_amount_value(vals)
         self._check_invoice_access(vals.get("invoice_id"))
+        # Checked before the row exists (the constraints check again).
+        invoice = self.env["account.invoice"].sudo().browse(
+            vals.get("invoice_id"))
+        self._check_invoice_of(invoice)
+        self._check_amount_due_of(invoice, float(vals.get("amount") or 0.0))
         vals["name"] = self.env["ir.sequence"].sudo().next_by_code(
             "cartera.dispute") or "/"
         dispute = super(CarteraDispute, self).create(vals)
-        dispute._check_amount_due()
-        dispute._sync_blocked(dispute.sudo().invoice_id)
+        dispute._sync_blocked(invoice)
         return dispute
 
     @api.multi
@@ -127,6 +132,7 @@ class CarteraDispute(models.Model):
                 "The customer and the company of a dispute are those of "
                 "its invoice."))
         values.check_values(self, vals)
+        self._check_amount_value(vals)
         if set(CLOSED_FIELDS) & set(vals) and any(
                 dispute.state != "open" for dispute in self):
             raise UserError(_(
@@ -141,6 +147,14 @@ class CarteraDispute(models.Model):
         if "invoice_id" in vals:
             self._sync_blocked(invoices | self.sudo().mapped("invoice_id"))
         return result
+
+    @api.multi
+    def _write_resolution(self, vals):
+        """Write the fields write() refuses to callers (the ORM's own
+        write, with its tracking), as superuser: after the caller's right
+        was checked (``_resolve``), or from the cron. Defined here, where
+        super() passes over the refusal."""
+        return super(CarteraDispute, self.sudo()).write(vals)
 
     @api.multi
     def unlink(self):
@@ -167,27 +181,41 @@ class CarteraDispute(models.Model):
     @api.multi
     def _check_amount_due(self):
         """The open disputes of an invoice add up to at most its amount
-        due when they are opened or changed: the rest stays collectable.
-        Read as superuser after the caller's right on the invoice was
-        checked (a collector reads no residual of other documents)."""
+        due when they are opened or changed: the rest stays collectable."""
         for invoice in self.sudo().mapped("invoice_id"):
-            open_disputes = invoice.cartera_dispute_ids.filtered(
-                lambda dispute: dispute.state == "open")
-            disputed = sum(open_disputes.mapped("amount"))
-            due = invoice.residual_company_signed
-            if disputed - due > EPSILON:
-                raise ValidationError(_(
-                    "The disputed amount (%s) exceeds the amount due of "
-                    "invoice %s (%s).") % (
-                    self._format_amount(disputed, invoice),
-                    invoice.number or invoice.display_name,
-                    self._format_amount(due, invoice)))
+            self._check_amount_due_of(invoice)
+
+    @api.model
+    def _check_amount_due_of(self, invoice, new_amount=0.0):
+        """The open disputes of ``invoice`` and ``new_amount`` (a dispute
+        about to be opened) add up to at most its amount due. Read as
+        superuser after the caller's right on the invoice was checked (a
+        collector reads no residual of other documents)."""
+        invoice = invoice.sudo()
+        open_disputes = invoice.cartera_dispute_ids.filtered(
+            lambda dispute: dispute.state == "open")
+        disputed = sum(open_disputes.mapped("amount")) + new_amount
+        due = invoice.residual_company_signed
+        if disputed - due > EPSILON:
+            raise ValidationError(_(
+                "The disputed amount (%s) exceeds the amount due of "
+                "invoice %s (%s).") % (
+                self._format_amount(disputed, invoice),
+                invoice.number or invoice.display_name,
+                self._format_amount(due, invoice)))
 
     @api.model
     def _format_amount(self, amount, invoice):
         currency = invoice.company_id.currency_id
         return "%s %s" % (currency.name, "{:,.{prec}f}".format(
             amount, prec=currency.decimal_places))
+
+    @api.model
+    def _check_amount_value(self, vals):
+        """A clear error before PostgreSQL's CHECK refuses the row."""
+        if "amount" in vals and float(vals["amount"] or 0.0) <= 0:
+            raise ValidationError(_(
+                "The disputed amount must be greater than zero."))
 
     @api.constrains("amount")
     def _check_amount(self):
@@ -199,15 +227,22 @@ class CarteraDispute(models.Model):
     @api.constrains("invoice_id")
     def _check_invoice(self):
         for dispute in self.sudo():
-            invoice = dispute.invoice_id
-            if invoice.type != "out_invoice" or invoice.state != "open":
-                raise ValidationError(_(
-                    "Document %s is not an open customer invoice.") % (
-                    invoice.number or invoice.display_name))
-            if invoice.company_id != self.env.user.company_id:
-                raise ValidationError(_(
-                    "Invoice %s belongs to another company.") % (
-                    invoice.number or invoice.display_name))
+            self._check_invoice_of(dispute.invoice_id)
+
+    @api.model
+    def _check_invoice_of(self, invoice):
+        """A dispute is on an open customer invoice of the user's
+        company."""
+        invoice = invoice.sudo()
+        if not invoice or invoice.type != "out_invoice" or \
+                invoice.state != "open":
+            raise ValidationError(_(
+                "Document %s is not an open customer invoice.") % (
+                invoice.number or invoice.display_name))
+        if invoice.company_id != self.env.user.company_id:
+            raise ValidationError(_(
+                "Invoice %s belongs to another company.") % (
+                invoice.number or invoice.display_name))
 
     @api.constrains("date_open", "date_expiry")
     def _check_dates(self):

@@ -66,13 +66,6 @@ class CarteraDispute(models.Model):
         self._sync_blocked(self.sudo().mapped("invoice_id"))
 
     @api.multi
-    def _write_resolution(self, vals):
-        """Write the fields write() refuses to callers (the ORM's own
-        write, with its tracking): after the caller's right was checked,
-        or from the cron."""
-        return super(CarteraDispute, self.sudo()).write(vals)
-
-    @api.multi
     def _credit_note_action(self):
         """Odoo's credit-note wizard (account.invoice.refund) for the
         disputed invoice, its description and amount prefilled by the
