@@ -58,7 +58,7 @@ class CarteraDispute(models.Model):
                        copy=False)
     invoice_id = fields.Many2one(
         "account.invoice", string="Invoice", required=True, index=True,
-        ondelete="restrict",
+        ondelete="restrict", track_visibility="onchange",
         domain="[('type', '=', 'out_invoice'), ('state', '=', 'open')]")
     partner_id = fields.Many2one(
         related="invoice_id.commercial_partner_id", string="Customer",
@@ -70,6 +70,7 @@ class CarteraDispute(models.Model):
         related="company_id.currency_id", string="Currency", readonly=True)
     amount = fields.Monetary(
         string="Disputed Amount", required=True,
+        track_visibility="onchange",
         help="At most the invoice's amount due; the rest stays "
              "collectable.")
     reason = fields.Selection(REASONS, string="Reason", required=True,
@@ -79,19 +80,21 @@ class CarteraDispute(models.Model):
         string="Opened", required=True, index=True,
         default=fields.Date.context_today)
     date_expiry = fields.Date(
-        string="Expires", index=True,
+        string="Expires", index=True, track_visibility="onchange",
         help="If still open on this day, the dispute expires and the "
              "invoice climbs the collection ladder again.")
     date_resolved = fields.Date(string="Resolved", readonly=True)
     resolution = fields.Selection(RESOLUTIONS, string="Result",
-                                  readonly=True)
+                                  readonly=True,
+                                  track_visibility="onchange")
     state = fields.Selection(
         DISPUTE_STATES, string="Status", required=True, readonly=True,
         default="open", index=True, copy=False,
         track_visibility="onchange")
     user_id = fields.Many2one(
         "res.users", string="Responsible", index=True,
-        default=lambda self: self.env.user, ondelete="restrict")
+        default=lambda self: self.env.user, ondelete="restrict",
+        track_visibility="onchange")
 
     _sql_constraints = [
         ("amount_positive", "CHECK (amount > 0)",
