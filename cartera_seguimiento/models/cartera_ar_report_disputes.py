@@ -21,7 +21,6 @@ from psycopg2 import sql
 from odoo import api, fields, models
 
 
-
 class CarteraArReport(models.AbstractModel):
     _inherit = "cartera.ar.report"
 

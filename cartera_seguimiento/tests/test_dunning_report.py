@@ -93,8 +93,8 @@ class TestDunningReport(CarteraCase):
         engine = self.env["cartera.ar.report"].sudo(self.manager)
         report = engine.dunning(*PERIOD, partner_ids=[self.x.id, self.y.id])
         self.assertEqual(
-            [(s["stage"], [(l["level_name"], l["plan_name"],
-                            self._figures(l)) for l in s["levels"]],
+            [(s["stage"], [(level["level_name"], level["plan_name"],
+                            self._figures(level)) for level in s["levels"]],
               self._figures(s["totals"])) for s in report["stages"]],
             [("administrative",
               [("Aviso 1", "Plan Informe",
