@@ -268,6 +268,19 @@ class TestDisputedFigures(DisputeCase):
         self.assertEqual([(m["disputed"], m["overdue_pct"],
                            m["overdue_undisputed_pct"]) for m in months],
                          [(0.0, 0.0, 0.0), (450000.0, 66.67, 76.19)])
+        # The indicators' page shows both shares (Cobrador Uno's only
+        # customer with June figures is this one).
+        wizard = self.env["cartera.kpi.report.wizard"].sudo(
+            self.manager).with_context(lang="es_CO").create({
+                "month": "6", "year": 2026,
+                "salesperson_id": self.collector1.id})
+        html = self.env.ref(
+            "cartera_seguimiento.cartera_kpi_report").sudo(
+            self.manager).with_context(lang="es_CO").render_qweb_html(
+            wizard.ids)[0].decode("utf-8")
+        for text in ("450.000,00", "66,67 %", "76,19 %",
+                     "Participación vencida sin reclamos"):
+            self.assertIn(text, html)
 
     def test_aging_outputs(self):
         self._dispute(200000.0)

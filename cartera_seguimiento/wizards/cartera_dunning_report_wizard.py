@@ -6,8 +6,10 @@ from .cartera_promise_report_wizard import _month_end, _month_start
 
 
 class CarteraDunningReportWizard(models.TransientModel):
+    """The dispute report's filters (a period, customers, salespeople) on
+    the collection runs' lines."""
     _name = "cartera.dunning.report.wizard"
-    _inherit = "cartera.report.wizard"
+    _inherit = "cartera.dispute.report.wizard"
     _description = "Collection Management Report Wizard"
 
     _report_qweb = "cartera_seguimiento.cartera_dunning_report"
@@ -19,25 +21,10 @@ class CarteraDunningReportWizard(models.TransientModel):
     date_to = fields.Date(
         string="To", required=True, default=_month_end,
         help="Last day of the collection runs' lines.")
-    partner_ids = fields.Many2many(
-        "res.partner", string="Customers",
-        domain=lambda self: self._visible_customers_domain(),
-        help="Leave empty for all the customers you may see.")
-    salesperson_ids = fields.Many2many("res.users", string="Salespeople")
 
     @api.multi
     def _title(self):
         return _("Collection Management Report")
-
-    @api.multi
-    def _filters(self):
-        return [
-            (_("From"), self._date_label(self.date_from)),
-            (_("To"), self._date_label(self.date_to)),
-            (_("Customers"), self._names(self.partner_ids)),
-            (_("Salespeople"), self._names(self.salesperson_ids)),
-            (_("Currency"), self.company_id.currency_id.name),
-        ]
 
     @api.multi
     def _prepare_report_values(self):
