@@ -278,7 +278,7 @@ class TestDisputedFigures(DisputeCase):
             "cartera_seguimiento.cartera_kpi_report").sudo(
             self.manager).with_context(lang="es_CO").render_qweb_html(
             wizard.ids)[0].decode("utf-8")
-        for text in ("450.000,00", "66,67 %", "76,19 %",
+        for text in ("450.000,00", "66,67</span> %", "76,19</span> %",
                      "Participación vencida sin reclamos"):
             self.assertIn(text, html)
 
