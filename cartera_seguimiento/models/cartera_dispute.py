@@ -116,8 +116,11 @@ class CarteraDispute(models.Model):
         # Checked before the row exists (the constraints check again).
         invoice = self.env["account.invoice"].sudo().browse(
             vals.get("invoice_id"))
-        self._check_invoice_of(invoice)
-        self._check_amount_due_of(invoice, float(vals.get("amount") or 0.0))
+        if invoice:
+            # Without one, the ORM says the invoice is required.
+            self._check_invoice_of(invoice)
+            self._check_amount_due_of(
+                invoice, float(vals.get("amount") or 0.0))
         vals["name"] = self.env["ir.sequence"].sudo().next_by_code(
             "cartera.dispute") or "/"
         dispute = super(CarteraDispute, self).create(vals)

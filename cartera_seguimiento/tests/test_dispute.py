@@ -218,6 +218,31 @@ class TestDispute(DisputeCase):
             ("id", "=", theirs.id)]))
 
 
+    def test_invoice_buttons(self):
+        invoice = self.big.sudo(self.collector1)
+        action = invoice.action_cartera_new_dispute()
+        self.assertEqual((action["res_model"], action["view_mode"]),
+                         ("cartera.dispute", "form"))
+        self.assertEqual(action["context"]["default_invoice_id"],
+                         self.big.id)
+        # The form opens with those defaults, for the collector.
+        defaults = self.Dispute.sudo(self.collector1).with_context(
+            action["context"]).default_get(["invoice_id", "amount",
+                                            "state", "user_id"])
+        self.assertEqual(
+            (defaults["invoice_id"], defaults["amount"], defaults["state"],
+             defaults["user_id"]),
+            (self.big.id, BIG, "open", self.collector1.id))
+        self.assertTrue(self.Dispute.sudo(self.collector1).fields_view_get(
+            action["views"][0][0], "form")["arch"])
+        self._dispute(200000.0)
+        self._dispute(1000.0, invoice=self.small)
+        self.big.invalidate_cache()
+        self.assertEqual(invoice.cartera_dispute_count, 1)
+        self.assertEqual(invoice.action_cartera_disputes()["domain"],
+                         [("invoice_id", "=", self.big.id)])
+
+
 class TestDisputedFigures(DisputeCase):
 
     def test_statement_disputed(self):
