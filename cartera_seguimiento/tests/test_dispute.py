@@ -217,7 +217,6 @@ class TestDispute(DisputeCase):
         self.assertFalse(self.Dispute.sudo(self.collector1).search([
             ("id", "=", theirs.id)]))
 
-
     def test_invoice_buttons(self):
         invoice = self.big.sudo(self.collector1)
         action = invoice.action_cartera_new_dispute()
