@@ -190,6 +190,7 @@ class CarteraArReport(models.AbstractModel):
         date = sql.Placeholder("date_at")
         query = self._aging_query(
             self._open_items(date, scope, method), count,
-            self._open_items(date, self._disputed_scope(scope), method))
+            self._open_items(date, self._disputed_scope(scope, date, date),
+                             method))
         return [self._prepare_aging_row(values, count)
                 for values in self._execute_dicts(query, params)]

@@ -35,16 +35,26 @@ class CarteraArReport(models.AbstractModel):
         ).format(date=date_at)
 
     @api.model
-    def _disputed_scope(self, scope):
+    def _disputed_scope(self, scope, first, last):
         """``scope`` restricted to the receivable items of the invoices
-        that ever had a dispute in the company (bound ``company_id``): the
+        with a dispute open on some day from ``first`` to ``last`` (SQL
+        expressions of dates) in the company (bound ``company_id``): the
         open items of those alone are read, by their ids, through the
-        entries' index (journal items have none on their invoice)."""
+        entries' index (journal items have none on their invoice). Without
+        any such dispute, PostgreSQL skips the reading altogether (the
+        uncorrelated EXISTS is a one-time filter)."""
+        disputes = sql.SQL("""
+            d.company_id = %(company_id)s AND d.date_open <= {last}
+            AND (d.date_resolved IS NULL OR d.date_resolved > {first})
+            AND (d.date_expiry IS NULL OR d.date_expiry >= {first})
+        """).format(first=first, last=last)
         return scope + sql.SQL("""
+       AND EXISTS (SELECT 1 FROM cartera_dispute d WHERE {disputes})
        AND l.id IN (SELECT ml.id FROM cartera_dispute d
                       JOIN account_invoice inv ON inv.id = d.invoice_id
                       JOIN account_move_line ml ON ml.move_id = inv.move_id
-                     WHERE d.company_id = %(company_id)s)""")
+                     WHERE {disputes})
+""").format(disputes=disputes)
 
     @api.model
     def _disputed_query(self, items):

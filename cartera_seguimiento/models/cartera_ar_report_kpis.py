@@ -153,7 +153,7 @@ class CarteraArReport(models.AbstractModel):
         starts = [start for start, _end in periods]
         ends = [end for _start, end in periods]
         params.update(starts=starts, ends=ends, date_from=starts[0],
-                      date_to=ends[-1],
+                      date_to=ends[-1], first_end=ends[0],
                       overdue_days=OVERDUE_DAYS, decided=DECIDED)
         salesperson = sql.SQL("rp.user_id") if by_salesperson else \
             sql.SQL("NULL::integer")
@@ -187,7 +187,9 @@ class CarteraArReport(models.AbstractModel):
 
         method = self._aging_method(ends[0])
         amounts = self._open_items(ends, scope, method)
-        disputed = self._open_items(ends, self._disputed_scope(scope), method)
+        disputed = self._open_items(ends, self._disputed_scope(
+            scope, sql.SQL("%(first_end)s::date"),
+            sql.SQL("%(date_to)s::date")), method)
         for (salesperson_id, period, not_due, overdue_90, overdue,
              disputed_amount, disputed_overdue) in self._execute(
                 self._kpi_aging_query(amounts, by_salesperson, disputed),
