@@ -13,7 +13,7 @@ collectable, total unchanged.
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .common import CarteraCase
+from .common import SPANISH, CarteraCase
 
 D = "2026-06-30"
 BIG, SMALL = 1000000.0, 500000.0
@@ -252,6 +252,8 @@ class TestDisputedFigures(DisputeCase):
              statement["collectable"]), (1500000.0, 200000.0, 1300000.0))
         self.assertEqual(sum(d["amount_open"] for d in statement[
             "documents"]), 1500000.0)
+        # The statement speaks its customer's language.
+        self.customer.lang = SPANISH
         html = self.env.ref(
             "cartera_seguimiento.cartera_statement_report").with_context(
             lang="es_CO").render_qweb_html(
