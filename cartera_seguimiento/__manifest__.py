@@ -66,6 +66,12 @@
         "views/cartera_dunning_run_views.xml",
         "wizards/cartera_report_wizard_views.xml",
         "wizards/cartera_statement_wizard_views.xml",
+        # Issue 25, disputes and their reports (H3).
+        "data/cartera_dispute_data.xml",
+        "reports/cartera_dispute_report.xml",
+        "reports/cartera_dunning_report.xml",
+        "views/cartera_dispute_views.xml",
+        "wizards/cartera_dispute_report_wizard_views.xml",
         # The menu tree, last: it opens the actions above.
         "views/cartera_menus.xml",
     ],

@@ -54,3 +54,6 @@ from . import cartera_dunning_send
 from . import cartera_dunning_communication
 from . import cartera_dunning_letter
 from . import cartera_dunning_line_actions
+from . import cartera_dispute_resolve
+from . import cartera_ar_report_disputes
+from . import cartera_ar_report_dunning

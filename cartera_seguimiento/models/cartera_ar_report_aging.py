@@ -90,15 +90,21 @@ class CarteraArReport(models.AbstractModel):
     @api.model
     def _aging_select(self, period_count):
         """The columns of each row: the customer's, then ``b0`` (not due)
-        to ``b<period_count + 1>`` (older)."""
+        to ``b<period_count + 1>`` (older), then ``disputed``."""
         buckets = [sql.Identifier("b%d" % i) for i in range(period_count + 2)]
         return self._totals_customer_select() + sql.SQL(", ") + sql.SQL(
-            ", ").join(sql.SQL("t.{}").format(bucket) for bucket in buckets)
+            ", ").join(sql.SQL("t.{}").format(bucket) for bucket in buckets) \
+            + sql.SQL(", COALESCE(dsp.disputed, 0) AS disputed")
 
     @api.model
     def _aging_from(self):
-        """The customers' totals ``t`` and what the columns read."""
-        return self._totals_customer_from()
+        """The customers' totals ``t`` and what the columns read: their
+        disputed amounts ``dsp`` (from ``disputed_amounts``, see
+        ``cartera_ar_report_disputes.py``)."""
+        return self._totals_customer_from() + sql.SQL("""
+      LEFT JOIN (SELECT partner_id, sum(disputed) AS disputed
+                   FROM disputed_amounts GROUP BY partner_id) dsp
+             ON dsp.partner_id = t.partner_id""")
 
     @api.model
     def _aging_where(self, period_count):
@@ -108,21 +114,32 @@ class CarteraArReport(models.AbstractModel):
                 sql.Identifier("b%d" % i)) for i in range(period_count + 2))
 
     @api.model
-    def _aging_query(self, amounts, period_count):
+    def _aging_query(self, amounts, period_count, disputed_items=None):
+        """The aging's statement on ``amounts`` (``_open_items``), the
+        disputed amounts on ``disputed_items`` (the same with
+        ``_disputed_scope``; none when not given)."""
+        if disputed_items is None:
+            disputed = sql.SQL(
+                "SELECT NULL::integer AS partner_id,"
+                " NULL::numeric AS disputed WHERE FALSE")
+        else:
+            disputed = self._disputed_query(disputed_items)
         sums = sql.SQL(", ").join(
             sql.SQL("COALESCE(sum(amount) FILTER (WHERE bucket = {}), 0)"
                     " AS {}").format(sql.Literal(i),
                                      sql.Identifier("b%d" % i))
             for i in range(period_count + 2))
         return sql.SQL("""
-    WITH amounts AS ({amounts}), bucketed AS (
+    WITH amounts AS ({amounts}), disputed_amounts AS ({disputed}),
+    bucketed AS (
         SELECT partner_id, amount, {bucket} AS bucket FROM amounts
     ), totals AS (
         SELECT partner_id, {sums} FROM bucketed GROUP BY partner_id
     )
     SELECT {select} {from_} WHERE {where}
      ORDER BY upper(rp.name), t.partner_id
-""").format(amounts=amounts, bucket=self._aging_bucket(), sums=sums,
+""").format(amounts=amounts, disputed=disputed,
+            bucket=self._aging_bucket(), sums=sums,
             select=self._aging_select(period_count),
             from_=self._aging_from(), where=self._aging_where(period_count))
 
@@ -135,10 +152,15 @@ class CarteraArReport(models.AbstractModel):
             values["partner_id"], values["partner_name"],
             values["partner_vat"], values["salesperson_id"],
             values["salesperson_name"])
+        total = round(sum(buckets), 2)
+        disputed = round(float(values["disputed"]), 2)
         return dict(row, **{
             "not_due": buckets[0],
             "periods": buckets[1:],
-            "total": round(sum(buckets), 2),
+            "total": total,
+            # Part of the total, shown apart; the rest is collectable.
+            "disputed": disputed,
+            "collectable": round(total - disputed, 2),
         })
 
     @api.model
@@ -146,7 +168,10 @@ class CarteraArReport(models.AbstractModel):
               salesperson_ids=None, period_count=PERIOD_COUNT):
         """Open receivable per customer as of ``date_at``: not due, the
         ``period_count`` periods of ``period_length`` days (most recent
-        first) and one more for older items, and the total."""
+        first) and one more for older items, and the total; of it,
+        ``disputed`` (open disputes at ``date_at``, see
+        ``cartera_ar_report_disputes.py``) and ``collectable`` (total -
+        disputed)."""
         date_at = self._check_date(date_at, _("As of date")) or \
             fields.Date.context_today(self)
         try:
@@ -161,6 +186,11 @@ class CarteraArReport(models.AbstractModel):
         scope, params = self._scope(partner_ids, salesperson_ids)
         params.update(date_at=date_at, plen=plen, periods=count)
         self._no_jit()
-        query = self._aging_query(self._aging_amounts(date_at, scope), count)
+        method = self._aging_method(date_at)
+        date = sql.Placeholder("date_at")
+        query = self._aging_query(
+            self._open_items(date, scope, method), count,
+            self._open_items(date, self._disputed_scope(scope, date, date),
+                             method))
         return [self._prepare_aging_row(values, count)
                 for values in self._execute_dicts(query, params)]

@@ -27,7 +27,7 @@ OVERDUE_DAYS = 90
 # The components every indicator is computed from.
 COMPONENTS = ("opening", "invoiced", "collected", "closing",
               "closing_not_due", "overdue_90", "promises_kept",
-              "promises_decided")
+              "promises_decided", "overdue", "disputed", "disputed_overdue")
 
 
 class CarteraArReport(models.AbstractModel):
@@ -51,7 +51,15 @@ class CarteraArReport(models.AbstractModel):
         - ``overdue_90_pct``: the part of the aging at ``date_to`` overdue
           more than 90 days over closing, x 100;
         - ``promise_kept_pct``: the kept promises due in the period over
-          the decided ones (kept, partially kept, broken), x 100.
+          the decided ones (kept, partially kept, broken), x 100;
+        - ``overdue``: the part of the aging at ``date_to`` overdue (one
+          day or more); ``disputed``: the part held by disputes open at
+          ``date_to``, ``disputed_overdue`` its overdue part
+          (``cartera_ar_report_disputes.py``);
+        - ``overdue_pct``: overdue over closing, x 100 (disputes
+          included); ``overdue_undisputed_pct``: the same without the
+          disputed amounts, (overdue - disputed_overdue) / (closing -
+          disputed) x 100.
 
         Amounts in the company currency, rounded to it; rates and days to
         two decimals; None where a denominator is zero. A fixed number of
@@ -145,7 +153,7 @@ class CarteraArReport(models.AbstractModel):
         starts = [start for start, _end in periods]
         ends = [end for _start, end in periods]
         params.update(starts=starts, ends=ends, date_from=starts[0],
-                      date_to=ends[-1],
+                      date_to=ends[-1], first_end=ends[0],
                       overdue_days=OVERDUE_DAYS, decided=DECIDED)
         salesperson = sql.SQL("rp.user_id") if by_salesperson else \
             sql.SQL("NULL::integer")
@@ -177,12 +185,20 @@ class CarteraArReport(models.AbstractModel):
                         "closing": balance + debit - credit})
                 balance += debit - credit
 
-        amounts = self._open_items(ends, scope, self._aging_method(ends[0]))
-        for salesperson_id, period, not_due, overdue in self._execute(
-                self._kpi_aging_query(amounts, by_salesperson), params):
-            if not_due or overdue:
+        method = self._aging_method(ends[0])
+        amounts = self._open_items(ends, scope, method)
+        disputed = self._open_items(ends, self._disputed_scope(
+            scope, sql.SQL("%(first_end)s::date"),
+            sql.SQL("%(date_to)s::date")), method)
+        for (salesperson_id, period, not_due, overdue_90, overdue,
+             disputed_amount, disputed_overdue) in self._execute(
+                self._kpi_aging_query(amounts, by_salesperson, disputed),
+                params):
+            if not_due or overdue_90 or overdue or disputed_amount:
                 add((salesperson_id, period), {
-                    "closing_not_due": not_due, "overdue_90": overdue})
+                    "closing_not_due": not_due, "overdue_90": overdue_90,
+                    "overdue": overdue, "disputed": disputed_amount,
+                    "disputed_overdue": disputed_overdue})
 
         for salesperson_id, period, kept, decided in self._execute(
                 self._kpi_promises_query(salesperson, scope), params):
@@ -208,21 +224,38 @@ class CarteraArReport(models.AbstractModel):
             scope, customers=by_salesperson or None))
 
     @api.model
-    def _kpi_aging_query(self, amounts, by_salesperson):
+    def _kpi_aging_query(self, amounts, by_salesperson, disputed=None):
         """At each period end (``amounts``: ``_open_items`` of the ends),
-        what is not due and what is overdue more than ``overdue_days``."""
+        what is not due, what is overdue more than ``overdue_days`` and
+        what is overdue at all; and what disputes hold of it and of its
+        overdue part (``disputed``: the same items with
+        ``_disputed_scope``, see ``_disputed_query``; none when not
+        given)."""
         salesperson, customers = sql.SQL("NULL::integer"), sql.SQL("")
         if by_salesperson:
             salesperson = sql.SQL("rp.user_id")
             customers = sql.SQL("JOIN res_partner rp ON rp.id = i.partner_id")
+        if disputed is None:
+            disputed_rows = sql.SQL("")
+        else:
+            disputed_rows = sql.SQL("""
+    UNION ALL
+    SELECT x.partner_id, x.period, NULL::date, NULL::date, 0,
+           x.disputed, x.disputed_overdue
+      FROM ({}) x""").format(self._disputed_query(disputed))
         return sql.SQL("""
     SELECT {salesperson} AS salesperson_id, i.period,
            COALESCE(sum(i.amount) FILTER (WHERE i.date_at - i.due <= 0), 0),
            COALESCE(sum(i.amount) FILTER (
-               WHERE i.date_at - i.due > %(overdue_days)s), 0)
-      FROM ({amounts}) i {customers}
+               WHERE i.date_at - i.due > %(overdue_days)s), 0),
+           COALESCE(sum(i.amount) FILTER (WHERE i.date_at - i.due > 0), 0),
+           COALESCE(sum(i.disputed), 0), COALESCE(sum(i.disputed_overdue), 0)
+      FROM (SELECT a.partner_id, a.period, a.date_at, a.due, a.amount,
+                   0 AS disputed, 0 AS disputed_overdue
+              FROM ({amounts}) a {disputed_rows}) i {customers}
      GROUP BY 1, 2
-""").format(salesperson=salesperson, amounts=amounts, customers=customers)
+""").format(salesperson=salesperson, amounts=amounts, customers=customers,
+            disputed_rows=disputed_rows)
 
     @api.model
     def _kpi_promises_query(self, salesperson, scope):
@@ -270,6 +303,15 @@ class CarteraArReport(models.AbstractModel):
             "promise_kept_pct": self._kpi_ratio(
                 components["promises_kept"],
                 components["promises_decided"], 100.0),
+            "overdue": self._kpi_money(components["overdue"]),
+            "disputed": self._kpi_money(components["disputed"]),
+            "disputed_overdue": self._kpi_money(
+                components["disputed_overdue"]),
+            "overdue_pct": self._kpi_ratio(
+                components["overdue"], money["closing"], 100.0),
+            "overdue_undisputed_pct": self._kpi_ratio(
+                components["overdue"] - components["disputed_overdue"],
+                money["closing"] - components["disputed"], 100.0),
         })
 
     @api.model

@@ -127,7 +127,8 @@ class CarteraArReport(models.AbstractModel):
     def statements(self, date_at, partner_ids, date_from=None, date_to=None):
         """One statement per customer (commercial partners of
         ``partner_ids``, in that order): ``documents``, the aging strip
-        (``not_due``, ``periods``, ``total``, equal to ``aging()``) and,
+        (``not_due``, ``periods``, ``total``, equal to ``aging()``, and of
+        the total ``disputed`` and ``collectable``) and,
         with a period, its ``movement`` (opening, invoiced, payments,
         credit notes, closing; zeros when nothing moved), else False.
         Plain data, for RPC clients too."""
@@ -166,6 +167,9 @@ class CarteraArReport(models.AbstractModel):
                 "periods": periods,
                 "overdue": round(sum(periods), 2),
                 "total": row.get("total", 0.0),
+                # Of the total, what open disputes hold (aging()'s).
+                "disputed": row.get("disputed", 0.0),
+                "collectable": row.get("collectable", 0.0),
                 "movement": False,
             }
             if date_from and date_to:

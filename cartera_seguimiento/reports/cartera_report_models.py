@@ -22,6 +22,11 @@ REPORTS = [
      "Payment Promises Report", True),
     ("report_kpi", "cartera.kpi.report.wizard",
      "Receivable Indicators Report", False),
+    # Issue 25: disputes and the collection runs (H3).
+    ("report_dispute", "cartera.dispute.report.wizard",
+     "Dispute Report", True),
+    ("report_dunning", "cartera.dunning.report.wizard",
+     "Collection Management Report", True),
 ]
 
 

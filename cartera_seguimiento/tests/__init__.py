@@ -22,3 +22,5 @@ from . import test_ledger_scope
 from . import test_statement_trust
 from . import test_dunning_screens
 from . import test_dunning_send
+from . import test_dispute
+from . import test_dunning_report

@@ -268,15 +268,16 @@ class TestKpiFigures(KpiCase):
             return original(engine, dates, scope, method)
 
         with patch.object(Engine, "_open_items", spy):
+            # The open items, and those of the disputed invoices.
             self.engine.aging(D)
-            self.assertEqual(len(calls), 1)
+            self.assertEqual(len(calls), 2)
             self.engine.kpis(*JUNE)
-            self.assertEqual(calls[-1], [D])
+            self.assertEqual(calls[-2:], [[D], [D]])
             self.engine.kpi_months(D, 3)
             self.assertEqual(calls[-1], ["2026-04-30", "2026-05-31", D])
             self.engine.statements(D, [self.customer1.id])
             # The statement's documents and its aging strip.
-            self.assertEqual(len(calls), 5)
+            self.assertEqual(len(calls), 9)
 
     def test_bad_input(self):
         with self.assertRaises(UserError):

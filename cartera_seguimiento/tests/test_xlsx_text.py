@@ -138,6 +138,35 @@ class TestXlsxText(CarteraCase):
             date_to=PERIOD[1])
         self._assert_texts(content, book, [EVIL_CUSTOMER, EVIL_COLLECTOR])
 
+    def test_dispute_report(self):
+        self.env["cartera.dispute"].sudo(self.collector).create({
+            "invoice_id": self.invoice.id, "amount": 100.0,
+            "date_open": DAY, "note": EVIL_TEXTS[0]})
+        content, book = self._export(
+            "cartera.dispute.report.wizard", date_from=PERIOD[0],
+            date_to=PERIOD[1])
+        self._assert_texts(content, book, [
+            EVIL_CUSTOMER, EVIL_COLLECTOR, EVIL_TEXTS[0]])
+
+    def test_dunning_report(self):
+        plan = self.env["cartera.dunning.plan"].create({
+            "name": EVIL_TEXTS[1], "company_id": self.company.id})
+        level = self.env["cartera.dunning.level"].create({
+            "plan_id": plan.id, "name": EVIL_TEXTS[2], "days": 1})
+        run = self.env["cartera.dunning.run"].sudo().create({
+            "date": DAY, "company_id": self.company.id})
+        item = self.invoice.move_id.line_ids.filtered(
+            lambda line: line.account_id.internal_type == "receivable")
+        self.env["cartera.dunning.line"].sudo().create({
+            "run_id": run.id, "company_id": self.company.id,
+            "move_line_id": item.id, "invoice_id": self.invoice.id,
+            "partner_id": self.customer.id, "level_id": level.id,
+            "date": DAY, "amount_due": 1000.0, "state": "sent"})
+        content, book = self._export(
+            "cartera.dunning.report.wizard", date_from=PERIOD[0],
+            date_to=PERIOD[1])
+        self._assert_texts(content, book, [EVIL_TEXTS[1], EVIL_TEXTS[2]])
+
     def test_every_xlsx_report_is_covered(self):
         """A new XLSX report of the addon gets a test here too."""
         reports = self.env["ir.actions.report"].search([
@@ -148,5 +177,7 @@ class TestXlsxText(CarteraCase):
             "cartera.aging.report.wizard", "cartera.movement.report.wizard",
             "cartera.history.report.wizard",
             "cartera.promise.report.wizard",
+            "cartera.dispute.report.wizard",
+            "cartera.dunning.report.wizard",
             # The credit bureaus' export: test_dunning_send.py.
             "cartera.dunning.line"]))

@@ -50,10 +50,10 @@ class CarteraAgingReportWizard(models.TransientModel):
     def _sum(self, rows):
         periods = len(rows[0]["periods"]) if rows else 5
         totals = {"not_due": 0.0, "periods": [0.0] * periods, "total": 0.0,
-                  "count": len(rows)}
+                  "disputed": 0.0, "collectable": 0.0, "count": len(rows)}
         for row in rows:
-            totals["not_due"] += row["not_due"]
-            totals["total"] += row["total"]
+            for key in ("not_due", "total", "disputed", "collectable"):
+                totals[key] += row[key]
             for index, amount in enumerate(row["periods"]):
                 totals["periods"][index] += amount
         totals["overdue"] = sum(totals["periods"])
@@ -98,6 +98,8 @@ class CarteraAgingReportWizard(models.TransientModel):
                 "periods": [percent(a) for a in totals["periods"]],
                 "overdue": percent(totals["overdue"]),
                 "total": grand and 100.0 or 0.0,
+                "disputed": percent(totals["disputed"]),
+                "collectable": percent(totals["collectable"]),
             },
         }
 
@@ -108,18 +110,22 @@ class CarteraAgingReportWizard(models.TransientModel):
         columns = [(_("Customer"), "text"), (self._tax_id_label(), "text"),
                    (_("Salesperson"), "text"), (_("Not due"), "amount")]
         columns += [(label, "amount") for label in values["labels"]]
-        columns += [(_("Total"), "amount")]
+        columns += [(_("Total"), "amount"), (_("Disputed"), "amount"),
+                    (_("Collectable"), "amount")]
         rows = []
         for group in values["groups"]:
             for row in group["rows"]:
                 rows.append([row["partner_name"], row["partner_vat"],
                              row["salesperson_name"], row["not_due"]]
-                            + row["periods"] + [row["total"]])
+                            + row["periods"] + [row["total"], row["disputed"],
+                                                row["collectable"]])
         totals = values["totals"]
         percents = values["percents"]
         return [self._xlsx_sheet(
             values, _("Aging"), columns, rows,
             totals=[_("Total"), "", "", totals["not_due"]]
-            + totals["periods"] + [totals["total"]],
+            + totals["periods"] + [totals["total"], totals["disputed"],
+                                   totals["collectable"]],
             percents=[_("%"), "", "", percents["not_due"]]
-            + percents["periods"] + [percents["total"]])]
+            + percents["periods"] + [percents["total"], percents["disputed"],
+                                     percents["collectable"]])]
