@@ -39,6 +39,7 @@
         "data/cartera_closing_data.xml",
         "data/cartera_promise_data.xml",
         "data/cartera_statement_data.xml",
+        "data/cartera_dunning_data.xml",
         # Report actions and templates (the wizards' forms are screens).
         "reports/cartera_reports.xml",
         "reports/report_templates.xml",
@@ -59,6 +60,7 @@
         "views/cartera_statement_run_views.xml",
         "wizards/cartera_report_wizard_views.xml",
         "wizards/cartera_statement_wizard_views.xml",
+        "wizards/cartera_dunning_run_wizard_views.xml",
         # The menu tree, last: it opens the actions above.
         "views/cartera_menus.xml",
     ],

@@ -45,3 +45,4 @@ from . import cartera_dunning_level
 from . import cartera_dunning_run
 from . import cartera_dunning_line
 from . import cartera_dispute
+from . import cartera_dunning_selection

@@ -8,3 +8,4 @@ from . import cartera_history_report_wizard
 from . import cartera_promise_report_wizard
 from . import cartera_kpi_report_wizard
 from . import cartera_statement_wizard
+from . import cartera_dunning_run_wizard
