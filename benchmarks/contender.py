@@ -820,6 +820,215 @@ def statements_ours(env, _param):
             "budget_s": budget if budget < 10 ** 6 else None}
 
 
+
+# ---------------------------------------------------------------------------
+# Collection runs (issue 25): the selection of the day's lines over every
+# open item, and a per-item ORM yardstick taking the same decisions.
+# ---------------------------------------------------------------------------
+DUNNING_LEVELS = [
+    # name, stage, days, days since the previous level, minimum, actions
+    ("Recordatorio", "preventive", -5, 0, 0.0, {}),
+    ("Primer cobro", "administrative", 1, 0, 0.0, {}),
+    ("Segundo cobro", "administrative", 30, 0, 0.0, {}),
+    ("Aviso Ley 1266", "prelegal", 60, 0, 0.0,
+     {"bureau_notice": True, "print_letter": True}),
+    ("Reporte a centrales", "legal", 90, 0, 0.0, {"bureau_report": True}),
+]
+
+
+def dunning_setup(env):
+    """The company's default plan with the issue's five levels (every
+    customer follows it) and the 2026 minimum wage: created inside the
+    measured transaction, which is rolled back."""
+    company = env.user.company_id
+    plan = env["cartera.dunning.plan"].create({
+        "name": "Plan de cobro", "company_id": company.id,
+        "level_ids": [(0, 0, dict({
+            "sequence": index, "name": name, "stage": stage, "days": days,
+            "min_days_since_previous": gap, "min_amount": minimum,
+        }, **actions)) for index, (name, stage, days, gap, minimum, actions)
+            in enumerate(DUNNING_LEVELS)]})
+    company.write({"cartera_dunning_plan_id": plan.id,
+                   "cartera_minimum_wage": 1750905.0})
+    return plan
+
+
+def dunning_run(env, day):
+    return env["cartera.dunning.run"].create({
+        "date": day, "company_id": env.user.company_id.id,
+        "user_id": env.uid})
+
+
+def dunning_subset(env, count):
+    """The open receivable items of the first customers (whole customers,
+    in id order) until ``count`` of them: the ORM loop's items."""
+    env.cr.execute("""
+        SELECT rp.commercial_partner_id, l.id
+          FROM account_move_line l
+          JOIN account_account a ON a.id = l.account_id
+          JOIN account_move m ON m.id = l.move_id
+          JOIN res_partner rp ON rp.id = l.partner_id
+         WHERE a.internal_type = 'receivable' AND l.amount_residual <> 0
+           AND m.state = 'posted' AND l.company_id = %s
+         ORDER BY rp.commercial_partner_id, l.id""",
+                   (env.user.company_id.id,))
+    items, last = [], None
+    for customer, item in env.cr.fetchall():
+        if len(items) >= count and customer != last:
+            break
+        items.append(item)
+        last = customer
+    return items
+
+
+def dunning_levels_of(env, run_ids, items):
+    env.cr.execute(
+        "SELECT move_line_id, level_id FROM cartera_dunning_line "
+        "WHERE run_id IN %s AND move_line_id IN %s ORDER BY move_line_id",
+        (tuple(run_ids), tuple(items) or (0,)))
+    names = {level.id: level.name for level in env[
+        "cartera.dunning.level"].search([])}
+    return [[item, names[level]] for item, level in env.cr.fetchall()]
+
+
+def dunning_ours(env, count):
+    """Setting up the plan and the run, then ``action_compute`` over
+    every open item as of the data's last day (the measured step); then,
+    untimed, the next day's run once the first day's lines are sent (each
+    item with a history of one line)."""
+    day = str(END_DATE)
+    started, count0 = time.perf_counter(), env.cr.sql_log_count
+    dunning_setup(env)
+    run = dunning_run(env, day)
+    steps = {"setup": [round(time.perf_counter() - started, 3),
+                       env.cr.sql_log_count - count0]}
+    env.cache.invalidate()
+    started, count0 = time.perf_counter(), env.cr.sql_log_count
+    run.action_compute()
+    steps["compute"] = [round(time.perf_counter() - started, 4),
+                        env.cr.sql_log_count - count0]
+
+    def after():
+        env.cr.execute("""
+            SELECT count(*) FROM account_move_line l
+              JOIN account_account a ON a.id = l.account_id
+             WHERE a.internal_type = 'receivable' AND l.amount_residual <> 0
+               AND l.partner_id IS NOT NULL AND l.company_id = %s""",
+                       (env.user.company_id.id,))
+        items = env.cr.fetchone()[0]
+        env.cr.execute("SELECT count(*) FROM cartera_dunning_line "
+                       "WHERE run_id = %s", (run.id,))
+        lines = env.cr.fetchone()[0]
+        subset = dunning_levels_of(env, [run.id], dunning_subset(env, count))
+        # What sending does to the lines; then the next day.
+        env.cr.execute("UPDATE cartera_dunning_line SET state = 'sent' "
+                       "WHERE run_id = %s", (run.id,))
+        env.cache.invalidate()
+        next_run = dunning_run(env, str(END_DATE + timedelta(days=1)))
+        env.cache.invalidate()
+        started, count0 = time.perf_counter(), env.cr.sql_log_count
+        next_run.action_compute()
+        next_s = round(time.perf_counter() - started, 4)
+        next_queries = env.cr.sql_log_count - count0
+        env.cr.execute("SELECT count(*) FROM cartera_dunning_line "
+                       "WHERE run_id = %s", (next_run.id,))
+        return {"items": items, "lines": lines, "subset": subset,
+                "next_day_s": next_s, "next_day_queries": next_queries,
+                "next_day_lines": env.cr.fetchone()[0]}
+    return {"steps": steps, "_after": after}
+
+
+def dunning_orm(env, count):
+    """The per-item ORM yardstick on the items of the first customers
+    (``dunning_subset``): for each item, through the ORM, its customer's
+    plan, its history of lines, the next level, the customer's debt (the
+    Ley 1266 gate), the days, amount, dispute, blocked, exclusion and
+    promise conditions, and the line created by the ORM."""
+    day = str(END_DATE)
+    today = fields_date(day)
+    company = env.user.company_id
+    dunning_setup(env)
+    run = dunning_run(env, day)
+    Line = env["cartera.dunning.line"]
+    Item = env["account.move.line"]
+    Plan = env["cartera.dunning.plan"]
+    Dispute = env["cartera.dispute"]
+    Promise = env["cartera.promise"]
+    grace = company.cartera_promise_grace_days
+    small = company.cartera_minimum_wage * 0.15
+    items = dunning_subset(env, count)
+    for item in Item.browse(items):
+        amount = item.amount_residual
+        if amount <= 0:
+            continue
+        customer = item.partner_id.commercial_partner_id
+        plan = Plan._plans_by_partner(customer, company).get(customer.id)
+        if not plan or not plan.active:
+            continue
+        levels = plan.level_ids.sorted(lambda l: (l.sequence, l.days, l.id))
+        history = Line.search([("move_line_id", "=", item.id),
+                               ("state", "!=", "cancelled")],
+                              order="date desc, id desc")
+        if history.filtered(lambda l: l.state in ("draft", "queued")) or (
+                history and fields_date(history[0].date) >= today):
+            continue
+        current = history[:1].level_id
+        position = list(levels).index(current) + 1 if current in levels \
+            else 0
+        if position >= len(levels):
+            continue
+        level = levels[position]
+        if level.bureau_report:
+            debt = sum(Item.search([
+                ("partner_id.commercial_partner_id", "=", customer.id),
+                ("account_id.internal_type", "=", "receivable"),
+                ("amount_residual", "!=", 0),
+                ("move_id.state", "=", "posted"),
+                ("company_id", "=", company.id)]).mapped("amount_residual"))
+            notices = sorted(fields_date(line.date) for line in history
+                             if line.bureau_notice and
+                             line.state in ("sent", "printed"))
+            needed = 2 if debt <= small else 1
+            if len(notices) < needed or \
+                    today < notices[needed - 1] + timedelta(days=21):
+                continue
+        due = fields_date(item.date_maturity or item.date)
+        if today < due + timedelta(days=level.days):
+            continue
+        if history and today < fields_date(history[0].date) + timedelta(
+                days=level.min_days_since_previous):
+            continue
+        if amount < level.min_amount or item.blocked:
+            continue
+        excluded = customer.cartera_collection_excluded_until
+        if excluded and fields_date(excluded) >= today:
+            continue
+        if item.invoice_id and Dispute.search_count([
+                ("invoice_id", "=", item.invoice_id.id),
+                ("state", "=", "open")]):
+            continue
+        promises = Promise.search([
+            ("partner_id", "=", customer.id), ("state", "=", "pending"),
+            ("company_id", "=", company.id)])
+        if any(today <= fields_date(promise.date) + timedelta(days=grace)
+               and (not promise.invoice_ids
+                    or item.invoice_id in promise.invoice_ids)
+               for promise in promises):
+            continue
+        Line.create({
+            "run_id": run.id, "company_id": company.id,
+            "move_line_id": item.id, "invoice_id": item.invoice_id.id,
+            "partner_id": customer.id, "user_id": customer.user_id.id,
+            "level_id": level.id, "date": day,
+            "date_due": str(due), "days_overdue": (today - due).days,
+            "amount_due": amount,
+            "state": "draft" if plan.validate_lines else "queued"})
+
+    def after():
+        return {"subset": dunning_levels_of(env, [run.id], items)}
+    return {"rows": len(items), "_after": after}
+
+
 CONTENDERS = {
     ("aging", "ours"): aging_ours,
     ("aging", "core"): aging_core,
@@ -840,6 +1049,8 @@ CONTENDERS = {
     ("agenda", "ours"): agenda_ours,
     ("agenda", "orm"): agenda_orm,
     ("statements", "ours"): statements_ours,
+    ("dunning", "ours"): dunning_ours,
+    ("dunning", "orm"): dunning_orm,
 }
 
 

@@ -9,7 +9,8 @@ The rules, each a condition of ``SELECTION`` below:
 - an item is an open receivable debit of the run's company on the run's
   date, of a customer in the run's user's scope (``cartera.scope``); its
   plan is its customer's (``cartera.dunning.plan._plans_by_partner``,
-  resolved in Python, one search per plan, and passed as two arrays);
+  resolved in Python, one search per plan, and looked up in a JSON
+  object of customer: plan passed to the statement);
   the levels of archived plans are not reached;
 - its current level is the level of its latest line that is not
   cancelled; its next level the first one of its plan after it (by
@@ -53,6 +54,7 @@ item and day) make the second wait for the first and then skip what it
 wrote (``ON CONFLICT DO NOTHING``).
 """
 from psycopg2 import sql
+from psycopg2.extras import Json
 
 from odoo import api, models
 
@@ -67,26 +69,18 @@ SMALL_DEBT_SHARE = 0.15
 
 SELECTION = """
 WITH open_rows AS ({open_items}),
-items AS (
-    SELECT o.line_id, o.partner_id, o.due, SUM(o.amount) AS amount
-      FROM open_rows o
-     GROUP BY o.line_id, o.partner_id, o.due
-),
-customers AS (
-    SELECT i.line_id, i.due, i.amount, rp.commercial_partner_id AS customer_id
-      FROM items i
+items AS {materialized} (
+    -- Each item's open amount, its customer and the customer's debt:
+    -- every open amount of theirs, credits included.
+    SELECT i.line_id, i.due, i.amount, rp.commercial_partner_id AS customer_id,
+           SUM(i.amount) OVER (PARTITION BY rp.commercial_partner_id)
+               AS debt
+      FROM (SELECT o.line_id, o.partner_id, o.due, SUM(o.amount) AS amount
+              FROM open_rows o
+             GROUP BY o.line_id, o.partner_id, o.due) i
       JOIN res_partner rp ON rp.id = i.partner_id
 ),
-debts AS (
-    SELECT customer_id, SUM(amount) AS total
-      FROM customers GROUP BY customer_id
-),
-plans AS (
-    SELECT p.customer_id, p.plan_id
-      FROM unnest(%(customer_ids)s::integer[], %(plan_ids)s::integer[])
-           AS p (customer_id, plan_id)
-),
-levels AS (
+levels AS {materialized} (
     SELECT lv.id, lv.plan_id, lv.sequence, lv.days, lv.stage,
            lv.min_days_since_previous AS min_gap, lv.min_amount,
            lv.bureau_notice, lv.bureau_report, pl.active,
@@ -98,7 +92,7 @@ levels AS (
       JOIN cartera_dunning_plan pl ON pl.id = lv.plan_id
      WHERE lv.company_id = %(company_id)s
 ),
-repeats AS (
+repeats AS {materialized} (
     -- The notice level a small debt repeats before each report level.
     SELECT r.id AS report_id,
            (SELECT n.id FROM levels n
@@ -109,9 +103,10 @@ repeats AS (
      WHERE r.bureau_report
 ),
 history AS (
+    -- The lines of the open items: the current level (the latest line),
+    -- whether one is pending, the dates of the notices that left.
     SELECT dl.move_line_id,
-           (array_agg(dl.level_id ORDER BY dl.date DESC, dl.id DESC))[1]
-               AS level_id,
+           (array_agg(dl.level_id ORDER BY dl.date DESC))[1] AS level_id,
            MAX(dl.date) AS last_date,
            bool_or(dl.state IN ('draft', 'queued')) AS pending,
            array_agg(dl.date ORDER BY dl.date) FILTER (
@@ -119,32 +114,39 @@ history AS (
                AS notices
       FROM cartera_dunning_line dl
      WHERE dl.company_id = %(company_id)s AND dl.state <> 'cancelled'
-       AND dl.move_line_id IN (SELECT line_id FROM customers)
+       AND dl.move_line_id IN (SELECT line_id FROM items)
      GROUP BY dl.move_line_id
 ),
-steps AS (
-    SELECT c.line_id, c.customer_id, c.due, c.amount, h.last_date,
-           h.notices, nx.id AS next_id, nx.bureau_report AS next_report,
-           CASE WHEN %(small_debt)s::numeric IS NULL
-                     OR d.total <= %(small_debt)s::numeric THEN 2 ELSE 1
-           END AS needed
-      FROM customers c
-      JOIN plans p ON p.customer_id = c.customer_id
-      JOIN debts d ON d.customer_id = c.customer_id
+histories AS {materialized} (
+    -- Each debit item's plan (a lookup in the mapping, which the planner
+    -- need not size), its history and the rank of its next level.
+    SELECT c.line_id, c.customer_id, c.due, c.amount, c.debt, c.plan_id,
+           h.last_date, h.pending, h.notices,
+           1 + CASE
+               WHEN h.level_id IS NULL THEN 0
+               WHEN cur.plan_id = c.plan_id THEN cur.rank
+               ELSE (SELECT count(*) FROM levels o
+                      WHERE o.plan_id = c.plan_id
+                        AND (o.sequence, o.days, o.id)
+                            <= (cur.sequence, cur.days, cur.id))
+           END AS next_rank
+      FROM (SELECT i.*, (%(plans)s::jsonb ->> i.customer_id::text)::integer
+                       AS plan_id
+              FROM items i WHERE i.amount > 0) c
       LEFT JOIN history h ON h.move_line_id = c.line_id
       LEFT JOIN levels cur ON cur.id = h.level_id
-      JOIN levels nx ON nx.plan_id = p.plan_id AND nx.active
-       AND nx.rank = 1 + CASE
-           WHEN h.level_id IS NULL THEN 0
-           WHEN cur.plan_id = p.plan_id THEN cur.rank
-           ELSE (SELECT count(*) FROM levels o
-                  WHERE o.plan_id = p.plan_id
-                    AND (o.sequence, o.days, o.id)
-                        <= (cur.sequence, cur.days, cur.id))
-           END
-     WHERE c.amount > 0
+     WHERE c.plan_id IS NOT NULL
        AND NOT COALESCE(h.pending, FALSE)
        AND (h.last_date IS NULL OR h.last_date < %(date)s::date)
+),
+steps AS (
+    SELECT c.*, nx.id AS next_id, nx.bureau_report AS next_report,
+           CASE WHEN %(small_debt)s::numeric IS NULL
+                     OR c.debt <= %(small_debt)s::numeric THEN 2 ELSE 1
+           END AS needed
+      FROM histories c
+      JOIN levels nx ON nx.plan_id = c.plan_id AND nx.rank = c.next_rank
+     WHERE nx.active
 ),
 chosen AS (
     SELECT s.*, CASE
@@ -156,23 +158,39 @@ chosen AS (
            END AS level_id
       FROM steps s
       LEFT JOIN repeats r ON r.report_id = s.next_id
+),
+reached AS {materialized} (
+    SELECT ch.line_id, ch.customer_id, ch.due, ch.amount, lv.id AS level_id,
+           lv.plan_id, lv.stage, lv.bureau_notice, lv.bureau_report,
+           lv.line_state
+      FROM chosen ch
+      JOIN levels lv ON lv.id = ch.level_id
+     WHERE %(date)s::date >= ch.due + lv.days
+       AND (ch.last_date IS NULL
+            OR %(date)s::date >= ch.last_date + lv.min_gap)
+       AND ch.amount >= COALESCE(lv.min_amount, 0)
+),
+promised AS {materialized} (
+    -- The pending promises not yet due (grace included): each of their
+    -- invoices, or NULL for those that hold all of the customer's items.
+    SELECT pr.partner_id AS customer_id, pi.invoice_id
+      FROM cartera_promise pr
+      LEFT JOIN cartera_promise_invoice_rel pi ON pi.promise_id = pr.id
+     WHERE pr.company_id = %(company_id)s AND pr.state = 'pending'
+       AND %(date)s::date <= pr.date + %(grace_days)s
 )
 INSERT INTO cartera_dunning_line
     (run_id, company_id, move_line_id, invoice_id, partner_id, user_id,
      level_id, plan_id, stage, bureau_notice, bureau_report, date,
      date_due, days_overdue, amount_due, state, {audit_columns})
-SELECT %(run_id)s, %(company_id)s, ch.line_id, aml.invoice_id,
-       ch.customer_id, cp.user_id, lv.id, lv.plan_id, lv.stage,
-       lv.bureau_notice, lv.bureau_report, %(date)s::date, ch.due,
-       %(date)s::date - ch.due, ch.amount, lv.line_state, {audit_values}
-  FROM chosen ch
-  JOIN levels lv ON lv.id = ch.level_id
-  JOIN account_move_line aml ON aml.id = ch.line_id
-  JOIN res_partner cp ON cp.id = ch.customer_id
- WHERE %(date)s::date >= ch.due + lv.days
-   AND (ch.last_date IS NULL OR %(date)s::date >= ch.last_date + lv.min_gap)
-   AND ch.amount >= COALESCE(lv.min_amount, 0)
-   AND NOT COALESCE(aml.blocked, FALSE)
+SELECT %(run_id)s, %(company_id)s, r.line_id, aml.invoice_id,
+       r.customer_id, cp.user_id, r.level_id, r.plan_id, r.stage,
+       r.bureau_notice, r.bureau_report, %(date)s::date, r.due,
+       %(date)s::date - r.due, r.amount, r.line_state, {audit_values}
+  FROM reached r
+  JOIN account_move_line aml ON aml.id = r.line_id
+  JOIN res_partner cp ON cp.id = r.customer_id
+ WHERE NOT COALESCE(aml.blocked, FALSE)
    AND (cp.cartera_collection_excluded_until IS NULL
         OR cp.cartera_collection_excluded_until < %(date)s::date)
    AND NOT EXISTS (
@@ -180,16 +198,13 @@ SELECT %(run_id)s, %(company_id)s, ch.line_id, aml.invoice_id,
         WHERE dp.invoice_id = aml.invoice_id AND dp.state = 'open'
           AND dp.date_open <= %(date)s::date
           AND (dp.date_expiry IS NULL OR dp.date_expiry > %(date)s::date))
-   AND NOT EXISTS (
-       SELECT 1 FROM cartera_promise pr
-        WHERE pr.partner_id = ch.customer_id
-          AND pr.company_id = %(company_id)s AND pr.state = 'pending'
-          AND %(date)s::date <= pr.date + %(grace_days)s
-          AND (NOT EXISTS (SELECT 1 FROM cartera_promise_invoice_rel pi
-                            WHERE pi.promise_id = pr.id)
-               OR EXISTS (SELECT 1 FROM cartera_promise_invoice_rel pi
-                           WHERE pi.promise_id = pr.id
-                             AND pi.invoice_id = aml.invoice_id)))
+   AND NOT EXISTS (SELECT 1 FROM promised p
+                    WHERE p.customer_id = r.customer_id
+                      AND p.invoice_id IS NULL)
+   AND NOT EXISTS (SELECT 1 FROM promised p
+                    WHERE p.customer_id = r.customer_id
+                      AND p.invoice_id = aml.invoice_id)
+ORDER BY r.line_id
 ON CONFLICT DO NOTHING
 """
 
@@ -228,8 +243,8 @@ class CarteraArReport(models.AbstractModel):
         wage = company.cartera_minimum_wage
         params.update(
             run_id=run.id,
-            customer_ids=list(plans),
-            plan_ids=[plan.id for plan in plans.values()],
+            plans=Json({str(partner_id): plan.id
+                        for partner_id, plan in plans.items()}),
             # Without a minimum wage every debt counts as small: two
             # notices are never fewer than the law asks.
             small_debt=wage * SMALL_DEBT_SHARE if wage > 0 else None,
@@ -239,10 +254,24 @@ class CarteraArReport(models.AbstractModel):
         query = sql.SQL(SELECTION).format(
             open_items=open_items,
             notice_days=sql.Literal(NOTICE_DAYS),
+            # Computed once, in this order, whatever the planner guesses
+            # of their sizes (PostgreSQL 12 and later inline a CTE used
+            # once; earlier versions always materialize them).
+            materialized=sql.SQL(
+                "MATERIALIZED" if self._cr._cnx.server_version >= 120000
+                else ""),
             audit_columns=sql.SQL(", ").join(map(sql.Identifier, audit)),
             audit_values=sql.SQL(", ").join(audit.values()))
+        # Hash joins, whatever the estimates: PostgreSQL sizes the open
+        # items far below their number (the receivable accounts' share of
+        # the items), and its nested loops would then scan the smaller
+        # sides once per item (minutes at a million items instead of
+        # seconds). Set for this statement only (a failure rolls the
+        # setting back with it).
+        self._cr.execute("SET LOCAL enable_nestloop = off")
         self._cr.execute(query.as_string(self._cr._obj), params)
         count = self._cr.rowcount
+        self._cr.execute("RESET enable_nestloop")
         self.env["cartera.dunning.line"].invalidate_cache()
         run.invalidate_cache(["line_ids"])
         return count
