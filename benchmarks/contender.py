@@ -820,7 +820,6 @@ def statements_ours(env, _param):
             "budget_s": budget if budget < 10 ** 6 else None}
 
 
-
 # ---------------------------------------------------------------------------
 # Collection runs (issue 25): the selection of the day's lines over every
 # open item, and a per-item ORM yardstick taking the same decisions.
@@ -882,13 +881,15 @@ def dunning_subset(env, count):
 
 
 def dunning_levels_of(env, run_ids, items):
-    env.cr.execute(
-        "SELECT move_line_id, level_id FROM cartera_dunning_line "
-        "WHERE run_id IN %s AND move_line_id IN %s ORDER BY move_line_id",
-        (tuple(run_ids), tuple(items) or (0,)))
-    names = {level.id: level.name for level in env[
-        "cartera.dunning.level"].search([])}
-    return [[item, names[level]] for item, level in env.cr.fetchall()]
+    """The decision for each of ``items``: [item, level name or None]."""
+    env.cr.execute("""
+        SELECT i.id, lv.name
+          FROM unnest(%s::integer[]) AS i (id)
+          LEFT JOIN cartera_dunning_line dl
+            ON dl.move_line_id = i.id AND dl.run_id IN %s
+          LEFT JOIN cartera_dunning_level lv ON lv.id = dl.level_id
+         ORDER BY i.id""", (list(items), tuple(run_ids)))
+    return [list(row) for row in env.cr.fetchall()]
 
 
 def dunning_ours(env, count):

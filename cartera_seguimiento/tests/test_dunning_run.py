@@ -647,11 +647,13 @@ class TestTwoTransactions(TransactionCase):
                 outcome["pid"] = cr._cnx.get_backend_pid()
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 run = env["cartera.dunning.run"].browse(second_id)
-                run.state  # its snapshot, before the first commits
+                # Its snapshot, taken by its first statement: before the
+                # first commits.
+                cr.execute("SELECT 1")
                 try:
                     with mute_logger("odoo.sql_db"):
                         outcome["count"] = run._compute()
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
                 except psycopg2.OperationalError as error:
                     outcome["error"] = error.pgcode
                     cr.rollback()
@@ -660,7 +662,7 @@ class TestTwoTransactions(TransactionCase):
                     # request again, in a new transaction.
                     outcome["retry"] = env["cartera.dunning.run"].browse(
                         second_id)._compute()
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
 
         with registry(get_db_name()).cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
@@ -679,7 +681,7 @@ class TestTwoTransactions(TransactionCase):
                         "SELECT wait_event_type FROM pg_stat_activity "
                         "WHERE pid = %s", (outcome["pid"],)) or
                         e.cr.fetchone()[0] == "Lock")
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         thread.join(60)
         self.assertTrue(waiting)
         # One line, the first's: the second skipped it or failed on it
