@@ -25,12 +25,12 @@ The rules, each a condition of ``SELECTION`` below:
 - an item with a pending line (draft or queued), or a line dated on or
   after the run's date, gets nothing: the same day twice creates nothing,
   and a run never dates a line before the item's history;
-- paused: an open dispute on its invoice (not yet expired on the run's
-  date), Odoo's own ``blocked`` flag on the item, its customer excluded
-  from collection up to the run's date or later, a pending payment promise
-  of the customer covering it (its invoices, or all of the customer's
-  items when it names none) up to the promise's date plus the company's
-  grace days;
+- paused: an open dispute on its invoice (open through its expiry day,
+  as the disputes count it), Odoo's own ``blocked`` flag on the item,
+  its customer excluded from collection up to the run's date or later,
+  a pending payment promise of the customer covering it (its invoices,
+  or all of the customer's items when it names none) up to the
+  promise's date plus the company's grace days;
 - Ley 1266 de 2008 art. 12: a level that reports to the credit bureaus is
   reached only on the 21st calendar day after the prior notice of the
   same item (a line of a notice level, sent or printed: a notice dated
@@ -197,7 +197,7 @@ SELECT %(run_id)s, %(company_id)s, r.line_id, aml.invoice_id,
        SELECT 1 FROM cartera_dispute dp
         WHERE dp.invoice_id = aml.invoice_id AND dp.state = 'open'
           AND dp.date_open <= %(date)s::date
-          AND (dp.date_expiry IS NULL OR dp.date_expiry > %(date)s::date))
+          AND (dp.date_expiry IS NULL OR dp.date_expiry >= %(date)s::date))
    AND NOT EXISTS (SELECT 1 FROM promised p
                     WHERE p.customer_id = r.customer_id
                       AND p.invoice_id IS NULL)

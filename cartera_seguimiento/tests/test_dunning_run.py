@@ -15,6 +15,7 @@ which is what sending does to them; the run leaves them ``queued``."""
 import threading
 import time
 from datetime import timedelta
+from unittest import mock
 
 import psycopg2
 
@@ -525,6 +526,21 @@ class TestAccess(DunningCase):
         with self.assertRaises(UserError):
             self.env["cartera.dunning.run.wizard"].sudo(
                 self.collector1).create({"date": "2026-13-01"})
+
+    def test_run_killed_midway_resumes(self):
+        # A failure after the lines were written (here: the chatter line)
+        # takes them back with it; the next call computes the run whole.
+        run = self.Run.sudo(self.manager)._start(self.today)
+        with mock.patch.object(type(self.Run), "_post",
+                               side_effect=RuntimeError("killed")):
+            with self.assertRaises(RuntimeError):
+                run.action_compute()
+        run.invalidate_cache()
+        self.assertEqual(run.state, "draft")
+        self.assertFalse(run.sudo().line_ids)
+        run.action_compute()
+        self.assertEqual(run.state, "computed")
+        self.assertEqual(self._level(run.sudo().line_ids, self.mine), self.L1)
 
     def test_sent_run_is_not_computed_again(self):
         run = self.Run.sudo(self.manager)._start(self.today)
