@@ -20,3 +20,4 @@ from . import test_derived_values
 from . import test_dates_reason
 from . import test_ledger_scope
 from . import test_statement_trust
+from . import test_dunning_run
