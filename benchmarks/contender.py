@@ -866,7 +866,7 @@ def statements_ours(env, _param):
 # line per customer that owes (its oldest open item), sent by action_send's
 # batches; every letter is a real PDF (wkhtmltopdf).
 # ---------------------------------------------------------------------------
-def dunning_ours(env, customers):
+def dunning_letters_ours(env, customers):
     threading.current_thread().testing = True
     company = env.user.company_id
     plan = env["cartera.dunning.plan"].create({
@@ -942,6 +942,213 @@ def dunning_ours(env, customers):
             "rss_mib_by_customers": rss_by_done(samples),
             "batch_size": int(env["ir.config_parameter"].get_param(
                 "cartera_seguimiento.dunning_batch_size") or 20)}
+# Collection runs (issue 25): the selection of the day's lines over every
+# open item, and a per-item ORM yardstick taking the same decisions.
+# ---------------------------------------------------------------------------
+DUNNING_LEVELS = [
+    # name, stage, days, days since the previous level, minimum, actions
+    ("Recordatorio", "preventive", -5, 0, 0.0, {}),
+    ("Primer cobro", "administrative", 1, 0, 0.0, {}),
+    ("Segundo cobro", "administrative", 30, 0, 0.0, {}),
+    ("Aviso Ley 1266", "prelegal", 60, 0, 0.0,
+     {"bureau_notice": True, "print_letter": True}),
+    ("Reporte a centrales", "legal", 90, 0, 0.0, {"bureau_report": True}),
+]
+
+
+def dunning_setup(env):
+    """The company's default plan with the issue's five levels (every
+    customer follows it) and the 2026 minimum wage: created inside the
+    measured transaction, which is rolled back."""
+    company = env.user.company_id
+    plan = env["cartera.dunning.plan"].create({
+        "name": "Plan de cobro", "company_id": company.id,
+        "level_ids": [(0, 0, dict({
+            "sequence": index, "name": name, "stage": stage, "days": days,
+            "min_days_since_previous": gap, "min_amount": minimum,
+        }, **actions)) for index, (name, stage, days, gap, minimum, actions)
+            in enumerate(DUNNING_LEVELS)]})
+    company.write({"cartera_dunning_plan_id": plan.id,
+                   "cartera_minimum_wage": 1750905.0})
+    return plan
+
+
+def dunning_run(env, day):
+    return env["cartera.dunning.run"].create({
+        "date": day, "company_id": env.user.company_id.id,
+        "user_id": env.uid})
+
+
+def dunning_subset(env, count):
+    """The open receivable items of the first customers (whole customers,
+    in id order) until ``count`` of them: the ORM loop's items."""
+    env.cr.execute("""
+        SELECT rp.commercial_partner_id, l.id
+          FROM account_move_line l
+          JOIN account_account a ON a.id = l.account_id
+          JOIN account_move m ON m.id = l.move_id
+          JOIN res_partner rp ON rp.id = l.partner_id
+         WHERE a.internal_type = 'receivable' AND l.amount_residual <> 0
+           AND m.state = 'posted' AND l.company_id = %s
+         ORDER BY rp.commercial_partner_id, l.id""",
+                   (env.user.company_id.id,))
+    items, last = [], None
+    for customer, item in env.cr.fetchall():
+        if len(items) >= count and customer != last:
+            break
+        items.append(item)
+        last = customer
+    return items
+
+
+def dunning_levels_of(env, run_ids, items):
+    """The decision for each of ``items``: [item, level name or None]."""
+    env.cr.execute("""
+        SELECT i.id, lv.name
+          FROM unnest(%s::integer[]) AS i (id)
+          LEFT JOIN cartera_dunning_line dl
+            ON dl.move_line_id = i.id AND dl.run_id IN %s
+          LEFT JOIN cartera_dunning_level lv ON lv.id = dl.level_id
+         ORDER BY i.id""", (list(items), tuple(run_ids)))
+    return [list(row) for row in env.cr.fetchall()]
+
+
+def dunning_ours(env, count):
+    """Setting up the plan and the run, then ``action_compute`` over
+    every open item as of the data's last day (the measured step); then,
+    untimed, the next day's run once the first day's lines are sent (each
+    item with a history of one line)."""
+    day = str(END_DATE)
+    started, count0 = time.perf_counter(), env.cr.sql_log_count
+    dunning_setup(env)
+    run = dunning_run(env, day)
+    steps = {"setup": [round(time.perf_counter() - started, 3),
+                       env.cr.sql_log_count - count0]}
+    env.cache.invalidate()
+    started, count0 = time.perf_counter(), env.cr.sql_log_count
+    run.action_compute()
+    steps["compute"] = [round(time.perf_counter() - started, 4),
+                        env.cr.sql_log_count - count0]
+
+    def after():
+        env.cr.execute("""
+            SELECT count(*) FROM account_move_line l
+              JOIN account_account a ON a.id = l.account_id
+             WHERE a.internal_type = 'receivable' AND l.amount_residual <> 0
+               AND l.partner_id IS NOT NULL AND l.company_id = %s""",
+                       (env.user.company_id.id,))
+        items = env.cr.fetchone()[0]
+        env.cr.execute("SELECT count(*) FROM cartera_dunning_line "
+                       "WHERE run_id = %s", (run.id,))
+        lines = env.cr.fetchone()[0]
+        subset = dunning_levels_of(env, [run.id], dunning_subset(env, count))
+        # What sending does to the lines; then the next day.
+        env.cr.execute("UPDATE cartera_dunning_line SET state = 'sent' "
+                       "WHERE run_id = %s", (run.id,))
+        env.cache.invalidate()
+        next_run = dunning_run(env, str(END_DATE + timedelta(days=1)))
+        env.cache.invalidate()
+        started, count0 = time.perf_counter(), env.cr.sql_log_count
+        next_run.action_compute()
+        next_s = round(time.perf_counter() - started, 4)
+        next_queries = env.cr.sql_log_count - count0
+        env.cr.execute("SELECT count(*) FROM cartera_dunning_line "
+                       "WHERE run_id = %s", (next_run.id,))
+        return {"items": items, "lines": lines, "subset": subset,
+                "next_day_s": next_s, "next_day_queries": next_queries,
+                "next_day_lines": env.cr.fetchone()[0]}
+    return {"steps": steps, "_after": after}
+
+
+def dunning_orm(env, count):
+    """The per-item ORM yardstick on the items of the first customers
+    (``dunning_subset``): for each item, through the ORM, its customer's
+    plan, its history of lines, the next level, the customer's debt (the
+    Ley 1266 gate), the days, amount, dispute, blocked, exclusion and
+    promise conditions, and the line created by the ORM."""
+    day = str(END_DATE)
+    today = fields_date(day)
+    company = env.user.company_id
+    dunning_setup(env)
+    run = dunning_run(env, day)
+    Line = env["cartera.dunning.line"]
+    Item = env["account.move.line"]
+    Plan = env["cartera.dunning.plan"]
+    Dispute = env["cartera.dispute"]
+    Promise = env["cartera.promise"]
+    grace = company.cartera_promise_grace_days
+    small = company.cartera_minimum_wage * 0.15
+    items = dunning_subset(env, count)
+    for item in Item.browse(items):
+        amount = item.amount_residual
+        if amount <= 0:
+            continue
+        customer = item.partner_id.commercial_partner_id
+        plan = Plan._plans_by_partner(customer, company).get(customer.id)
+        if not plan or not plan.active:
+            continue
+        levels = plan.level_ids.sorted(lambda l: (l.sequence, l.days, l.id))
+        history = Line.search([("move_line_id", "=", item.id),
+                               ("state", "!=", "cancelled")],
+                              order="date desc, id desc")
+        if history.filtered(lambda l: l.state in ("draft", "queued")) or (
+                history and fields_date(history[0].date) >= today):
+            continue
+        current = history[:1].level_id
+        position = list(levels).index(current) + 1 if current in levels \
+            else 0
+        if position >= len(levels):
+            continue
+        level = levels[position]
+        if level.bureau_report:
+            debt = sum(Item.search([
+                ("partner_id.commercial_partner_id", "=", customer.id),
+                ("account_id.internal_type", "=", "receivable"),
+                ("amount_residual", "!=", 0),
+                ("move_id.state", "=", "posted"),
+                ("company_id", "=", company.id)]).mapped("amount_residual"))
+            notices = sorted(fields_date(line.date) for line in history
+                             if line.bureau_notice and
+                             line.state in ("sent", "printed"))
+            needed = 2 if debt <= small else 1
+            if len(notices) < needed or \
+                    today < notices[needed - 1] + timedelta(days=21):
+                continue
+        due = fields_date(item.date_maturity or item.date)
+        if today < due + timedelta(days=level.days):
+            continue
+        if history and today < fields_date(history[0].date) + timedelta(
+                days=level.min_days_since_previous):
+            continue
+        if amount < level.min_amount or item.blocked:
+            continue
+        excluded = customer.cartera_collection_excluded_until
+        if excluded and fields_date(excluded) >= today:
+            continue
+        if item.invoice_id and Dispute.search_count([
+                ("invoice_id", "=", item.invoice_id.id),
+                ("state", "=", "open")]):
+            continue
+        promises = Promise.search([
+            ("partner_id", "=", customer.id), ("state", "=", "pending"),
+            ("company_id", "=", company.id)])
+        if any(today <= fields_date(promise.date) + timedelta(days=grace)
+               and (not promise.invoice_ids
+                    or item.invoice_id in promise.invoice_ids)
+               for promise in promises):
+            continue
+        Line.create({
+            "run_id": run.id, "company_id": company.id,
+            "move_line_id": item.id, "invoice_id": item.invoice_id.id,
+            "partner_id": customer.id, "user_id": customer.user_id.id,
+            "level_id": level.id, "date": day,
+            "date_due": str(due), "days_overdue": (today - due).days,
+            "amount_due": amount,
+            "state": "draft" if plan.validate_lines else "queued"})
+
+    def after():
+        return {"subset": dunning_levels_of(env, [run.id], items)}
+    return {"rows": len(items), "_after": after}
 
 
 CONTENDERS = {
@@ -965,7 +1172,9 @@ CONTENDERS = {
     ("agenda", "ours"): agenda_ours,
     ("agenda", "orm"): agenda_orm,
     ("statements", "ours"): statements_ours,
+    ("dunning_letters", "ours"): dunning_letters_ours,
     ("dunning", "ours"): dunning_ours,
+    ("dunning", "orm"): dunning_orm,
 }
 
 
@@ -973,7 +1182,8 @@ def main():
     measure, contender, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
     arg = sys.argv[4] if len(sys.argv) > 4 else None
     family = measure.split("_")[0]
-    func = CONTENDERS[(family, contender)]
+    func = CONTENDERS.get((measure, contender)) or \
+        CONTENDERS[(family, contender)]
     odoo.tools.config.parse_config(
         ["--addons-path=%s" % ROOT, "--db_host=%s" % PGHOST, "-d", DB,
          "--log-level=warn"])

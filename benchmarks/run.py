@@ -37,7 +37,7 @@ MEASURES = ["aging_today", "aging_backdated", "movement_year", "kpis_year",
             "closing_10000", "closing_100000", "closing_month",
             "capture_list", "pdf_aging",
             "promises_evaluate", "agenda_collector", "agenda_manager",
-            "statements_all", "dunning_letters"]
+            "statements_all", "dunning_selection", "dunning_letters"]
 ORM_DONE = {}
 CONTENDERS = set(filter(None, os.environ.get(
     "BENCH_CONTENDERS", "").split(",")))
@@ -752,6 +752,62 @@ def measure_statements(out):
     out["statements_all"] = entry
 
 
+# The per-item ORM yardstick of the collection run decides for the items of
+# the first customers holding this many open items.
+DUNNING_ORM_ROWS = int(os.environ.get("BENCH_DUNNING_ORM_ROWS", "500"))
+
+
+def measure_dunning_selection(out):
+    """A collection run's selection (``action_compute``) over every open
+    item, a plan with five levels created inside each rolled-back run,
+    against a per-item ORM loop taking the same decisions on a sample."""
+    if not has_model("cartera.dunning.run"):
+        out["dunning_selection"] = {"ours_s": "n/a"}
+        return
+    entry = kept_entry(out, "dunning_selection")
+    for name in ("ours", "orm"):
+        if CONTENDERS and name not in CONTENDERS:
+            continue
+        res = contender("dunning_selection", name, arg=DUNNING_ORM_ROWS,
+                        cap=CAP if name in PEERS else 0)
+        if not res:
+            continue
+        result = res["result"]
+        entry["%s_runs" % name] = res["runs"]
+        entry["%s_peak_mib" % name] = res["peak_mib"] and round(
+            res["peak_mib"], 1)
+        entry["%s_subset" % name] = result.get("subset")
+        if name == "ours":
+            seconds, queries = result["steps"]["compute"]
+            entry["ours_s"] = seconds
+            entry["ours_queries"] = queries
+            entry["ours_total_s"] = round(res["seconds"], 4)
+            entry["ours_rows"] = result.get("items")
+            for key in ("steps", "lines", "next_day_s", "next_day_queries",
+                        "next_day_lines"):
+                entry["ours_%s" % key] = result.get(key)
+        else:
+            entry["orm_s"] = round(res["seconds"], 4)
+            entry["orm_queries"] = res["queries"]
+            entry["orm_rows"] = result.get("rows")
+        rows = entry.get("%s_rows" % name)
+        entry["%s_ms_per_row" % name] = round(
+            1000 * entry["%s_s" % name] / rows, 5) if rows else None
+        note_cap(entry, name, res)
+        log("dunning_selection %-5s %8.3f s %6s queries, %s items", name,
+            entry["%s_s" % name], entry.get("%s_queries" % name), rows)
+    entry["queries"] = entry.get("ours_queries")
+    entry["peak_mib"] = entry.get("ours_peak_mib")
+    entry["ratio_orm"] = ratio(entry.get("orm_ms_per_row"),
+                               entry.get("ours_ms_per_row"))
+    entry["orm_note"] = "ORM loop on the %s open items of the first " \
+        "customers, per item; ours: action_compute alone (the plan's " \
+        "set-up apart, ours_total_s with it)" % entry.get("orm_rows")
+    entry["subset_agree"] = entry.get("ours_subset") is not None and \
+        entry.get("ours_subset") == entry.get("orm_subset")
+    out["dunning_selection"] = entry
+
+
 def fmt(value, unit=""):
     if value is None:
         return "-"
@@ -816,7 +872,7 @@ def print_table(out):
     print()
 
 
-def measure_dunning(out):
+def measure_dunning_letters(out):
     """Collection letters (issue 25): a run of BENCH_DUNNING_CUSTOMERS
     customers that owe (default all) sent by action_send, every letter a
     PDF, in a contender process (rolled back); on a live server that
@@ -916,8 +972,10 @@ def main():
             measure_agenda(measure[len("agenda_"):], out)
         elif measure == "statements_all":
             measure_statements(out)
+        elif measure == "dunning_selection":
+            measure_dunning_selection(out)
         elif measure == "dunning_letters":
-            measure_dunning(out)
+            measure_dunning_letters(out)
         save()
     save()
     print_table(out)

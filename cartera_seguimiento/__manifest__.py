@@ -4,7 +4,7 @@
     "name": "Receivables Follow-up (Seguimiento de cartera)",
     "summary": "Record follow-ups of customers' debts, their next tasks, "
                "closings that seal them, and receivable reports",
-    "version": "11.0.4.1.0",
+    "version": "11.0.5.0.0",
     "category": "Accounting",
     "website": "https://github.com/cartera-seguimiento/cartera_seguimiento",
     "author": "Cartera Seguimiento contributors",
@@ -33,15 +33,16 @@
         "security/cartera_kpi_security.xml",
         "security/cartera_statement_security.xml",
         "security/cartera_dunning_security.xml",
-        # Sequences, types, scheduled actions, the statement template.
+        # Sequences, types, scheduled actions, mail templates.
         "data/cartera_followup_type_data.xml",
         "data/ir_cron_data.xml",
         "data/cartera_closing_data.xml",
         "data/cartera_promise_data.xml",
         "data/cartera_statement_data.xml",
-        # issue 25: the digest's collection runs.
         "data/cartera_dunning_digest_data.xml",
         "data/cartera_dunning_data.xml",
+        "data/cartera_dunning_run_data.xml",
+        "data/cartera_dispute_data.xml",
         # Report actions and templates (the wizards' forms are screens).
         "reports/cartera_reports.xml",
         "reports/report_templates.xml",
@@ -49,6 +50,8 @@
         "reports/cartera_promise_report.xml",
         "reports/cartera_kpi_report.xml",
         "reports/cartera_dunning_letter.xml",
+        "reports/cartera_dispute_report.xml",
+        "reports/cartera_dunning_report.xml",
         # Screens.
         "views/assets.xml",
         "views/cartera_followup_type_views.xml",
@@ -61,23 +64,19 @@
         "views/cartera_agenda_views.xml",
         "views/cartera_kpi_month_views.xml",
         "views/cartera_statement_run_views.xml",
-        # issue 25: screens.
         "views/cartera_dunning_plan_views.xml",
         "views/cartera_dunning_run_views.xml",
+        "views/cartera_dispute_views.xml",
         "wizards/cartera_report_wizard_views.xml",
         "wizards/cartera_statement_wizard_views.xml",
-        # Issue 25, disputes and their reports (H3).
-        "data/cartera_dispute_data.xml",
-        "reports/cartera_dispute_report.xml",
-        "reports/cartera_dunning_report.xml",
-        "views/cartera_dispute_views.xml",
         "wizards/cartera_dispute_report_wizard_views.xml",
+        "wizards/cartera_dunning_run_wizard_views.xml",
         # The menu tree, last: it opens the actions above.
         "views/cartera_menus.xml",
     ],
     "demo": [
         "demo/cartera_demo.xml",
-        # issue 25: the collection plan and its history.
+        # The collection plan and the items' level history.
         "demo/cartera_dunning_demo.xml",
     ],
 }

@@ -39,21 +39,21 @@ from . import cartera_statement_send
 from . import cartera_statement_mail
 from . import mail_mail
 from . import cartera_promise_notify
+# Collection plans, runs and disputes. The agenda's view reads the
+# collection lines and disputes: its model comes after theirs (tables are
+# created in this order).
 from . import cartera_dunning_plan
 from . import cartera_dunning_level
 from . import cartera_dunning_run
+from . import cartera_dunning_selection
 from . import cartera_dunning_line
-from . import cartera_dispute
-# issue 25: screens. The agenda's view reads the collection lines and
-# disputes: its model comes after theirs (tables are created in this order).
-from . import cartera_dunning_screens
-from . import cartera_agenda
-# Issue 25, sending (H2): action_send, the customer's communication, the
-# letters, the lines' buttons and the bureau export.
+from . import cartera_dunning_line_actions
 from . import cartera_dunning_send
 from . import cartera_dunning_communication
 from . import cartera_dunning_letter
-from . import cartera_dunning_line_actions
+from . import cartera_dunning_screens
+from . import cartera_dispute
 from . import cartera_dispute_resolve
 from . import cartera_ar_report_disputes
 from . import cartera_ar_report_dunning
+from . import cartera_agenda

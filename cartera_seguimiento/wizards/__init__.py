@@ -10,3 +10,4 @@ from . import cartera_kpi_report_wizard
 from . import cartera_statement_wizard
 from . import cartera_dispute_report_wizard
 from . import cartera_dunning_report_wizard
+from . import cartera_dunning_run_wizard
