@@ -942,6 +942,9 @@ def dunning_letters_ours(env, customers):
             "rss_mib_by_customers": rss_by_done(samples),
             "batch_size": int(env["ir.config_parameter"].get_param(
                 "cartera_seguimiento.dunning_batch_size") or 20)}
+
+
+# ---------------------------------------------------------------------------
 # Collection runs (issue 25): the selection of the day's lines over every
 # open item, and a per-item ORM yardstick taking the same decisions.
 # ---------------------------------------------------------------------------

@@ -25,9 +25,11 @@ informe_paginas_2.png:demo-informe_paginas-2.png
 estado_cuenta.png:demo-estado_cuenta.png
 estado_cuenta_asistente.png:demo-estado_cuenta_asistente.png
 estado_cuenta_envio.png:demo-estado_cuenta_envio.png
-cierre.png:demo-cierre.png"
+cierre.png:demo-cierre.png
+plan_cobro.png:demo-dunning_plan.png
+ejecucion_cobro.png:demo-dunning_run.png"
 CARTERA_TEST_DB=${CARTERA_TEST_DB:-cartera_screenshots} bash scripts/test.sh \
-    tests/test_demo_screens.py \
+    tests/test_dunning_screens.py tests/test_demo_screens.py \
     || { echo "screenshots: the tests failed; README images left as they were"; exit 1; }
 status=0
 for pair in $IMAGES; do
