@@ -7,7 +7,7 @@ ask for, and its lines marked in the same transaction."""
 import base64
 import logging
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError, except_orm
 from odoo.tools import html_escape
 from odoo.tools.misc import format_date
@@ -92,14 +92,25 @@ class CarteraDunningLine(models.Model):
                     "state": "printed", "channel": "letter",
                     "followup_id": followup.id, "attachment_id": proof.id})
         self._schedule_activities()
+        sent_on = self._sending_day(run)
         for line in self:
             # A customer whose levels neither e-mail nor print (an
             # activity, a report to the bureaus) has nothing to send: the
             # lines are done all the same, without a channel.
             line_values = values[line.id] or {"state": "sent"}
+            line_values["date_sent"] = sent_on
             if line.level_id.bureau_report:
-                line_values["reportable_date"] = run.date
+                line_values["reportable_date"] = sent_on
             line.write(line_values)
+
+    @api.model
+    def _sending_day(self, run):
+        """The day a communication leaves: today for the run's user (the
+        company's time zone when they have none), never before the run's
+        own date."""
+        tz = run.user_id.tz or run.company_id.partner_id.tz or "UTC"
+        today = fields.Date.context_today(self.with_context(tz=tz))
+        return max(today, run.date)
 
     # ------------------------------------------------------------------
     # The follow-up and its document

@@ -58,6 +58,11 @@ class CarteraDunningLine(models.Model):
         readonly=True)
     date = fields.Date(string="Date", required=True, readonly=True,
                        index=True)
+    date_sent = fields.Date(
+        string="Sent On", readonly=True, index=True,
+        help="The day the communication left (a line reviewed before "
+             "sending leaves after its date): the 20 days of a prior "
+             "notice of Ley 1266 count from it.")
     date_due = fields.Date(string="Due Date", readonly=True)
     days_overdue = fields.Integer(string="Days Overdue", readonly=True)
     amount_due = fields.Monetary(

@@ -109,7 +109,8 @@ history AS (
            (array_agg(dl.level_id ORDER BY dl.date DESC))[1] AS level_id,
            MAX(dl.date) AS last_date,
            bool_or(dl.state IN ('draft', 'queued')) AS pending,
-           array_agg(dl.date ORDER BY dl.date) FILTER (
+           array_agg(COALESCE(dl.date_sent, dl.date)
+                     ORDER BY COALESCE(dl.date_sent, dl.date)) FILTER (
                WHERE dl.bureau_notice AND dl.state IN ('sent', 'printed'))
                AS notices
       FROM cartera_dunning_line dl

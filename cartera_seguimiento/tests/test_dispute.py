@@ -321,7 +321,7 @@ class TestDisputedFigures(DisputeCase):
         sheet = wizard._xlsx_sheets()[0]
         self.assertEqual(sheet["rows"][0][-3:],
                          [1500000.0, 200000.0, 1300000.0])
-        self.assertEqual(sheet["columns"][-2][0], "Reclamado")
+        self.assertEqual(sheet["columns"][-2][0], "En reclamo")
 
 
 class TestDisputeReport(DisputeCase):

@@ -178,6 +178,18 @@ class TestLadder(DunningCase):
         # The top of the ladder: nothing more.
         self.assertFalse(self._level(self._run("2026-06-01"), self.invoice))
 
+    def test_notice_counts_from_the_day_it_left(self):
+        # A notice reviewed before sending leaves after its line's date:
+        # the 20 days count from the day it was sent.
+        self._climb_to_l3(self.invoice)
+        lines = self._run("2026-03-02")
+        self.assertEqual(self._level(lines, self.invoice), self.L4)
+        lines.sudo().write({"state": "sent", "date_sent": "2026-03-05"})
+        for date in ("2026-03-23", "2026-03-25"):
+            self.assertFalse(self._level(self._run(date), self.invoice), date)
+        self.assertEqual(self._level(self._run("2026-03-26"), self.invoice),
+                         self.L5)
+
     def test_notice_not_sent_holds_the_report(self):
         self._climb_to_l3(self.invoice)
         lines = self._run("2026-03-02")

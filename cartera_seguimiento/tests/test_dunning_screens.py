@@ -91,10 +91,8 @@ class TestDunningScreens(CarteraCase):
         Dispute = cls.env["cartera.dispute"]
         Dispute.create({"invoice_id": cls.inv_b.id, "amount": 300.0,
                         "reason": "price"})
-        # Blocked while in dispute (cartera.dispute keeps it so).
-        cls._item(cls.inv_b).write({"blocked": True})
         Dispute.create({"invoice_id": cls.inv_a.id, "amount": 100.0,
-                        "reason": "quantity"}).write({"state": "rejected"})
+                        "reason": "quantity"}).action_reject()
 
     @classmethod
     def _day(cls, offset):

@@ -27,8 +27,10 @@ import base64
 import io
 import shutil
 import subprocess
+from datetime import datetime
 
 import openpyxl
+import pytz
 from PyPDF2 import PdfFileReader
 
 from odoo import SUPERUSER_ID, api, registry, tools
@@ -113,11 +115,12 @@ class DunningSendCase(CarteraCase):
         self.addCleanup(tools.config.__setitem__, "test_enable", test_enable)
 
     @classmethod
-    def _run(cls, user, lines, state="queued"):
-        """A computed run of ``user`` with ``lines`` [(invoice, level,
-        days overdue)], as the selection makes them."""
+    def _run(cls, user, lines, state="queued", day=D):
+        """A computed run of ``user`` on ``day`` (one a day: the runs'
+        unique key) with ``lines`` [(invoice, level, days overdue)], as the
+        selection makes them."""
         run = cls.Run.sudo().create({
-            "date": D, "company_id": cls.company.id, "user_id": user.id,
+            "date": day, "company_id": cls.company.id, "user_id": user.id,
             "state": "computed"})
         for invoice, level, days in lines:
             item = invoice.move_id.line_ids.filtered(
@@ -127,7 +130,7 @@ class DunningSendCase(CarteraCase):
                 "move_line_id": item.id, "invoice_id": invoice.id,
                 "partner_id": invoice.commercial_partner_id.id,
                 "user_id": invoice.commercial_partner_id.user_id.id,
-                "level_id": level.id, "date": D,
+                "level_id": level.id, "date": day,
                 "date_due": invoice.date_due, "days_overdue": days,
                 "amount_due": invoice.residual, "state": state})
         return run
@@ -224,9 +227,13 @@ class TestDunningSend(DunningSendCase):
         self.assertIn("How to pay", letter)
         self.assertIn("ACC-0001-777", letter)
         self.assertIn("2,000.00", letter)
-        # Reportable from the run's day; one follow-up of the letter
-        # type with the item as its document (its only one).
-        self.assertEqual(z.reportable_date, D)
+        # Sent today (the run's user's day), reportable from then; one
+        # follow-up of the letter type with the item as its document (its
+        # only one).
+        tz = run.user_id.tz or self.company.partner_id.tz or "UTC"
+        today = datetime.now(pytz.timezone(tz)).date().isoformat()
+        self.assertEqual(z.date_sent, max(today, D))
+        self.assertEqual(z.reportable_date, z.date_sent)
         self.assertEqual(z.followup_id.type_id.code, "dunning_letter")
         self.assertEqual(z.followup_id.invoice_id, self.inv_z)
         # The run's letters, one PDF (HTML under the test runner) holding
@@ -297,7 +304,8 @@ class TestDunningSend(DunningSendCase):
         self.assertFalse(mail.email_cc)
         self.assertEqual(mail.recipient_ids, self.contact)
         # A customer without any address left: not sent at all.
-        run2 = self._run(self.collector1, [(self.inv_x, self.reminder, 70)])
+        run2 = self._run(self.collector1, [(self.inv_x, self.reminder, 70)],
+                         day="2026-07-01")
         run2.sudo(self.collector1).action_send()
         mail2 = run2.line_ids.mail_id
         (self.customer | self.contact).write({"email": False})

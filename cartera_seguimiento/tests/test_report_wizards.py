@@ -164,9 +164,10 @@ class TestReportWizards(ArReportCase):
         menu = self.env.ref("cartera_seguimiento.cartera_menu_reports")
         self.assertEqual(menu.parent_id, self.env.ref(
             "cartera_seguimiento.cartera_menu_followup"))
-        # The six reports, the indicators' dashboard and PDF, and the
-        # statements of account.
-        self.assertEqual(len(menu.child_id), 9)
+        # The six reports, the indicators' dashboard and PDF, the
+        # statements of account, the disputes and the collection
+        # management reports.
+        self.assertEqual(len(menu.child_id), 11)
 
 
 class TestReportNames(ArReportCase):
