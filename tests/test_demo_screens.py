@@ -31,12 +31,13 @@ CAMILA_CUSTOMERS = ("Ferretería Los Alpes S.A.S.",
 # amounts do not). Alpes: 4.250.000 + 1.870.000 - 870.000; Caribe:
 # 9.600.000 + 2.300.000 - 600.000 - 3.600.000; Andina: 15.750.000 +
 # 6.400.000 - 1.200.000 - 2.400.000; Pacífico: 3.150.000 + 5.200.000 -
-# 5.200.000; Llanos: 7.800.000 + 1.250.000.
+# 5.200.000 + 2.750.000 (due in three days, demo/cartera_dunning_demo.xml);
+# Llanos: 7.800.000 + 1.250.000.
 BALANCES = {
     "Ferretería Los Alpes S.A.S.": 5250000.0,
     "Distribuciones del Caribe Ltda.": 7700000.0,
     "Constructora Andina S.A.": 18550000.0,
-    "Comercializadora Pacífico S.A.S.": 3150000.0,
+    "Comercializadora Pacífico S.A.S.": 5900000.0,
     "Agropecuaria Los Llanos": 9050000.0,
 }
 TODAY = datetime.date.today()
