@@ -21,6 +21,7 @@ statements' recipients and runs, read-only fields, dates, other users'
 tasks, private notices, multi-company, outsiders' reads, exports. A write
 cell compares the database before and after."""
 import io
+import itertools
 import re
 import xmlrpc.client
 from datetime import date, datetime, timedelta
@@ -120,6 +121,19 @@ POLICY["cartera.statement.run.line"] = {"search": STAFF | {SUPER}}
 POLICY["cartera.ar.report"]["statements"] = OWN | {SUPER}
 POLICY.update({"cartera.statement.wizard": {},
                "report.cartera_seguimiento.report_statement": {}})
+# Issue 25's wizards and report renderers: transient or rendering what
+# their engine returns; the engine's scope (a collector's customers only),
+# the run wizard's rights and the bureau export are asserted in the addon's
+# own tests (test_dunning_run, test_dunning_report, test_dunning_send).
+POLICY.update({
+    "cartera.dispute.report.wizard": {}, "cartera.dunning.report.wizard": {},
+    "cartera.dunning.run.wizard": {},
+    "report.cartera_seguimiento.report_dispute": {},
+    "report.cartera_seguimiento.report_dispute_xlsx": {},
+    "report.cartera_seguimiento.report_dunning": {},
+    "report.cartera_seguimiento.report_dunning_xlsx": {},
+    "report.cartera_seguimiento.report_dunning_bureau_xlsx": {},
+    "report.cartera_seguimiento.report_dunning_letter": {}})
 # Abstract bases with nothing to call of their own.
 POLICY.update({"cartera.report.wizard": {}, "cartera.report.qweb": {},
                "cartera.report.xlsx": {}, "cartera.scope": {},
@@ -400,15 +414,16 @@ def make_dunning(admin_rpc, users, company, customer, other_customer,
     plan_id, level_id = plan(1)
     foreign_plan, foreign_level = plan(company)
 
-    def run(user, company_id, partner, item, level):
+    def run(user, company_id, partner, item, level, day=TODAY,
+            state="draft"):
         run_id = admin_rpc("cartera.dunning.run", "create", {
-            "date": str(TODAY), "company_id": company_id, "user_id": user,
+            "date": str(day), "company_id": company_id, "user_id": user,
             "state": "computed"})
         line_id = admin_rpc("cartera.dunning.line", "create", {
             "run_id": run_id, "company_id": company_id,
             "move_line_id": item, "partner_id": partner,
-            "level_id": level, "date": str(TODAY), "amount_due": 900.0,
-            "state": "draft"})
+            "level_id": level, "date": str(day), "amount_due": 900.0,
+            "state": state})
         return run_id, line_id
 
     own_item = ledger["own"]["line"][0]
@@ -421,10 +436,11 @@ def make_dunning(admin_rpc, users, company, customer, other_customer,
     runs["other"], lines["other"] = run(
         other, 1, other_customer, other_item, level_id)
     # A line of the other company (its ledger has no items: the line
-    # points at one of the main company's, the rules read its company).
+    # points at one of the main company's, the rules read its company; a
+    # day earlier and sent: an item has one line a day and one pending).
     runs["foreign"], lines["foreign"] = run(
         users[OTHER_MANAGER]["id"], company, foreign_customer, own_item,
-        foreign_level)
+        foreign_level, day=TODAY - timedelta(days=1), state="sent")
 
     def dispute(invoice, user):
         return admin_rpc("cartera.dispute", "create", {
@@ -444,22 +460,28 @@ def make_dunning(admin_rpc, users, company, customer, other_customer,
     }
 
 
+DUNNING_DAYS = itertools.count(10)
+
+
 def dunning_values(world, model):
     """Values of a new record of a collection model (create cells, and
-    the fresh records the unlink cells delete)."""
+    the fresh records the unlink cells delete). Each on a day of its own,
+    and a line already done: a user has one run a day, an item one line a
+    day and one pending line."""
     samples = world["dunning"]
+    day = str(TODAY - timedelta(days=next(DUNNING_DAYS)))
     return {
         "cartera.dunning.plan": {"name": "Plan Intruso %s" % RUN},
         "cartera.dunning.level": {
             "plan_id": samples["cartera.dunning.plan"]["open"],
             "name": "Nivel Intruso", "days": 5},
-        "cartera.dunning.run": {"date": str(TODAY)},
+        "cartera.dunning.run": {"date": day},
         "cartera.dunning.line": {
             "run_id": samples["cartera.dunning.run"]["open"],
             "company_id": 1, "move_line_id": samples["own_item"],
             "partner_id": world["customer"],
             "level_id": samples["cartera.dunning.level"]["open"],
-            "date": str(TODAY), "state": "draft"},
+            "date": day, "state": "sent"},
         "cartera.dispute": {
             "invoice_id": world["ledger"]["own"]["invoice"][0],
             "amount": 10.0, "reason": "other"},
