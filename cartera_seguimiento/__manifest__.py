@@ -20,7 +20,8 @@
     # but openupgradelib, OCA's helpers for the migration scripts; XLSX
     # goes through report_xlsx, which declares xlsxwriter).
     "external_dependencies": {
-        "python": ["openupgradelib", "psycopg2", "pytz", "werkzeug"],
+        "python": [
+            "holidays", "openupgradelib", "psycopg2", "pytz", "werkzeug"],,
     },
     # Grouped by kind; within a kind, what others refer to comes first.
     "data": [

@@ -17,6 +17,9 @@ def main(dbname):
     with api.Environment.manage(), odoo.registry(dbname).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         company = env.ref("base.main_company")
+        # Colombia's tax id is the NIT; Odoo 11 ships no label for it, so the
+        # reports' footers would print "TIN".
+        env.ref("base.co").vat_label = "NIT"
         cop = env.ref("base.COP")
         cop.active = True
         with open(LOGO, "rb") as logo:
