@@ -21,7 +21,7 @@
     # goes through report_xlsx, which declares xlsxwriter).
     "external_dependencies": {
         "python": [
-            "holidays", "openupgradelib", "psycopg2", "pytz", "werkzeug"],,
+            "holidays", "openupgradelib", "psycopg2", "pytz", "werkzeug"],
     },
     # Grouped by kind; within a kind, what others refer to comes first.
     "data": [
