@@ -24,7 +24,8 @@ import io
 import itertools
 import re
 import xmlrpc.client
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -54,7 +55,9 @@ OWN = {"collector", "manager"}
 # the immutable models refuse it.
 SUPER = "superuser"
 ALL = set(GROUPS) | {SUPER}
-TODAY = date.today()
+# The addon's day is the company's (Bogotá), not the machine's UTC date:
+# from 19:00 Bogotá the two differ.
+TODAY = datetime.now(ZoneInfo("America/Bogota")).date()
 
 # Which groups may do what. Reports: the wizard's PDF/HTML/XLSX output.
 # "read_other" reads a record of another collector's customer, and
