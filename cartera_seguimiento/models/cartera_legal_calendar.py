@@ -191,7 +191,8 @@ class CarteraArReport(models.AbstractModel):
             "date_paid": settled and paid or False,
             "mora_from": fields.Date.to_string(mora_from),
             "days_mora": days,
-            "notices": list(notices),
+            "notices": [fields.Date.to_string(day) if not isinstance(
+                day, str) else day for day in notices],
             "notices_needed": needed,
             "report_from": report_from or False,
             "reported": reported or False,
