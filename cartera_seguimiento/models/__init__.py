@@ -59,3 +59,5 @@ from . import cartera_ar_report_dunning
 # issue 26: each item's legal calendar (H3).
 from . import cartera_legal_calendar
 from . import cartera_agenda
+# issue 26: the legal calendar on the invoice, customer and agenda (H3).
+from . import cartera_legal_calendar_screens

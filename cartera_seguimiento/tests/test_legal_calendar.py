@@ -9,6 +9,12 @@ Monday; 2026-03-20 a Friday, 2026-03-21 a Saturday (a business day).
 
 The plan is test_dunning_run's: L4 (prelegal) the prior notice of Ley
 1266, L5 (legal) the report to the credit bureaus."""
+from datetime import timedelta
+
+import xlrd
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.exceptions import UserError
 
 from ..tools import legal_terms
@@ -251,3 +257,116 @@ class TestLegalStageRefused(LegalCase):
             self._line(self.old, self.L5, "2025-12-09")
         # The day before it still could.
         self._line(self.old, self.L5, "2025-12-08")
+
+
+class TestLegalCalendarScreens(LegalCase):
+    """The invoice's page, the customer's tab, the agenda's warning and
+    the report's three outputs."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestLegalCalendarScreens, cls).setUpClass()
+        cls.old = cls._invoice(cls.big, 1000000.0, "2022-11-08",
+                               "2022-12-08")
+
+    def test_invoice_and_customer(self):
+        invoice = self.old.sudo(self.collector1)
+        self.assertEqual(invoice.cartera_prescription_date, "2025-12-09")
+        html = invoice.cartera_legal_calendar
+        self.assertIn(self.old.number, html)
+        self.assertIn("09-12-2025", html)  # es_CO
+        # Another collector does not read the invoice at all; its own
+        # customer's tab lists theirs only.
+        html = self.big.sudo(self.collector1).cartera_legal_calendar
+        self.assertIn(self.old.number, html)
+        other = self._customer("Cliente vacío", self.collector2)
+        self.assertNotIn(self.old.number, other.sudo(
+            self.collector2).cartera_legal_calendar)
+
+    def test_agenda_warning_thresholds(self):
+        Agenda = self.env["cartera.agenda"]
+        warning = Agenda._warning
+        today = fields.Date.from_string("2026-03-01")
+        for day, level in (("2026-03-02", "7"), ("2026-03-08", "7"),
+                           ("2026-03-09", "30"), ("2026-03-31", "30"),
+                           ("2026-04-01", "90"), ("2026-05-30", "90"),
+                           ("2026-05-31", False)):
+            self.assertEqual(
+                warning(today, fields.Date.from_string(day)), level, day)
+
+    def test_agenda_prescription(self):
+        Agenda = self.env["cartera.agenda"].sudo(self.collector1)
+        today = Agenda._agenda_today()
+        customers = {}
+        # Due three years before today + N days: prescribes on that day
+        # or, off a holiday, at most a few days later.
+        for name, days, level in (("A 5 días", 5, "7"),
+                                  ("A 20 días", 20, "30"),
+                                  ("A 60 días", 60, "90"),
+                                  ("A 200 días", 200, False)):
+            customer = self._customer(name)
+            due = today + timedelta(days=days) - relativedelta(years=3)
+            self._invoice(customer, 1000.0, str(due - timedelta(days=30)),
+                          str(due))
+            # A prescribed item does not hide the next one.
+            self._invoice(customer, 1000.0, "2020-01-01", "2020-02-01")
+            customers[customer] = (legal_terms.prescription_date(due),
+                                   level)
+        rows = Agenda.search([("partner_id", "in", [
+            c.id for c in customers])])
+        self.assertEqual(len(rows), 4)
+        for row in rows:
+            prescription, level = customers[row.partner_id]
+            self.assertEqual(row.prescription_date, str(prescription))
+            self.assertEqual(row.prescription_warning, level,
+                             row.partner_id.name)
+        near = Agenda.search([("partner_id", "in", [
+            c.id for c in customers]), ("prescription_warning", "!=", False)])
+        self.assertEqual(set(near.mapped("partner_id.name")),
+                         {"A 5 días", "A 20 días", "A 60 días"})
+        # Only a prescribed item: no next prescription.
+        self.assertFalse(Agenda.search([
+            ("partner_id", "=", self.big.id)]).prescription_date)
+        # Another collector's agenda has none of them.
+        self.assertFalse(self.env["cartera.agenda"].sudo(
+            self.collector2).search([
+                ("prescription_warning", "!=", False),
+                ("partner_id", "in", [c.id for c in customers])]))
+
+    def _wizard(self, user, **vals):
+        return self.env["cartera.legal.calendar.report.wizard"].sudo(
+            user).with_context(lang="es_CO").create(vals)
+
+    def test_report_outputs(self):
+        paid = self._invoice(self.big, 500000.0, "2026-02-20", "2026-03-20")
+        self._pay(paid, 500000.0, "2026-06-30")
+        self._line(paid, self.L5, "2026-06-01").sudo().write(
+            {"reportable_date": "2026-06-01"})
+        theirs = self._invoice(self._customer(
+            "Cliente de otro", self.collector2), 1000.0, "2026-01-01",
+            "2026-02-01")
+        wizard = self._wizard(self.collector1, date_at="2026-07-01")
+        action = wizard.action_print_html()
+        report = wizard.env["ir.actions.report"]._get_report_from_name(
+            action["report_name"])
+        html = report.with_context(lang="es_CO").render_qweb_html(
+            wizard.ids)[0].decode("utf-8")
+        self.assertIn(self.old.number, html)
+        self.assertIn(paid.number, html)
+        self.assertNotIn(theirs.number, html)
+        self.assertIn("09-12-2025", html)  # prescription, es_CO format
+        self.assertIn("20-01-2027", html)  # paid: in the bureaus until
+        action = wizard.action_export_xlsx()
+        report = wizard.env["ir.actions.report"]._get_report_from_name(
+            action["report_name"])
+        content, kind = report.with_context(lang="es_CO").render_xlsx(
+            wizard.ids, {})
+        book = xlrd.open_workbook(file_contents=content)
+        rows = [book.sheet_by_index(0).row_values(i)
+                for i in range(book.sheet_by_index(0).nrows)]
+        documents = [row[3] for row in rows]
+        self.assertIn(self.old.number, documents)
+        self.assertIn(paid.number, documents)
+        self.assertNotIn(theirs.number, documents)
+        pdf = wizard.action_print_pdf()
+        self.assertEqual(pdf["report_type"], "qweb-pdf")
