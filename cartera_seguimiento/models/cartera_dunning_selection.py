@@ -122,6 +122,7 @@ def prescribed_sql(due):
         "::date").format(due=due, years=sql.SQL(str(
             legal_terms.PRESCRIPTION_YEARS)))
 
+
 SELECTION = """
 WITH open_rows AS ({open_items}),
 items AS {materialized} (

@@ -232,4 +232,3 @@ class CarteraDunningLine(models.Model):
                         line.invoice_id.number or line.move_line_id.name,
                         fields.Date.to_string(prescription),
                         line.level_id.name))
-
