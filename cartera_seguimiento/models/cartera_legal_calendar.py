@@ -176,8 +176,9 @@ class CarteraArReport(models.AbstractModel):
             until = legal_terms.bureau_until(due, paid)
             days = legal_terms.mora_days(due, paid)
         else:
-            until = legal_terms.bureau_until(due)
             days = legal_terms.mora_days(due, today)
+            # Not in mora yet: nothing negative to report.
+            until = days and legal_terms.bureau_until(due)
         notices = notices or []
         values = self._customer_values(partner_id, name, vat, user_id,
                                        user_name)

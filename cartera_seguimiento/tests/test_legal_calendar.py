@@ -201,6 +201,29 @@ class TestLegalCalendar(LegalCase):
         self.assertEqual(row["notices_needed"], 1)
         self.assertEqual(row["report_from"], "2026-03-23")
 
+    def test_not_in_mora_yet(self):
+        invoice = self._invoice(self.big, 1000.0, "2026-03-01", "2026-03-31")
+        row = self._row(self.Report.sudo(self.manager).legal_calendar(
+            "2026-03-31"), invoice)
+        self.assertEqual((row["mora_from"], row["days_mora"]),
+                         ("2026-04-01", 0))
+        self.assertFalse(row["bureau_until"])
+
+    def test_fixed_query_count(self):
+        Report = self.Report.sudo(self.manager)
+        Report.legal_calendar("2026-03-01")
+        counts = []
+        for number in (1, 6):
+            for index in range(number):
+                customer = self._customer("Cliente %d-%d" % (number, index))
+                self._invoice(customer, 1000.0, "2026-01-01", "2026-02-01")
+            self.Report.invalidate_cache()
+            before = self.env.cr.sql_log_count
+            rows = Report.legal_calendar("2026-03-01")
+            counts.append((self.env.cr.sql_log_count - before, len(rows)))
+        self.assertEqual(counts[0][0], counts[1][0], counts)
+        self.assertEqual(counts[1][1] - counts[0][1], 6)
+
     def test_scope(self):
         mine = self._invoice(self.big, 1000.0, "2026-01-01", "2026-02-01")
         theirs = self._invoice(self._customer(
