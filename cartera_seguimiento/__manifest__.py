@@ -72,6 +72,10 @@
         "wizards/cartera_statement_wizard_views.xml",
         "wizards/cartera_dispute_report_wizard_views.xml",
         "wizards/cartera_dunning_run_wizard_views.xml",
+        # Issue 26: each item's legal calendar, its report and screens.
+        "wizards/cartera_legal_calendar_report_wizard_views.xml",
+        "reports/cartera_legal_calendar_report.xml",
+        "views/cartera_legal_calendar_views.xml",
         # The menu tree, last: it opens the actions above.
         "views/cartera_menus.xml",
     ],

@@ -137,6 +137,14 @@ POLICY.update({
     "report.cartera_seguimiento.report_dunning_xlsx": {},
     "report.cartera_seguimiento.report_dunning_bureau_xlsx": {},
     "report.cartera_seguimiento.report_dunning_letter": {}})
+# Issue 26, each item's legal calendar: the engine's method (a collector
+# their customers' items: test_legal_calendar asserts the scope), its
+# report's wizard and renderers (transient, rendering what it returns).
+POLICY["cartera.ar.report"]["legal_calendar"] = STAFF | {SUPER}
+POLICY.update({
+    "cartera.legal.calendar.report.wizard": {},
+    "report.cartera_seguimiento.report_legal_calendar": {},
+    "report.cartera_seguimiento.report_legal_calendar_xlsx": {}})
 # Abstract bases with nothing to call of their own.
 POLICY.update({"cartera.report.wizard": {}, "cartera.report.qweb": {},
                "cartera.report.xlsx": {}, "cartera.scope": {},
@@ -974,7 +982,8 @@ class Attempt:
                             None, True],
                 "task_listing": [], "evaluate": [],
                 "statements": ["2026-01-31", [w["customer"]]],
-                "promises": ["2026-01-01", "2026-01-31"]}[operation]
+                "promises": ["2026-01-01", "2026-01-31"],
+                "legal_calendar": ["2026-01-31"]}[operation]
         result = rpc(model, operation, *args)
         if operation == "history":
             # The customer's documents, not an empty answer.

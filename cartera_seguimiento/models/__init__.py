@@ -56,4 +56,8 @@ from . import cartera_dunning_letter
 from . import cartera_dunning_screens
 from . import cartera_ar_report_disputes
 from . import cartera_ar_report_dunning
+# issue 26: each item's legal calendar (H3).
+from . import cartera_legal_calendar
 from . import cartera_agenda
+# issue 26: the legal calendar on the invoice, customer and agenda (H3).
+from . import cartera_legal_calendar_screens

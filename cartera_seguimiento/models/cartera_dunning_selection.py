@@ -47,6 +47,10 @@ The rules, each a condition of ``SELECTION`` below:
   between the notice and the report sends the item back to the notice,
   and it climbs those levels again. A plan without a notice level before
   its report level never reports.
+- Código de Comercio art. 789: an item whose acción cambiaria directa
+  prescribed on or before the run's date (three years from its due date,
+  ``tools.legal_terms.prescription_date``) does not reach a level of the
+  legal stage (jurídico): it waits at its level.
 
 Two transactions computing at once never write the same line twice: the
 lines' partial unique indexes (one pending line per item, one line per
@@ -58,7 +62,7 @@ from psycopg2.extras import Json
 
 from odoo import api, models
 
-from ..tools import sql as tools_sql
+from ..tools import legal_terms, sql as tools_sql
 
 # Ley 1266 de 2008 art. 12 (Ley 2157 de 2021): the report may be made
 # once 20 calendar days have passed since the notice, from the 21st day.
@@ -66,6 +70,58 @@ NOTICE_DAYS = 21
 # A debt of at most this share of the monthly minimum wage needs two
 # notices on different days.
 SMALL_DEBT_SHARE = 0.15
+
+
+# The rule of the notices, in one place: the selection's gate and the
+# legal calendar (cartera_legal_calendar.py) read it from here.
+def notice_dates_sql(line):
+    """The aggregate of the dates of the prior notices that left among the
+    collection lines ``line`` (an SQL identifier): lines of a notice
+    level, sent or printed, dated the day they left (``date_sent``, else
+    their date), in increasing order; NULL without any."""
+    return sql.SQL(
+        "array_agg(COALESCE({l}.date_sent, {l}.date)"
+        " ORDER BY COALESCE({l}.date_sent, {l}.date)) FILTER ("
+        "WHERE {l}.bureau_notice AND {l}.state IN ('sent', 'printed'))"
+    ).format(l=line)
+
+
+def small_debt(company):
+    """The bound parameter ``small_debt``: the largest debt of the
+    ``company``'s customers that needs two notices. Without a minimum wage
+    every debt counts as small (None): two notices are never fewer than
+    the law asks."""
+    wage = company.cartera_minimum_wage
+    return wage * SMALL_DEBT_SHARE if wage > 0 else None
+
+
+def notices_needed_sql(debt):
+    """How many notices a customer whose debt is ``debt`` (SQL) needs
+    (bound parameter ``small_debt``)."""
+    return sql.SQL(
+        "CASE WHEN %(small_debt)s::numeric IS NULL"
+        " OR {debt} <= %(small_debt)s::numeric THEN 2 ELSE 1 END"
+    ).format(debt=debt)
+
+
+def report_allowed_sql(notices, needed):
+    """The first day the report is allowed, from the ``notices``'
+    dates (``notice_dates_sql``) and the ``needed`` count (SQL): the 21st
+    day after the needed notice, NULL while it is missing."""
+    return sql.SQL("({notices})[{needed}] + {days}").format(
+        notices=notices, needed=needed, days=sql.Literal(NOTICE_DAYS))
+
+
+def prescribed_sql(due):
+    """The condition that the acción cambiaria of an item due on ``due``
+    (SQL) prescribed on or before the day of the bound parameter
+    ``prescribed_bound`` (``tools.legal_terms.prescribed_bound`` of that
+    day)."""
+    return sql.SQL(
+        "({due} + interval '{years} years')::date <= %(prescribed_bound)s"
+        "::date").format(due=due, years=sql.SQL(str(
+            legal_terms.PRESCRIPTION_YEARS)))
+
 
 SELECTION = """
 WITH open_rows AS ({open_items}),
@@ -109,10 +165,7 @@ history AS (
            (array_agg(dl.level_id ORDER BY dl.date DESC))[1] AS level_id,
            MAX(dl.date) AS last_date,
            bool_or(dl.state IN ('draft', 'queued')) AS pending,
-           array_agg(COALESCE(dl.date_sent, dl.date)
-                     ORDER BY COALESCE(dl.date_sent, dl.date)) FILTER (
-               WHERE dl.bureau_notice AND dl.state IN ('sent', 'printed'))
-               AS notices
+           {notices} AS notices
       FROM cartera_dunning_line dl
      WHERE dl.company_id = %(company_id)s AND dl.state <> 'cancelled'
        AND dl.move_line_id IN (SELECT line_id FROM items)
@@ -142,9 +195,7 @@ histories AS {materialized} (
 ),
 steps AS (
     SELECT c.*, nx.id AS next_id, nx.bureau_report AS next_report,
-           CASE WHEN %(small_debt)s::numeric IS NULL
-                     OR c.debt <= %(small_debt)s::numeric THEN 2 ELSE 1
-           END AS needed
+           {needed} AS needed
       FROM histories c
       JOIN levels nx ON nx.plan_id = c.plan_id AND nx.rank = c.next_rank
      WHERE nx.active
@@ -152,8 +203,7 @@ steps AS (
 chosen AS (
     SELECT s.*, CASE
            WHEN NOT s.next_report THEN s.next_id
-           WHEN %(date)s::date >= s.notices[s.needed] + {notice_days}
-               THEN s.next_id
+           WHEN %(date)s::date >= {report_from} THEN s.next_id
            WHEN s.needed = 2 AND cardinality(s.notices) = 1
                THEN r.notice_id
            END AS level_id
@@ -167,6 +217,9 @@ reached AS {materialized} (
       FROM chosen ch
       JOIN levels lv ON lv.id = ch.level_id
      WHERE %(date)s::date >= ch.due + lv.days
+       -- C.Co. art. 789: no legal stage for an item whose acción
+       -- cambiaria prescribed on or before the run's date.
+       AND NOT (lv.stage = 'legal' AND {prescribed})
        AND (ch.last_date IS NULL
             OR %(date)s::date >= ch.last_date + lv.min_gap)
        AND ch.amount >= COALESCE(lv.min_amount, 0)
@@ -241,20 +294,22 @@ class CarteraArReport(models.AbstractModel):
             customers, company)
         if not plans:
             return 0
-        wage = company.cartera_minimum_wage
         params.update(
             run_id=run.id,
             plans=Json({str(partner_id): plan.id
                         for partner_id, plan in plans.items()}),
-            # Without a minimum wage every debt counts as small: two
-            # notices are never fewer than the law asks.
-            small_debt=wage * SMALL_DEBT_SHARE if wage > 0 else None,
+            small_debt=small_debt(company),
+            prescribed_bound=legal_terms.prescribed_bound(run.date),
             grace_days=company.cartera_promise_grace_days or 0,
         )
         audit = tools_sql.audit_values(self.env)
         query = sql.SQL(SELECTION).format(
             open_items=open_items,
-            notice_days=sql.Literal(NOTICE_DAYS),
+            notices=notice_dates_sql(sql.Identifier("dl")),
+            needed=notices_needed_sql(sql.SQL("c.debt")),
+            report_from=report_allowed_sql(sql.SQL("s.notices"),
+                                           sql.SQL("s.needed")),
+            prescribed=prescribed_sql(sql.SQL("ch.due")),
             # Computed once, in this order, whatever the planner guesses
             # of their sizes (PostgreSQL 12 and later inline a CTE used
             # once; earlier versions always materialize them).

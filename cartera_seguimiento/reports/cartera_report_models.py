@@ -27,6 +27,9 @@ REPORTS = [
      "Dispute Report", True),
     ("report_dunning", "cartera.dunning.report.wizard",
      "Collection Management Report", True),
+    # Issue 26: each item's legal calendar (H3).
+    ("report_legal_calendar", "cartera.legal.calendar.report.wizard",
+     "Legal Deadlines Report", True),
 ]
 
 

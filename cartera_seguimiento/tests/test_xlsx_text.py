@@ -167,6 +167,11 @@ class TestXlsxText(CarteraCase):
             date_to=PERIOD[1])
         self._assert_texts(content, book, [EVIL_TEXTS[1], EVIL_TEXTS[2]])
 
+    def test_legal_calendar_report(self):
+        content, book = self._export(
+            "cartera.legal.calendar.report.wizard", date_at=PERIOD[1])
+        self._assert_texts(content, book, [EVIL_CUSTOMER, EVIL_COLLECTOR])
+
     def test_every_xlsx_report_is_covered(self):
         """A new XLSX report of the addon gets a test here too."""
         reports = self.env["ir.actions.report"].search([
@@ -179,5 +184,6 @@ class TestXlsxText(CarteraCase):
             "cartera.promise.report.wizard",
             "cartera.dispute.report.wizard",
             "cartera.dunning.report.wizard",
+            "cartera.legal.calendar.report.wizard",
             # The credit bureaus' export: test_dunning_send.py.
             "cartera.dunning.line"]))

@@ -11,3 +11,5 @@ from . import cartera_statement_wizard
 from . import cartera_dispute_report_wizard
 from . import cartera_dunning_report_wizard
 from . import cartera_dunning_run_wizard
+# issue 26: Informe de vencimientos legales (H3).
+from . import cartera_legal_calendar_report_wizard
