@@ -57,3 +57,6 @@ from . import cartera_dunning_screens
 from . import cartera_ar_report_disputes
 from . import cartera_ar_report_dunning
 from . import cartera_agenda
+# issue 26: late-payment interest (the rates, then the engine).
+from . import cartera_interest_rate
+from . import cartera_ar_report_interest
