@@ -37,7 +37,8 @@ MEASURES = ["aging_today", "aging_backdated", "movement_year", "kpis_year",
             "closing_10000", "closing_100000", "closing_month",
             "capture_list", "pdf_aging",
             "promises_evaluate", "agenda_collector", "agenda_manager",
-            "statements_all", "dunning_selection", "dunning_letters"]
+            "statements_all", "dunning_selection", "dunning_letters",
+            "interest"]
 ORM_DONE = {}
 CONTENDERS = set(filter(None, os.environ.get(
     "BENCH_CONTENDERS", "").split(",")))
@@ -808,6 +809,67 @@ def measure_dunning_selection(out):
     out["dunning_selection"] = entry
 
 
+INTEREST_ORM_ROWS = int(os.environ.get("BENCH_INTEREST_ORM_ROWS", "500"))
+
+
+def measure_interest(out):
+    """Late-payment interest (issue 26): ``interest()`` as of the data's
+    last day for every customer, the certified rates of every month typed
+    inside each rolled-back run, against an item-by-item, day-by-day ORM
+    loop over the items of the first customers; both must give the same
+    interest, item by item, on that sample."""
+    if not has_model("cartera.interest.rate"):
+        out["interest"] = {"ours_s": "n/a"}
+        return
+    entry = kept_entry(out, "interest")
+    for name in ("ours", "orm"):
+        if CONTENDERS and name not in CONTENDERS:
+            continue
+        res = contender("interest", name, arg=INTEREST_ORM_ROWS,
+                        cap=CAP if name in PEERS else 0)
+        if not res:
+            continue
+        result = res["result"]
+        entry["%s_runs" % name] = res["runs"]
+        entry["%s_peak_mib" % name] = res["peak_mib"] and round(
+            res["peak_mib"], 1)
+        entry["%s_subset" % name] = result.get("subset")
+        if name == "ours":
+            seconds, queries = result["steps"]["interest"]
+            entry["ours_s"] = seconds
+            entry["ours_queries"] = queries
+            entry["ours_total_s"] = round(res["seconds"], 4)
+            entry["ours_rows"] = result.get("items")
+            for key in ("steps", "customers", "months", "total"):
+                entry["ours_%s" % key] = result.get(key)
+        else:
+            entry["orm_s"] = round(res["seconds"], 4)
+            entry["orm_queries"] = res["queries"]
+            entry["orm_rows"] = result.get("rows")
+        rows = entry.get("%s_rows" % name)
+        entry["%s_ms_per_row" % name] = round(
+            1000 * entry["%s_s" % name] / rows, 5) if rows else None
+        note_cap(entry, name, res)
+        log("interest %-5s %8.3f s %6s queries, %s items", name,
+            entry["%s_s" % name], entry.get("%s_queries" % name), rows)
+    entry["queries"] = entry.get("ours_queries")
+    entry["peak_mib"] = entry.get("ours_peak_mib")
+    entry["ratio_orm"] = ratio(entry.get("orm_ms_per_row"),
+                               entry.get("ours_ms_per_row"))
+    entry["orm_note"] = "ORM loop, day by day, on the %s receivable " \
+        "items of the first customers, per item; ours: interest() alone " \
+        "for every customer (the rates' set-up apart, ours_total_s with " \
+        "it)" % entry.get("orm_rows")
+    ours, orm = entry.get("ours_subset"), entry.get("orm_subset")
+    entry["subset_agree"] = ours is not None and ours == orm
+    if ours is not None and orm is not None:
+        entry["subset_items"] = len(ours)
+        entry["subset_max_diff"] = max(
+            [abs(a[1] - b[1]) for a, b in zip(ours, orm)] or [0.0]) \
+            if [a[0] for a in ours] == [b[0] for b in orm] else None
+    out["interest"] = entry
+
+
 def fmt(value, unit=""):
     if value is None:
         return "-"
@@ -976,6 +1038,8 @@ def main():
             measure_dunning_selection(out)
         elif measure == "dunning_letters":
             measure_dunning_letters(out)
+        elif measure == "interest":
+            measure_interest(out)
         save()
     save()
     print_table(out)
