@@ -27,8 +27,8 @@ added up in Python by segments (between the payment dates and the months'
 boundaries), not one by one. Amounts are in the company currency.
 """
 from bisect import bisect_right
-from math import floor
 from datetime import date, timedelta
+from math import floor
 
 from psycopg2 import sql
 
@@ -273,7 +273,8 @@ class CarteraArReport(models.AbstractModel):
                     rows, as_of.toordinal(), billed)}
 
     @api.model
-    def interest(self, date_at, partner_ids=None, billed_until=None):
+    def interest(self, date_at, partner_ids=None, billed_until=None,
+                 detail=True):
         """Late-payment interest up to and including ``date_at`` (see the
         module's docstring for the rules), per customer of the user's
         scope, as a list of dicts in the customers' order: ``partner_id``,
@@ -293,6 +294,12 @@ class CarteraArReport(models.AbstractModel):
         to and including that date already billed to the customer (the
         interest billing's memory): they are not counted again, so that
         an item billed to D earns from D + 1 on.
+
+        ``detail`` false: the items without their ``months`` (the same
+        figures, rounded by month all the same), for callers that need
+        each item's total only, such as the billing of a whole
+        portfolio: the months are most of the time and memory of a large
+        one.
 
         Empty when the company's policy is no interest; exempt customers
         are left out."""
@@ -329,14 +336,15 @@ class CarteraArReport(models.AbstractModel):
                 scaled = base_days * value[4]
                 month_interest = floor(
                     scaled + 0.5 + scaled * EPSILON) / scale
-                item_months.append({
-                    "month": value[0],
-                    "days": days,
-                    "max_rate": value[1],
-                    "rate": value[2],
-                    "capped": value[3],
-                    "interest": month_interest,
-                })
+                if detail:
+                    item_months.append({
+                        "month": value[0],
+                        "days": days,
+                        "max_rate": value[1],
+                        "rate": value[2],
+                        "capped": value[3],
+                        "interest": month_interest,
+                    })
                 total_days += days
                 item_interest += month_interest
                 capped = capped or value[3]
@@ -353,7 +361,7 @@ class CarteraArReport(models.AbstractModel):
             if start is None:
                 start = texts[mora_from] = date.fromordinal(
                     mora_from).isoformat()
-            customer["items"].append({
+            item = {
                 "move_line_id": row[0],
                 "invoice_id": row[2] or False,
                 "date_due": due,
@@ -361,8 +369,10 @@ class CarteraArReport(models.AbstractModel):
                 "days": total_days,
                 "interest": _money(item_interest, digits),
                 "capped": capped,
-                "months": item_months,
-            })
+            }
+            if detail:
+                item["months"] = item_months
+            customer["items"].append(item)
             customer["interest"] += item_interest
         for customer in customers:
             customer["interest"] = _money(customer["interest"], digits)
