@@ -34,6 +34,7 @@
         "security/cartera_kpi_security.xml",
         "security/cartera_statement_security.xml",
         "security/cartera_dunning_security.xml",
+        "security/cartera_interest_security.xml",
         # Sequences, types, scheduled actions, mail templates.
         "data/cartera_followup_type_data.xml",
         "data/ir_cron_data.xml",
@@ -68,6 +69,7 @@
         "views/cartera_dunning_plan_views.xml",
         "views/cartera_dunning_run_views.xml",
         "views/cartera_dispute_views.xml",
+        "views/cartera_interest_rate_views.xml",
         "wizards/cartera_report_wizard_views.xml",
         "wizards/cartera_statement_wizard_views.xml",
         "wizards/cartera_dispute_report_wizard_views.xml",
@@ -83,5 +85,8 @@
         "demo/cartera_demo.xml",
         # The collection plan and the items' level history.
         "demo/cartera_dunning_demo.xml",
+        # issue 26: the certified rates of the months the demo's items are
+        # overdue in.
+        "demo/cartera_interest_rate_demo.xml",
     ],
 }

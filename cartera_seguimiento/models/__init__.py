@@ -61,3 +61,6 @@ from . import cartera_legal_calendar
 from . import cartera_agenda
 # issue 26: the legal calendar on the invoice, customer and agenda (H3).
 from . import cartera_legal_calendar_screens
+# issue 26: late-payment interest (the rates, then the engine).
+from . import cartera_interest_rate
+from . import cartera_ar_report_interest
