@@ -34,6 +34,8 @@
         "security/cartera_kpi_security.xml",
         "security/cartera_statement_security.xml",
         "security/cartera_dunning_security.xml",
+        # Issue 27: the receivables impairment (H4).
+        "security/cartera_impairment_security.xml",
         # Sequences, types, scheduled actions, mail templates.
         "data/cartera_followup_type_data.xml",
         "data/ir_cron_data.xml",
@@ -72,6 +74,8 @@
         "wizards/cartera_statement_wizard_views.xml",
         "wizards/cartera_dispute_report_wizard_views.xml",
         "wizards/cartera_dunning_run_wizard_views.xml",
+        # Issue 27: the receivables impairment (H4).
+        "views/cartera_impairment_views.xml",
         # The menu tree, last: it opens the actions above.
         "views/cartera_menus.xml",
     ],

@@ -57,3 +57,6 @@ from . import cartera_dunning_screens
 from . import cartera_ar_report_disputes
 from . import cartera_ar_report_dunning
 from . import cartera_agenda
+# Issue 27: the receivables impairment (H4).
+from . import cartera_impairment
+from . import cartera_ar_report_impairment

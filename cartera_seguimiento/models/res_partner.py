@@ -8,7 +8,10 @@ from .cartera_promise import STATES, STATE_SEVERITY
 # What only receivable managers set on a customer: the form shows them
 # read-only to collectors, and create/write refuse them over RPC too.
 MANAGER_FIELDS = ("cartera_dunning_plan_id",
-                  "cartera_collection_excluded_until")
+                  "cartera_collection_excluded_until",
+                  # Issue 27: a related party's receivables are out of
+                  # the tax impairment (cartera_impairment.py).
+                  "cartera_related_party")
 
 
 class ResPartner(models.Model):
