@@ -54,6 +54,13 @@ GENERAL_RATES = (Decimal("0.05"), Decimal("0.10"), Decimal("0.15"))
 INDIVIDUAL_RATE = Decimal("0.33")
 
 
+def _decimal(value):
+    """An amount or rate read from the database as an exact decimal: Odoo
+    reads ``numeric`` as float, whose shortest repr is the stored value
+    (amounts of two decimals, rates of ten)."""
+    return Decimal(repr(float(value or 0)))
+
+
 class CarteraArReport(models.AbstractModel):
     _inherit = "cartera.ar.report"
 
@@ -162,7 +169,7 @@ class CarteraArReport(models.AbstractModel):
         rates = [Decimal(0)] * BUCKETS
         for bucket, rate in self._cr.fetchall():
             if 0 <= bucket < BUCKETS and rate is not None:
-                rates[bucket] = Decimal(rate) / 100
+                rates[bucket] = _decimal(rate) / 100
         return rates
 
     @api.model
@@ -199,6 +206,8 @@ class CarteraArReport(models.AbstractModel):
             company.cartera_impairment_tax_method == "individual"
         rows = []
         for values in self._execute_dicts(query, params):
+            values = {key: _decimal(value) if isinstance(value, float)
+                      else value for key, value in values.items()}
             buckets = [values["b%d" % i] for i in range(BUCKETS)]
             related = bool(values["related_party"])
             if related:
@@ -295,7 +304,8 @@ class CarteraArReport(models.AbstractModel):
 """).format(amounts=amounts, bucket=bucket)
         by_period = {}
         for period, bucket_index, amount in self._execute(query, params):
-            by_period[(period, bucket_index)] = max(amount, Decimal(0))
+            by_period[(period, bucket_index)] = max(_decimal(amount),
+                                                    Decimal(0))
         rolls = []
         for i in range(BUCKETS - 1):
             start = sum(by_period.get((p, i), Decimal(0))
