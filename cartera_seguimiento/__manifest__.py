@@ -76,6 +76,8 @@
         "wizards/cartera_dunning_run_wizard_views.xml",
         # Issue 27: the receivables impairment (H4).
         "views/cartera_impairment_views.xml",
+        "reports/cartera_impairment_report.xml",
+        "wizards/cartera_impairment_wizard_views.xml",
         # The menu tree, last: it opens the actions above.
         "views/cartera_menus.xml",
     ],

@@ -60,3 +60,4 @@ from . import cartera_agenda
 # Issue 27: the receivables impairment (H4).
 from . import cartera_impairment
 from . import cartera_ar_report_impairment
+from . import cartera_impairment_cutoff

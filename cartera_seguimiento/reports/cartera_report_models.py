@@ -27,6 +27,9 @@ REPORTS = [
      "Dispute Report", True),
     ("report_dunning", "cartera.dunning.report.wizard",
      "Collection Management Report", True),
+    # Issue 27: the receivables impairment (H4).
+    ("report_impairment", "cartera.impairment.report.wizard",
+     "Receivables Impairment Report", True),
 ]
 
 

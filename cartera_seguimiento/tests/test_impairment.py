@@ -1,7 +1,10 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Deterioro de cartera (issue 27): the engine's figures, hand-computed."""
-from odoo.exceptions import AccessError
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import mute_logger
 
 from .common import CarteraCase
 
@@ -220,3 +223,173 @@ class TestImpairment(ImpairmentCase):
                        self.related.id])
         self.assertEqual((one[1], three[1]), (1, 3))
         self.assertEqual(one[0], three[0])
+
+
+class TestImpairmentCutoff(ImpairmentCase):
+
+    def _cutoff(self, date_at, user=None):
+        Cutoff = self.env["cartera.impairment.cutoff"]
+        if user:
+            Cutoff = Cutoff.sudo(user)
+        return Cutoff.create({"date": date_at})
+
+    def test_snapshot_sealed(self):
+        cutoff = self._cutoff(D, self.manager)
+        self.assertFalse(cutoff.line_ids)
+        cutoff.action_confirm()
+        self.assertEqual(cutoff.state, "confirmed")
+        line = cutoff.line_ids.filtered(
+            lambda line: line.partner_id == self.tax_customer)
+        self.assertEqual((line.balance, line.tax_general, line.tax_individual,
+                          line.bucket_5), (150000.0, 9500.0, 9900.0,
+                                           30000.0 + 30000.0))
+        matrix = cutoff.line_ids.filtered(
+            lambda line: line.partner_id == self.matrix_customer)
+        self.assertEqual(matrix.accounting, 27567.39)
+        self.assertTrue(cutoff.line_ids.filtered(
+            lambda line: line.partner_id == self.related).related_party)
+        # Sealed for everyone, the superuser included.
+        for user in (self.manager, self.env.user):
+            with self.assertRaises(UserError):
+                cutoff.sudo(user).write({"date": "2008-12-30"})
+            with self.assertRaises(UserError):
+                cutoff.sudo(user).unlink()
+            with self.assertRaises(UserError):
+                line.sudo(user).write({"accounting": 0.0})
+            with self.assertRaises(UserError):
+                line.sudo(user).unlink()
+            with self.assertRaises(UserError):
+                cutoff.sudo(user).action_confirm()
+        self.assertEqual(matrix.accounting, 27567.39)
+        # One per company and date.
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                self._cutoff(D, self.manager)
+
+    def test_draft_cutoff_status_refused(self):
+        cutoff = self._cutoff(D, self.manager)
+        with self.assertRaises(UserError):
+            cutoff.write({"state": "confirmed"})
+        with self.assertRaises(UserError):
+            self.env["cartera.impairment.cutoff.line"].create({
+                "cutoff_id": cutoff.id, "partner_id": self.tax_customer.id,
+                "accounting": 1.0})
+        cutoff.sudo(self.manager).unlink()
+
+    def test_collector_refused(self):
+        with self.assertRaises(AccessError):
+            self._cutoff(D, self.collector1)
+        wizard = self.env["cartera.impairment.report.wizard"].sudo(
+            self.collector1).create({"date_at": D})
+        with self.assertRaises(AccessError):
+            wizard._report_values()
+
+    def test_report_previous_and_movement(self):
+        self._cutoff(D, self.manager).action_confirm()
+        # A year later: the 10.000 was written off against a credit note.
+        refund = self._create_invoice(
+            self.tax_customer, 10000, "out_refund",
+            date_invoice="2009-06-01", date_due="2009-06-01")
+        credit = refund.move_id.line_ids.filtered(
+            lambda line: line.account_id ==
+            self.tax_invoices[0].account_id)
+        self.tax_invoices[0].assign_outstanding_credit(credit.id)
+        wizard = self.env["cartera.impairment.report.wizard"].sudo(
+            self.manager).create({"date_at": "2009-12-31", "partner_ids": [
+                (6, 0, [self.tax_customer.id, self.related.id])]})
+        values = wizard._report_values()
+        self.assertTrue(values["has_previous"])
+        row = [row for row in values["rows"]
+               if row["partner_id"] == self.tax_customer.id][0]
+        # At 2009-12-31 every invoice left is more than a year overdue:
+        # 140.000 × 15 % = 21.000.
+        self.assertEqual(row["balance"], 140000.0)
+        self.assertEqual(row["tax"], 21000.0)
+        self.assertEqual(row["previous_tax"], 9500.0)
+        self.assertEqual(row["movement_tax"], 11500.0)
+        self.assertEqual(row["previous_balance"], 150000.0)
+        # Related parties are listed apart, last.
+        self.assertEqual([group["name"] for group in values["groups"]][-1],
+                         "Related parties (excluded from the tax "
+                         "impairment)")
+        self.assertEqual(values["totals"]["count"], 2)
+        html = self.env.ref(
+            "cartera_seguimiento.cartera_impairment_report").sudo(
+                self.manager).render_qweb_html(wizard.ids)[0].decode()
+        self.assertIn("Deterioro Fiscal", html)
+        sheets = wizard._xlsx_sheets()
+        self.assertEqual(len(sheets[0]["rows"]), 2)
+
+
+class TestImpairmentEntry(ImpairmentCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestImpairmentEntry, cls).setUpClass()
+        Account = cls.env["account.account"]
+        cls.allowance = Account.create({
+            "code": "139999", "name": "Deterioro de cartera (prueba)",
+            "user_type_id": cls.env.ref(
+                "account.data_account_type_current_assets").id,
+            "company_id": cls.company.id})
+        cls.impairment_expense = Account.create({
+            "code": "519999", "name": "Gasto deterioro (prueba)",
+            "user_type_id": cls.env.ref(
+                "account.data_account_type_expenses").id,
+            "company_id": cls.company.id})
+        cls.journal = cls.env["account.journal"].create({
+            "name": "Deterioro (prueba)", "code": "DETP", "type": "general",
+            "company_id": cls.company.id})
+        cls.company.write({
+            "cartera_impairment_expense_account_id":
+                cls.impairment_expense.id,
+            "cartera_impairment_allowance_account_id": cls.allowance.id,
+            "cartera_impairment_journal_id": cls.journal.id})
+        cls.accountant.groups_id |= cls.env.ref(
+            "account.group_account_manager")
+
+    def test_entry_proposed_once(self):
+        Wizard = self.env["cartera.impairment.entry.wizard"].sudo(
+            self.accountant)
+        wizard = Wizard.create({"date": D})
+        computed = wizard.computed
+        # Every customer of the company at the date (other tests' data
+        # included), of which the two examples'.
+        self.assertGreaterEqual(computed, 27567.39 + 1000.0)
+        self.assertEqual(wizard.booked, 0.0)
+        action = wizard.action_propose()
+        move = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(move.state, "draft")
+        self.assertEqual(move.journal_id, self.journal)
+        expense = move.line_ids.filtered(
+            lambda line: line.account_id == self.impairment_expense)
+        allowance = move.line_ids.filtered(
+            lambda line: line.account_id == self.allowance)
+        self.assertEqual((expense.debit, allowance.credit),
+                         (computed, computed))
+        # Proposed, not yet posted: a second run proposes nothing.
+        again = Wizard.create({"date": D})
+        self.assertEqual((again.booked, again.difference), (computed, 0.0))
+        with self.assertRaises(UserError):
+            again.action_propose()
+        move.sudo(self.accountant).post()
+        with self.assertRaises(UserError):
+            Wizard.create({"date": D}).action_propose()
+        # A lower loss rate of the older bucket lowers the allowance: the
+        # next proposal gives part of it back (a debit to the allowance).
+        rate = self.env["cartera.impairment.rate"].search([
+            ("company_id", "=", self.company.id), ("bucket", "=", 5)])
+        rate.historical_rate = 50.0
+        recovery = Wizard.create({"date": D})
+        self.assertLess(recovery.difference, 0.0)
+        move = self.env["account.move"].browse(
+            recovery.action_propose()["res_id"])
+        self.assertEqual(move.line_ids.filtered(
+            lambda line: line.account_id == self.allowance).debit,
+            -recovery.difference)
+
+    def test_entry_needs_settings(self):
+        self.company.cartera_impairment_journal_id = False
+        with self.assertRaises(UserError):
+            self.env["cartera.impairment.entry.wizard"].sudo(
+                self.accountant).create({"date": D}).action_propose()

@@ -11,3 +11,6 @@ from . import cartera_statement_wizard
 from . import cartera_dispute_report_wizard
 from . import cartera_dunning_report_wizard
 from . import cartera_dunning_run_wizard
+# Issue 27: the receivables impairment (H4).
+from . import cartera_impairment_entry_wizard
+from . import cartera_impairment_report_wizard
