@@ -33,9 +33,9 @@ the products summed in ``numeric`` and rounded once per customer.
 ``difference`` = accounting - tax (the company's tax method), the base of
 the deferred tax.
 """
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from dateutil.relativedelta import relativedelta
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
@@ -265,16 +265,19 @@ class CarteraArReport(models.AbstractModel):
     # Roll rates: the loss rates from the company's history
     # ------------------------------------------------------------------
     @api.model
-    def impairment_roll_rates(self, date_at, months=None):
+    def impairment_roll_rates(self, date_at, months=None, partner_ids=None):
         """The loss rate of each aging bucket from the company's history
-        over the ``months`` calendar months up to ``date_at`` (the
-        company's window by default), as fractions: the aging of the whole
-        portfolio is taken at ``date_at`` and at the same day of each
-        earlier month; the roll rate of bucket i is what of its amounts
-        was in bucket i + 1 a month later (Σ b(i+1, m+1) / Σ b(i, m)); the
-        loss rate of bucket i is the product of the roll rates from it to
-        the older bucket, whose own loss rate is 1 (all of it ends unpaid
-        past the last bucket). One query."""
+        over ``months`` steps up to ``date_at`` (the company's window by
+        default), as fractions. The aging of the portfolio is taken at
+        ``date_at`` and every 30 days before (a month of the window is a
+        step of a bucket's length, so that an unpaid amount moves exactly
+        one bucket per step; calendar months would make it skip the
+        31-60 bucket after a month of 31 days). The roll rate of bucket i
+        is the share of its amounts found in bucket i + 1 a step later
+        (Σ b(i+1, s+1) / Σ b(i, s)); the loss rate of bucket i is the
+        product of the roll rates from it to the older bucket, whose own
+        loss rate is 1. Returns ``dates``, ``roll_rates`` and
+        ``loss_rates`` (floats, not due first). One query."""
         date_at = self._check_date(date_at, _("Cut-off date")) or \
             fields.Date.context_today(self)
         company = self.env.user.company_id
@@ -288,33 +291,55 @@ class CarteraArReport(models.AbstractModel):
             raise UserError(_(
                 "The number of months must be from 1 to 120 (got %s).")
                 % (months,))
-        scope, params = self._impairment_scope()
+        scope, params = self._impairment_scope(partner_ids)
         end = fields.Date.from_string(date_at)
-        dates = [fields.Date.to_string(end - relativedelta(months=n))
-                 for n in range(months, -1, -1)]
+        dates = [fields.Date.to_string(end - timedelta(
+            days=PERIOD_DAYS * step)) for step in range(months, -1, -1)]
         params.update(plen=PERIOD_DAYS, periods=PERIOD_COUNT)
         self._no_jit()
         amounts = self._open_items(dates, scope,
                                    self._aging_method(dates[0]))
-        bucket = self._aging_bucket(sql.SQL("date_at"))
         query = sql.SQL("""
     WITH amounts AS ({amounts})
     SELECT period, {bucket} AS bucket, sum(amount)
       FROM amounts GROUP BY 1, 2
-""").format(amounts=amounts, bucket=bucket)
+""").format(amounts=amounts,
+            bucket=self._aging_bucket(sql.SQL("date_at")))
         by_period = {}
-        for period, bucket_index, amount in self._execute(query, params):
-            by_period[(period, bucket_index)] = max(_decimal(amount),
-                                                    Decimal(0))
+        for period, bucket, amount in self._execute(query, params):
+            by_period[(period, bucket)] = max(_decimal(amount), Decimal(0))
+        zero = Decimal(0)
         rolls = []
         for i in range(BUCKETS - 1):
-            start = sum(by_period.get((p, i), Decimal(0))
+            start = sum(by_period.get((p, i), zero)
                         for p in range(1, months + 1))
-            rolled = sum(by_period.get((p + 1, i + 1), Decimal(0))
+            rolled = sum(by_period.get((p + 1, i + 1), zero)
                          for p in range(1, months + 1))
-            rolls.append(min(rolled / start, Decimal(1)) if start else
-                         Decimal(0))
+            rolls.append(min(rolled / start, Decimal(1)) if start else zero)
         losses = [Decimal(1)]
         for roll in reversed(rolls):
             losses.insert(0, roll * losses[0])
-        return losses
+        return {"dates": dates, "roll_rates": [float(r) for r in rolls],
+                "loss_rates": [float(r) for r in losses]}
+
+    @api.model
+    def impairment_set_historical_rates(self, date_at=None, months=None):
+        """Write the company's historical loss rates (percent, ten
+        decimals) from ``impairment_roll_rates``, keeping each bucket's
+        forward-looking adjustment. Managers only (the rates are theirs)."""
+        if not self.env["cartera.scope"]._is_manager():
+            raise AccessError(_(
+                "Only receivable managers can set the loss rates."))
+        result = self.impairment_roll_rates(date_at, months)
+        Rate = self.env["cartera.impairment.rate"]
+        company = self.env.user.company_id
+        existing = {rate.bucket: rate for rate in Rate.search(
+            [("company_id", "=", company.id)])}
+        for bucket, loss in enumerate(result["loss_rates"]):
+            value = round(loss * 100, 10)
+            if bucket in existing:
+                existing[bucket].historical_rate = value
+            else:
+                Rate.create({"company_id": company.id, "bucket": bucket,
+                             "historical_rate": value})
+        return result

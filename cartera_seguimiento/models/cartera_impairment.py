@@ -145,6 +145,14 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.cartera_impairment_journal_id")
 
     @api.multi
+    def action_cartera_impairment_roll_rates(self):
+        """The historical rates from the company's roll rates up to today
+        over the window, then the rates' list."""
+        self.env["cartera.ar.report"].impairment_set_historical_rates(
+            months=self.cartera_impairment_window)
+        return self.action_cartera_impairment_rates()
+
+    @api.multi
     def action_cartera_impairment_rates(self):
         return self.env.ref(
             "cartera_seguimiento.cartera_impairment_rate_action").read()[0]

@@ -393,3 +393,34 @@ class TestImpairmentEntry(ImpairmentCase):
         with self.assertRaises(UserError):
             self.env["cartera.impairment.entry.wizard"].sudo(
                 self.accountant).create({"date": D}).action_propose()
+
+
+class TestRollRates(ImpairmentCase):
+
+    def test_roll_rates_hand_computed(self):
+        """One invoice of 2.300 due 2008-10-02, 2.100 of it paid on
+        2008-11-15; steps of 30 days back from 2009-03-31: 2008-10-02 (not
+        due: 2.300 in b0), 11-01 (30 days: 2.300 in b1), 12-01 (60: 200 in
+        b2), 12-31 (90: b3), 2009-01-30 (120: b4), 03-01 and 03-31 (older,
+        b5). Roll rates: b0→b1 2.300/2.300 = 1, b1→b2 200/2.300 = 2/23,
+        then 200/200 = 1 to the end. Loss rates: 2/23 for b0 and b1 (the
+        8,7 % of the issue's matrix), 1 for the others."""
+        partner = self.env["res.partner"].create({
+            "name": "Historia", "customer": True, "is_company": True})
+        invoice = self._create_invoice(partner, 2300,
+                                       date_invoice="2008-09-02",
+                                       date_due="2008-10-02")
+        vals = invoice._prepare_payment_vals(self.bank, 2100, "2008-11-15")
+        vals["currency_id"] = invoice.currency_id.id
+        self.env["account.payment"].create(vals).post()
+        result = self.engine.sudo(self.manager).impairment_roll_rates(
+            "2009-03-31", 6, [partner.id])
+        self.assertEqual(result["dates"][:2], ["2008-10-02", "2008-11-01"])
+        self.assertEqual(result["dates"][-2:], ["2009-03-01", "2009-03-31"])
+        self.assertEqual([round(r, 12) for r in result["roll_rates"]],
+                         [1.0, round(2 / 23, 12), 1.0, 1.0, 1.0])
+        self.assertEqual([round(r, 12) for r in result["loss_rates"]],
+                         [round(2 / 23, 12)] * 2 + [1.0] * 4)
+        with self.assertRaises(AccessError):
+            self.engine.sudo(self.collector1).impairment_roll_rates(
+                "2009-03-31", 6)
