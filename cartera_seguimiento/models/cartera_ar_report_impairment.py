@@ -274,7 +274,8 @@ class CarteraArReport(models.AbstractModel):
         one bucket per step; calendar months would make it skip the
         31-60 bucket after a month of 31 days). The roll rate of bucket i
         is the share of its amounts found in bucket i + 1 a step later
-        (Σ b(i+1, s+1) / Σ b(i, s)); the loss rate of bucket i is the
+        (Σ b(i+1, s+1) / Σ b(i, s); for the older bucket, only what
+        entered it in that step); the loss rate of bucket i is the
         product of the roll rates from it to the older bucket, whose own
         loss rate is 1. Returns ``dates``, ``roll_rates`` and
         ``loss_rates`` (floats, not due first). One query."""
@@ -297,12 +298,24 @@ class CarteraArReport(models.AbstractModel):
             days=PERIOD_DAYS * step)) for step in range(months, -1, -1)]
         params.update(plen=PERIOD_DAYS, periods=PERIOD_COUNT)
         self._no_jit()
-        amounts = self._open_items(dates, scope,
-                                   self._aging_method(dates[0]))
+        # Over many dates the "residual" path reads the open items and the
+        # partials after the first date once per later date, the "history"
+        # one every item before each date: the former reads far less (the
+        # context's cartera_aging_method still forces one).
+        method = self._context.get("cartera_aging_method") or "residual"
+        amounts = self._open_items(dates, scope, method)
+        # Past the older bucket's first step (its amounts came from bucket
+        # PERIOD_COUNT a step earlier) an amount is one that was already
+        # older: it rolls nowhere and is left out (bucket BUCKETS).
         query = sql.SQL("""
-    WITH amounts AS ({amounts})
-    SELECT period, {bucket} AS bucket, sum(amount)
-      FROM amounts GROUP BY 1, 2
+    WITH amounts AS ({amounts}), bucketed AS (
+        SELECT period, CASE
+                   WHEN date_at - due > (%(periods)s + 1) * %(plen)s
+                       THEN %(periods)s + 2
+                   ELSE {bucket} END AS bucket, amount
+          FROM amounts)
+    SELECT period, bucket, sum(amount) FROM bucketed
+     WHERE bucket < %(periods)s + 2 GROUP BY 1, 2
 """).format(amounts=amounts,
             bucket=self._aging_bucket(sql.SQL("date_at")))
         by_period = {}
