@@ -117,7 +117,8 @@ class ResCompany(models.Model):
         "cartera.impairment.rate", "company_id", string="Loss Rates")
     cartera_impairment_window = fields.Integer(
         string="Roll-rate Window (Months)", default=24,
-        help="Months of history the roll rates are computed over.")
+        help="Steps of 30 days (about a month each) of history the roll "
+             "rates are computed over.")
     cartera_impairment_expense_account_id = fields.Many2one(
         "account.account", string="Impairment Expense Account",
         ondelete="restrict", help="In the PUC, 5199.")
