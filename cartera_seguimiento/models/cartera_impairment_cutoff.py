@@ -7,11 +7,13 @@ per customer; from then on the cut-off and its lines are read-only for
 everyone, the superuser included, as a closed follow-up is: next year's
 report reads the movement from here instead of recomputing the past (the
 ledger of that year may have changed since, by late entries)."""
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 
 from .cartera_ar_report_impairment import BUCKETS
 from .cartera_impairment import METHODS
+
+CONFIRMING = "cartera_impairment_confirm"
 
 FIGURES = ("balance", "tax_general", "tax_individual", "tax",
            "accounting", "difference")
@@ -78,6 +80,14 @@ class CarteraImpairmentCutoff(models.Model):
                 "cannot be changed nor deleted."))
 
     @api.model
+    def _confirming(self):
+        """Whether this is ``action_confirm`` storing the figures: as the
+        superuser, after checking the caller's right (a context alone
+        can be sent by any RPC client)."""
+        return self.env.uid == SUPERUSER_ID and \
+            bool(self._context.get(CONFIRMING))
+
+    @api.model
     def create(self, vals):
         vals = dict(vals, state="draft", company_id=self.env.user.company_id.id)
         vals.pop("line_ids", None)
@@ -89,7 +99,7 @@ class CarteraImpairmentCutoff(models.Model):
         self._check_not_confirmed()
         if {"state", "company_id", "line_ids", "confirmed_by",
                 "confirmed_on", "method"} & set(vals) and \
-                not self._context.get("cartera_impairment_confirm"):
+                not self._confirming():
             raise UserError(_(
                 "The status and figures of an impairment cut-off are set "
                 "by confirming it."))
@@ -118,7 +128,7 @@ class CarteraImpairmentCutoff(models.Model):
             # The lines are written only here, after the caller's right
             # on the cut-off was checked above.
             super(CarteraImpairmentCutoff, cutoff.sudo().with_context(
-                cartera_impairment_confirm=True)).write({
+                **{CONFIRMING: True})).write({
                     "line_ids": lines, "state": "confirmed",
                     "method": cutoff.company_id.cartera_impairment_method,
                     "confirmed_by": self.env.uid,
@@ -166,7 +176,7 @@ class CarteraImpairmentCutoffLine(models.Model):
 
     @api.model
     def create(self, vals):
-        if not self._context.get("cartera_impairment_confirm"):
+        if not self.env["cartera.impairment.cutoff"]._confirming():
             raise UserError(_(
                 "The figures of an impairment cut-off are stored by "
                 "confirming it."))
@@ -174,9 +184,9 @@ class CarteraImpairmentCutoffLine(models.Model):
 
     @api.multi
     def write(self, vals):
-        raise UserError(_(
-            "A confirmed impairment cut-off is sealed: its figures cannot "
-            "be changed nor deleted."))
+        # Written by nobody: a line exists only in a confirmed cut-off.
+        self.mapped("cutoff_id")._check_not_confirmed()
+        return super(CarteraImpairmentCutoffLine, self).write(vals)
 
     @api.multi
     def unlink(self):

@@ -248,6 +248,14 @@ class TestImpairmentCutoff(ImpairmentCase):
         self.assertEqual(matrix.accounting, 27567.39)
         self.assertTrue(cutoff.line_ids.filtered(
             lambda line: line.partner_id == self.related).related_party)
+        self.assertAlmostEqual(cutoff.accounting, sum(
+            cutoff.line_ids.mapped("accounting")), places=2)
+        self.assertGreaterEqual(cutoff.accounting, 27567.39 + 1000.0)
+        # The context that confirming uses opens nothing to a caller.
+        draft = self._cutoff("2008-11-30", self.manager).with_context(
+            cartera_impairment_confirm=True)
+        with self.assertRaises(UserError):
+            draft.write({"state": "confirmed"})
         # Sealed for everyone, the superuser included.
         for user in (self.manager, self.env.user):
             with self.assertRaises(UserError):
