@@ -39,7 +39,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 
 from .cartera_ar_report_aging import PERIOD_COUNT
 from .cartera_impairment import ACCOUNTANT_GROUP
@@ -284,14 +284,7 @@ class CarteraArReport(models.AbstractModel):
         company = self.env.user.company_id
         if months is None:
             months = company.cartera_impairment_window or 24
-        try:
-            months = int(months)
-        except (TypeError, ValueError):
-            months = 0
-        if not 1 <= months <= 120:
-            raise UserError(_(
-                "The number of months must be from 1 to 120 (got %s).")
-                % (months,))
+        months = self._check_month_count(months)
         scope, params = self._impairment_scope(partner_ids)
         end = fields.Date.from_string(date_at)
         dates = [fields.Date.to_string(end - timedelta(
