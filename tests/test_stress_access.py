@@ -1877,6 +1877,7 @@ def test_trust_9_multi_company(odoo_server, admin_rpc, world):
                           partners], "partner_id", partners),
             ("history", [partners], "partner_id", partners),
             ("statements", [str(TODAY), partners], "partner_id", partners),
+            ("impairment", [str(TODAY), partners], "partner_id", partners),
         )
         for method, args, key, ids in engine:
             checked += 1

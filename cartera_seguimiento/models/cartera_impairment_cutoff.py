@@ -153,6 +153,9 @@ class CarteraImpairmentCutoffLine(models.Model):
     cutoff_id = fields.Many2one("cartera.impairment.cutoff", required=True,
                                 ondelete="cascade", index=True,
                                 readonly=True)
+    # Stored for the company's record rule.
+    company_id = fields.Many2one(related="cutoff_id.company_id", store=True,
+                                 readonly=True, index=True)
     currency_id = fields.Many2one(related="cutoff_id.currency_id",
                                   readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer",

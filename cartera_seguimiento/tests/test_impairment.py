@@ -274,6 +274,20 @@ class TestImpairmentCutoff(ImpairmentCase):
             with self.env.cr.savepoint():
                 self._cutoff(D, self.manager)
 
+    def test_other_company_reads_nothing(self):
+        self._cutoff(D, self.manager).action_confirm()
+        other = self.env["res.company"].create({"name": "Otra Deterioro"})
+        outsider = self._create_user("jefe_otra", "Jefe Otra",
+                                     self.group_manager)
+        outsider.write({"company_ids": [(6, 0, [other.id])],
+                        "company_id": other.id})
+        for model in ("cartera.impairment.cutoff",
+                      "cartera.impairment.cutoff.line",
+                      "cartera.impairment.rate"):
+            self.assertTrue(self.env[model].search([]), model)
+            self.assertFalse(self.env[model].sudo(outsider).search([]),
+                             model)
+
     def test_draft_cutoff_status_refused(self):
         cutoff = self._cutoff(D, self.manager)
         with self.assertRaises(UserError):
