@@ -907,9 +907,15 @@ class Attempt:
 
     # -- impairment cut-offs (issue 27) ------------------------------------
     def cutoff_day(self):
-        self.world["day_counter"][0] += 1
-        return "2001-%02d-%02d" % (self.world["day_counter"][0] % 12 + 1,
-                                   self.world["day_counter"][0] % 28 + 1)
+        """A day without a cut-off in any company (one per company and
+        day; an earlier run on the same database left its own)."""
+        counter = self.world.setdefault("cutoff_counter", [0])
+        while True:
+            counter[0] += 1
+            day = str(date(1901, 1, 1) + timedelta(days=counter[0]))
+            if not self.admin("cartera.impairment.cutoff", "search_count",
+                              [("date", "=", day)]):
+                return day
 
     def op_impairment_confirm(self, rpc, session, model, operation):
         cutoff = rpc(model, "create", {"date": self.cutoff_day()})
