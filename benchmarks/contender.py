@@ -1301,6 +1301,41 @@ def interest_orm(env, count):
     return {"rows": len(items), "_after": after}
 
 
+# ---------------------------------------------------------------------------
+# The receivables impairment (issue 27): every customer at the date, and
+# the loss rates from 24 steps of history. Ours only (no peer computes it);
+# the aging's total at the same date is the check.
+# ---------------------------------------------------------------------------
+IMPAIRMENT_RATES = (2.0, 4.0, 200 / 23.0, 25.0, 50.0, 100.0)
+
+
+def impairment_ours(env, day):
+    # The rates of the issue's example, in one statement of the run's
+    # count (rolled back with the run).
+    env.cr.execute("""
+        WITH gone AS (DELETE FROM cartera_impairment_rate)
+        INSERT INTO cartera_impairment_rate (company_id, bucket,
+                                             historical_rate, rate)
+        SELECT %s, bucket - 1, rate, rate
+          FROM unnest(%s::numeric[]) WITH ORDINALITY r (rate, bucket)
+    """, (env.user.company_id.id, list(IMPAIRMENT_RATES)))
+    engine = env["cartera.ar.report"]
+    rows = engine.impairment(day)
+    totals = engine.impairment_totals(rows)["all"]
+    return {"total": totals["balance"], "customers": len(rows),
+            "tax_general": totals["tax_general"],
+            "tax_individual": totals["tax_individual"],
+            "accounting": totals["accounting"],
+            "_after": lambda: {"aging_total": round(sum(
+                row["total"] for row in engine.aging(day)), 2)}}
+
+
+def roll_ours(env, day):
+    result = env["cartera.ar.report"].impairment_roll_rates(day, 24)
+    return {"loss_rates": result["loss_rates"],
+            "roll_rates": result["roll_rates"]}
+
+
 CONTENDERS = {
     ("aging", "ours"): aging_ours,
     ("aging", "core"): aging_core,
@@ -1327,6 +1362,8 @@ CONTENDERS = {
     ("dunning", "orm"): dunning_orm,
     ("interest", "ours"): interest_ours,
     ("interest", "orm"): interest_orm,
+    ("impairment", "ours"): impairment_ours,
+    ("roll", "ours"): roll_ours,
 }
 
 
@@ -1342,7 +1379,7 @@ def main():
     registry = odoo.registry(DB)
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        if family in ("aging", "movement", "kpis"):
+        if family in ("aging", "movement", "kpis", "impairment", "roll"):
             param = as_of(measure)
         elif family == "capture":
             param = capture_prepare(env)

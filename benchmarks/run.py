@@ -38,7 +38,7 @@ MEASURES = ["aging_today", "aging_backdated", "movement_year", "kpis_year",
             "capture_list", "pdf_aging",
             "promises_evaluate", "agenda_collector", "agenda_manager",
             "statements_all", "dunning_selection", "dunning_letters",
-            "interest"]
+            "interest", "impairment_all", "roll_rates"]
 ORM_DONE = {}
 CONTENDERS = set(filter(None, os.environ.get(
     "BENCH_CONTENDERS", "").split(",")))
@@ -845,6 +845,30 @@ def measure_interest(out):
     out["interest"] = entry
 
 
+def measure_impairment(measure, out):
+    """Issue 27: the impairment of every customer today (under 2 s at
+    large, fixed query count; its balance is the aging's) and the roll
+    rates over 24 steps of history (under 5 s)."""
+    if not has_model("cartera.impairment.rate"):
+        out[measure] = {"ours_s": "n/a"}
+        return
+    entry = kept_entry(out, measure)
+    res = contender(measure, "ours")
+    if res:
+        entry.update({
+            "ours_s": round(res["seconds"], 4), "queries": res["queries"],
+            "ours_queries": res["queries"], "ours_runs": res["runs"],
+            "peak_mib": res["peak_mib"] and round(res["peak_mib"], 1),
+            "ours_figures": res["result"]})
+        figures = res["result"]
+        if "aging_total" in figures:
+            entry["totals_agree"] = abs(
+                figures["aging_total"] - figures["total"]) < 0.005
+        log("%s ours %8.3f s %6s queries %s", measure, res["seconds"],
+            res["queries"], figures)
+    out[measure] = entry
+
+
 def fmt(value, unit=""):
     if value is None:
         return "-"
@@ -1015,6 +1039,8 @@ def main():
             measure_dunning_letters(out)
         elif measure == "interest":
             measure_interest(out)
+        elif measure in ("impairment_all", "roll_rates"):
+            measure_impairment(measure, out)
         save()
     save()
     print_table(out)

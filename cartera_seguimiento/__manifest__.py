@@ -35,6 +35,8 @@
         "security/cartera_statement_security.xml",
         "security/cartera_dunning_security.xml",
         "security/cartera_interest_security.xml",
+        # Issue 27: the receivables impairment (H4).
+        "security/cartera_impairment_security.xml",
         # Sequences, types, scheduled actions, mail templates.
         "data/cartera_followup_type_data.xml",
         "data/ir_cron_data.xml",
@@ -78,6 +80,10 @@
         "wizards/cartera_legal_calendar_report_wizard_views.xml",
         "reports/cartera_legal_calendar_report.xml",
         "views/cartera_legal_calendar_views.xml",
+        # Issue 27: the receivables impairment (H4).
+        "views/cartera_impairment_views.xml",
+        "reports/cartera_impairment_report.xml",
+        "wizards/cartera_impairment_wizard_views.xml",
         # The menu tree, last: it opens the actions above.
         "views/cartera_menus.xml",
     ],

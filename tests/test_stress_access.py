@@ -24,7 +24,7 @@ import io
 import itertools
 import re
 import xmlrpc.client
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -217,6 +217,32 @@ MAIN_COMPANY_SAMPLES |= {
     for _op in POLICY[_model] if _op != "read_other_company"} - {
     # A plan and a rate of their own company.
     ("cartera.dunning.plan", "create"), ("cartera.interest.rate", "create")}
+# Issue 27, the receivables impairment: computed, printed and sealed by
+# managers and accountants; collectors and everyone else are refused. A
+# confirmed cut-off is changed by nobody; the related-party flag of a
+# customer is set by managers only.
+IMPAIRMENT = {"manager", "accountant", SUPER}
+POLICY["cartera.ar.report"].update({
+    "impairment": set(IMPAIRMENT), "impairment_roll_rates": set(IMPAIRMENT)})
+for _model in ("cartera.impairment.rate", "cartera.impairment.evidence",
+               "cartera.impairment.cutoff.line"):
+    POLICY[_model] = {"search": set(IMPAIRMENT)}
+POLICY["cartera.impairment.rate"]["related_party"] = {"manager", SUPER}
+POLICY["cartera.impairment.cutoff"] = {
+    "search": set(IMPAIRMENT), "impairment_confirm": set(IMPAIRMENT),
+    "write_confirmed": set(), "unlink_confirmed": set()}
+POLICY.update({
+    "cartera.impairment.report.wizard": {
+        "action_print_html": set(IMPAIRMENT),
+        "action_export_xlsx": set(IMPAIRMENT)},
+    "report.cartera_seguimiento.report_impairment": {
+        "html": set(IMPAIRMENT)},
+    "report.cartera_seguimiento.report_impairment_xlsx": {
+        "xlsx": set(IMPAIRMENT)},
+    # Transient; its refusals and its entry are the addon's tests'.
+    "cartera.impairment.entry.wizard": {}})
+# A customer of the main company.
+MAIN_COMPANY_SAMPLES.add(("cartera.impairment.rate", "related_party"))
 for _model, _ops in POLICY.items():
     for _op, _allowed in _ops.items():
         if "manager" in _allowed and (_model, _op) not in \
@@ -919,6 +945,42 @@ class Attempt:
     def op_exempt(self, rpc, session, model, operation):
         return self.partner_field(rpc, "cartera_interest_exempt", True)
 
+    def op_related_party(self, rpc, session, model, operation):
+        return self.partner_field(rpc, "cartera_related_party", True)
+
+    # -- impairment cut-offs (issue 27) ------------------------------------
+    def cutoff_day(self):
+        """A day without a cut-off in any company (one per company and
+        day; an earlier run on the same database left its own)."""
+        counter = self.world.setdefault("cutoff_counter", [0])
+        while True:
+            counter[0] += 1
+            day = str(date(1901, 1, 1) + timedelta(days=counter[0]))
+            if not self.admin("cartera.impairment.cutoff", "search_count",
+                              [("date", "=", day)]):
+                return day
+
+    def op_impairment_confirm(self, rpc, session, model, operation):
+        cutoff = rpc(model, "create", {"date": self.cutoff_day()})
+        quiet(rpc, model, "action_confirm", [cutoff])
+        return self.admin(model, "read", [cutoff],
+                          ["state"])[0]["state"] == "confirmed"
+
+    def confirmed_cutoff(self, model):
+        cutoff = self.admin(model, "create", {"date": self.cutoff_day()})
+        quiet(self.admin, model, "action_confirm", [cutoff])
+        return cutoff
+
+    def op_write_confirmed(self, rpc, session, model, operation):
+        cutoff = self.confirmed_cutoff(model)
+        rpc(model, "write", [cutoff], {"date": self.cutoff_day()})
+        return True
+
+    def op_unlink_confirmed(self, rpc, session, model, operation):
+        cutoff = self.confirmed_cutoff(model)
+        rpc(model, "unlink", [cutoff])
+        return not self.admin(model, "search", [("id", "=", cutoff)])
+
     def op_stats(self, rpc, session, model, operation):
         return self.stats(rpc, self.world["customer"])
 
@@ -1016,7 +1078,9 @@ class Attempt:
                 "statements": ["2026-01-31", [w["customer"]]],
                 "promises": ["2026-01-01", "2026-01-31"],
                 "legal_calendar": ["2026-01-31"],
-                "interest": ["2026-01-31"]}[operation]
+                "interest": ["2026-01-31"],
+                "impairment": ["2026-01-31"],
+                "impairment_roll_rates": ["2026-01-31", 2]}[operation]
         result = rpc(model, operation, *args)
         if operation == "history":
             # The customer's documents, not an empty answer.
@@ -1865,6 +1929,7 @@ def test_trust_9_multi_company(odoo_server, admin_rpc, world):
             ("history", [partners], "partner_id", partners),
             ("statements", [str(TODAY), partners], "partner_id", partners),
             ("interest", [str(TODAY), partners], "partner_id", partners),
+            ("impairment", [str(TODAY), partners], "partner_id", partners),
         )
         for method, args, key, ids in engine:
             checked += 1

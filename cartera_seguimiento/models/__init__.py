@@ -64,3 +64,7 @@ from . import cartera_legal_calendar_screens
 # issue 26: late-payment interest (the rates, then the engine).
 from . import cartera_interest_rate
 from . import cartera_ar_report_interest
+# Issue 27: the receivables impairment (H4).
+from . import cartera_impairment
+from . import cartera_ar_report_impairment
+from . import cartera_impairment_cutoff

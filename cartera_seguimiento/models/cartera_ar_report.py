@@ -15,6 +15,7 @@ from its own file (``cartera_ar_report_<report>.py``).
 from psycopg2 import sql
 
 from odoo import _, api, models, tools
+from odoo.exceptions import UserError
 
 from ..tools import dates, ids as id_checks
 
@@ -276,6 +277,20 @@ class CarteraArReport(models.AbstractModel):
     @api.model
     def _check_range(self, date_from, date_to):
         return dates.check_range(self.env, date_from, date_to)
+
+    @api.model
+    def _check_month_count(self, months):
+        """A number of months (of the indicators, of the roll rates' window)
+        from 1 to 120, as an integer."""
+        try:
+            count = int(months)
+        except (TypeError, ValueError):
+            count = 0
+        if not 1 <= count <= 120:
+            raise UserError(_(
+                "The number of months must be from 1 to 120 (got %s).")
+                % (months,))
+        return count
 
     @api.model
     def _check_ids(self, ids, label):

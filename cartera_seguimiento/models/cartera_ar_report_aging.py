@@ -75,17 +75,18 @@ class CarteraArReport(models.AbstractModel):
     # columns (``_aging_select`` / ``_aging_from`` / ``_aging_where``).
     # ------------------------------------------------------------------
     @api.model
-    def _aging_bucket(self):
-        """The bucket of an open item (``due``) at ``date_at``: 0 "not
+    def _aging_bucket(self, date_at=None):
+        """The bucket of an open item (``due``) at ``date_at`` (an SQL
+        expression of a date; the bound ``date_at`` by default): 0 "not
         due" (due on or after the date, as in Odoo's aged balance),
         1..``periods`` the periods of ``plen`` days, ``periods`` + 1
         older (bound parameters)."""
         return sql.SQL("""
-            CASE WHEN %(date_at)s::date - due <= 0 THEN 0
-                 WHEN %(date_at)s::date - due > %(periods)s * %(plen)s
+            CASE WHEN {date} - due <= 0 THEN 0
+                 WHEN {date} - due > %(periods)s * %(plen)s
                      THEN %(periods)s + 1
-                 ELSE (%(date_at)s::date - due - 1) / %(plen)s + 1
-            END""")
+                 ELSE ({date} - due - 1) / %(plen)s + 1
+            END""").format(date=date_at or sql.SQL("%(date_at)s::date"))
 
     @api.model
     def _aging_select(self, period_count):

@@ -85,14 +85,7 @@ class CarteraArReport(models.AbstractModel):
         no movement, no decided promise) are left out when grouped."""
         date_at = self._check_date(date_at, _("As of date")) or \
             fields.Date.context_today(self)
-        try:
-            months = int(months)
-        except (TypeError, ValueError):
-            months = 0
-        if not 1 <= months <= 120:
-            raise UserError(_(
-                "The number of months must be from 1 to 120 (got %s).")
-                % (months,))
+        months = self._check_month_count(months)
         periods = self._month_periods(date_at, months)
         figures = self._kpi_figures(periods, partner_ids, salesperson_ids,
                                     by_salesperson=by_salesperson)

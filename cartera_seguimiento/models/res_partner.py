@@ -10,7 +10,10 @@ from .cartera_promise import STATES, STATE_SEVERITY
 MANAGER_FIELDS = ("cartera_dunning_plan_id",
                   "cartera_collection_excluded_until",
                   # issue 26: no late-payment interest for this customer.
-                  "cartera_interest_exempt")
+                  "cartera_interest_exempt",
+                  # Issue 27: a related party's receivables are out of
+                  # the tax impairment (cartera_impairment.py).
+                  "cartera_related_party")
 
 
 class ResPartner(models.Model):

@@ -30,6 +30,9 @@ REPORTS = [
     # Issue 26: each item's legal calendar (H3).
     ("report_legal_calendar", "cartera.legal.calendar.report.wizard",
      "Legal Deadlines Report", True),
+    # Issue 27: the receivables impairment (H4).
+    ("report_impairment", "cartera.impairment.report.wizard",
+     "Receivables Impairment Report", True),
 ]
 
 

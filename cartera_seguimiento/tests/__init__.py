@@ -26,3 +26,4 @@ from . import test_dispute
 from . import test_dunning_report
 from . import test_dunning_run
 from . import test_interest
+from . import test_impairment

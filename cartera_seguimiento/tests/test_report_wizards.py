@@ -166,8 +166,9 @@ class TestReportWizards(ArReportCase):
             "cartera_seguimiento.cartera_menu_followup"))
         # The six reports, the indicators' dashboard and PDF, the
         # statements of account, the disputes and the collection
-        # management reports, the legal deadlines (issue 26).
-        self.assertEqual(len(menu.child_id), 12)
+        # management reports, the legal deadlines (issue 26); the
+        # impairment's report, cut-offs and entry (issue 27).
+        self.assertEqual(len(menu.child_id), 15)
 
 
 class TestReportNames(ArReportCase):

@@ -59,7 +59,8 @@ class TestXlsxText(CarteraCase):
         """The XLSX of a report wizard, exported by the collector: the
         file's bytes and its workbook read back with openpyxl."""
         vals.setdefault("partner_ids", [(6, 0, self.customer.ids)])
-        wizard = self.env[model].sudo(self.collector).create(vals)
+        user = vals.pop("user", self.collector)
+        wizard = self.env[model].sudo(user).create(vals)
         action = wizard.action_export_xlsx()
         self.assertEqual(action["report_type"], "xlsx")
         report = wizard.env["ir.actions.report"]._get_report_from_name(
@@ -172,6 +173,13 @@ class TestXlsxText(CarteraCase):
             "cartera.legal.calendar.report.wizard", date_at=PERIOD[1])
         self._assert_texts(content, book, [EVIL_CUSTOMER, EVIL_COLLECTOR])
 
+    def test_impairment_report(self):
+        # Managers' and accountants' (issue 27).
+        content, book = self._export(
+            "cartera.impairment.report.wizard", date_at=PERIOD[1],
+            user=self.manager)
+        self._assert_texts(content, book, [EVIL_CUSTOMER, EVIL_COMPANY])
+
     def test_every_xlsx_report_is_covered(self):
         """A new XLSX report of the addon gets a test here too."""
         reports = self.env["ir.actions.report"].search([
@@ -185,5 +193,6 @@ class TestXlsxText(CarteraCase):
             "cartera.dispute.report.wizard",
             "cartera.dunning.report.wizard",
             "cartera.legal.calendar.report.wizard",
+            "cartera.impairment.report.wizard",
             # The credit bureaus' export: test_dunning_send.py.
             "cartera.dunning.line"]))

@@ -13,3 +13,6 @@ from . import cartera_dunning_report_wizard
 from . import cartera_dunning_run_wizard
 # issue 26: Informe de vencimientos legales (H3).
 from . import cartera_legal_calendar_report_wizard
+# Issue 27: the receivables impairment (H4).
+from . import cartera_impairment_entry_wizard
+from . import cartera_impairment_report_wizard
