@@ -25,8 +25,10 @@ reaches Report: a letter in English, the item reportable.
 """
 import base64
 import io
+import os
 import shutil
 import subprocess
+import tempfile
 from datetime import datetime
 
 import openpyxl
@@ -38,6 +40,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests.common import TransactionCase, at_install, post_install
 from odoo.tools import config, mute_logger
 
+from ..models.cartera_dunning_letter import join_pdf_files
 from ..reports.pdf_split import split_by_outline
 from .common import SPANISH, CarteraCase
 from . import test_xlsx_text
@@ -495,6 +498,105 @@ class TestLetterPdf(DunningSendCase):
         return subprocess.run(
             ["pdftotext", "-layout", "-", "-"], input=pdf, check=True,
             stdout=subprocess.PIPE).stdout.decode("utf-8")
+
+
+def _text_pdf(pages):
+    """A PDF of one page per text of ``pages`` (Helvetica), written by
+    hand with its cross-reference table: a letter as wkhtmltopdf would
+    print it, without wkhtmltopdf."""
+    count = len(pages)
+    kids = " ".join("%d 0 R" % (4 + 2 * n) for n in range(count))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        ("<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count)).encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for number, text in enumerate(pages):
+        stream = ("BT /F1 12 Tf 72 720 Td (%s) Tj ET" % text).encode()
+        objects.append((
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            "/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
+            % (5 + 2 * number)).encode())
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (
+            len(stream), stream))
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n"
+              b"%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def _page_texts(pdf):
+    reader = PdfFileReader(io.BytesIO(pdf))
+    return [reader.getPage(n).extractText().strip()
+            for n in range(reader.getNumPages())]
+
+
+class TestLetterJoin(DunningSendCase):
+    """The run's one PDF joined on disk from the customers' letters (real
+    PDFs made by hand: the test runner prints HTML)."""
+
+    def _print(self, run, invoices, pages):
+        """The lines of ``invoices`` printed with one letter of ``pages``
+        (texts), as a send records them."""
+        proof = self.env["ir.attachment"].create({
+            "name": "letter.pdf", "datas_fname": "letter.pdf",
+            "datas": base64.b64encode(_text_pdf(pages)),
+            "mimetype": "application/pdf"})
+        for invoice in invoices:
+            self._lines(run, invoice).write(
+                {"state": "printed", "attachment_id": proof.id})
+
+    def test_run_pdf_holds_each_letter_in_order(self):
+        run = self._standard_run().sudo()
+        self._print(run, self.inv_x | self.inv_y,
+                    ["Cliente Cobro 1 of 2", "Cliente Cobro 2 of 2"])
+        self._print(run, self.inv_z, ["Customer Without Mail 1 of 1"])
+        run._attach_letters()
+        joined = base64.b64decode(run.letter_attachment_id.datas)
+        self.assertTrue(joined.startswith(b"%PDF"))
+        # Three pages: the customers in the order of their ids, each
+        # letter once although two of its lines print it.
+        self.assertEqual(_page_texts(joined), [
+            "Cliente Cobro 1 of 2", "Cliente Cobro 2 of 2",
+            "Customer Without Mail 1 of 1"])
+        self.assertEqual(run.letter_attachment_id.mimetype,
+                         "application/pdf")
+        # A later letter: the PDF is joined again, the old one removed.
+        old = run.letter_attachment_id
+        self._print(run, self.inv_y, ["Cliente Cobro again"])
+        run._attach_letters()
+        self.assertNotEqual(run.letter_attachment_id, old)
+        self.assertFalse(old.exists())
+        self.assertEqual(len(_page_texts(base64.b64decode(
+            run.letter_attachment_id.datas))), 4)
+
+    def test_join_in_batches_on_disk(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = []
+            for number in range(7):
+                path = os.path.join(tmp, "in-%d.pdf" % number)
+                with open(path, "wb") as handle:
+                    handle.write(_text_pdf(
+                        ["Letter %d page %d" % (number, page)
+                         for page in range(1 + number % 2)]))
+                paths.append(path)
+            output = os.path.join(tmp, "out.pdf")
+            # Two at a time: intermediate files joined again (7, 4, 2).
+            join_pdf_files(paths, output, tmp, batch_size=2)
+            with open(output, "rb") as handle:
+                texts = _page_texts(handle.read())
+        self.assertEqual(texts, [
+            "Letter %d page %d" % (number, page) for number in range(7)
+            for page in range(1 + number % 2)])
 
 
 # Two transactions: the run must be committed for a second one to lock it.
