@@ -4,7 +4,9 @@
 statement over the report engine's open items (``_open_items``), whatever
 the number of items, that inserts the run's lines.
 
-The rules, each a condition of ``SELECTION`` below:
+The rules, each a condition of ``SELECTION`` below (those the agenda's
+next escalation date applies too are composed from
+``cartera_dunning_rules.py``):
 
 - an item is an open receivable debit of the run's company on the run's
   date, of a customer in the run's user's scope (``cartera.scope``); its
@@ -59,13 +61,7 @@ from psycopg2.extras import Json
 from odoo import api, models
 
 from ..tools import sql as tools_sql
-
-# Ley 1266 de 2008 art. 12 (Ley 2157 de 2021): the report may be made
-# once 20 calendar days have passed since the notice, from the 21st day.
-NOTICE_DAYS = 21
-# A debt of at most this share of the monthly minimum wage needs two
-# notices on different days.
-SMALL_DEBT_SHARE = 0.15
+from . import cartera_dunning_rules as rules
 
 SELECTION = """
 WITH open_rows AS ({open_items}),
@@ -82,7 +78,7 @@ items AS {materialized} (
 ),
 levels AS {materialized} (
     SELECT lv.id, lv.plan_id, lv.sequence, lv.days, lv.stage,
-           lv.min_days_since_previous AS min_gap, lv.min_amount,
+           lv.min_days_since_previous, lv.min_amount,
            lv.bureau_notice, lv.bureau_report, pl.active,
            CASE WHEN pl.validate_lines THEN 'draft' ELSE 'queued' END
                AS line_state,
@@ -94,11 +90,7 @@ levels AS {materialized} (
 ),
 repeats AS {materialized} (
     -- The notice level a small debt repeats before each report level.
-    SELECT r.id AS report_id,
-           (SELECT n.id FROM levels n
-             WHERE n.plan_id = r.plan_id AND n.bureau_notice
-               AND n.rank < r.rank
-             ORDER BY n.rank DESC LIMIT 1) AS notice_id
+    SELECT r.id AS report_id, {repeated_notice} AS notice_id
       FROM levels r
      WHERE r.bureau_report
 ),
@@ -109,10 +101,7 @@ history AS (
            (array_agg(dl.level_id ORDER BY dl.date DESC))[1] AS level_id,
            MAX(dl.date) AS last_date,
            bool_or(dl.state IN ('draft', 'queued')) AS pending,
-           array_agg(COALESCE(dl.date_sent, dl.date)
-                     ORDER BY COALESCE(dl.date_sent, dl.date)) FILTER (
-               WHERE dl.bureau_notice AND dl.state IN ('sent', 'printed'))
-               AS notices
+           {notices} AS notices
       FROM cartera_dunning_line dl
      WHERE dl.company_id = %(company_id)s AND dl.state <> 'cancelled'
        AND dl.move_line_id IN (SELECT line_id FROM items)
@@ -142,9 +131,7 @@ histories AS {materialized} (
 ),
 steps AS (
     SELECT c.*, nx.id AS next_id, nx.bureau_report AS next_report,
-           CASE WHEN %(small_debt)s::numeric IS NULL
-                     OR c.debt <= %(small_debt)s::numeric THEN 2 ELSE 1
-           END AS needed
+           {notices_needed} AS needed
       FROM histories c
       JOIN levels nx ON nx.plan_id = c.plan_id AND nx.rank = c.next_rank
      WHERE nx.active
@@ -152,8 +139,7 @@ steps AS (
 chosen AS (
     SELECT s.*, CASE
            WHEN NOT s.next_report THEN s.next_id
-           WHEN %(date)s::date >= s.notices[s.needed] + {notice_days}
-               THEN s.next_id
+           WHEN %(date)s::date >= {report_gate} THEN s.next_id
            WHEN s.needed = 2 AND cardinality(s.notices) = 1
                THEN r.notice_id
            END AS level_id
@@ -166,19 +152,14 @@ reached AS {materialized} (
            lv.line_state
       FROM chosen ch
       JOIN levels lv ON lv.id = ch.level_id
-     WHERE %(date)s::date >= ch.due + lv.days
-       AND (ch.last_date IS NULL
-            OR %(date)s::date >= ch.last_date + lv.min_gap)
-       AND ch.amount >= COALESCE(lv.min_amount, 0)
+     WHERE %(date)s::date >= {level_day} AND {amount_reaches}
 ),
 promised AS {materialized} (
     -- The pending promises not yet due (grace included): each of their
     -- invoices, or NULL for those that hold all of the customer's items.
-    SELECT pr.partner_id AS customer_id, pi.invoice_id
-      FROM cartera_promise pr
-      LEFT JOIN cartera_promise_invoice_rel pi ON pi.promise_id = pr.id
-     WHERE pr.company_id = %(company_id)s AND pr.state = 'pending'
-       AND %(date)s::date <= pr.date + %(grace_days)s
+    SELECT h.customer_id, h.invoice_id
+      FROM ({promise_holds}) h
+     WHERE h.company_id = %(company_id)s AND %(date)s::date <= h.held_until
 )
 INSERT INTO cartera_dunning_line
     (run_id, company_id, move_line_id, invoice_id, partner_id, user_id,
@@ -241,20 +222,28 @@ class CarteraArReport(models.AbstractModel):
             customers, company)
         if not plans:
             return 0
-        wage = company.cartera_minimum_wage
         params.update(
             run_id=run.id,
             plans=Json({str(partner_id): plan.id
                         for partner_id, plan in plans.items()}),
-            # Without a minimum wage every debt counts as small: two
-            # notices are never fewer than the law asks.
-            small_debt=wage * SMALL_DEBT_SHARE if wage > 0 else None,
-            grace_days=company.cartera_promise_grace_days or 0,
+            wage=company.cartera_minimum_wage or 0.0,
         )
         audit = tools_sql.audit_values(self.env)
         query = sql.SQL(SELECTION).format(
             open_items=open_items,
-            notice_days=sql.Literal(NOTICE_DAYS),
+            # The rules the agenda's next escalation date shares.
+            repeated_notice=rules.repeated_notice(sql.SQL("r")),
+            notices=rules.notices(),
+            notices_needed=rules.notices_needed(
+                sql.SQL("c.debt"), sql.SQL("%(wage)s::numeric")),
+            report_gate=rules.report_gate(sql.SQL("s.notices"),
+                                          sql.SQL("s.needed")),
+            level_day=rules.level_day(sql.SQL("ch.due"),
+                                      sql.SQL("ch.last_date"),
+                                      sql.SQL("lv")),
+            amount_reaches=rules.amount_reaches(sql.SQL("ch.amount"),
+                                                sql.SQL("lv")),
+            promise_holds=rules.promise_holds(),
             # Computed once, in this order, whatever the planner guesses
             # of their sizes (PostgreSQL 12 and later inline a CTE used
             # once; earlier versions always materialize them).
