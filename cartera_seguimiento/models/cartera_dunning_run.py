@@ -51,7 +51,7 @@ CLAIM_RUN = ("SELECT id, state FROM cartera_dunning_run WHERE id = %s "
 class CarteraDunningRun(models.Model):
     _name = "cartera.dunning.run"
     _description = "Collection Run"
-    _inherit = ["mail.thread"]
+    _inherit = ["cartera.run.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _mail_post_access = "read"
 
@@ -61,14 +61,9 @@ class CarteraDunningRun(models.Model):
         string="Date", required=True, readonly=True, index=True,
         states={"draft": [("readonly", False)]},
         default=fields.Date.context_today)
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, readonly=True,
-        index=True, default=lambda self: self.env.user.company_id)
-    currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Currency", readonly=True)
+    # user_id, company_id, currency_id: cartera.run.mixin.
     user_id = fields.Many2one(
-        "res.users", string="Run By", required=True, readonly=True,
-        index=True, default=lambda self: self.env.user, ondelete="restrict",
+        string="Run By",
         help="A collector's run covers their customers only; a manager's "
              "or the scheduled action's, every customer of the company.")
     state = fields.Selection(
