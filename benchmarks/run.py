@@ -201,6 +201,25 @@ def note_cap(entry, name, res):
     entry["capped"] = any(entry.get("%s_capped" % peer) for peer in PEERS)
 
 
+def record(entry, name, res, timed=True):
+    """A contender's figures in its measure's entry, each under its name:
+    its time and queries (``timed``: the whole call's), its peak memory,
+    its runs, and whether it was capped."""
+    if timed:
+        entry["%s_s" % name] = round(res["seconds"], 4)
+        entry["%s_queries" % name] = res["queries"]
+    entry["%s_peak_mib" % name] = res["peak_mib"] and round(
+        res["peak_mib"], 1)
+    entry["%s_runs" % name] = res["runs"]
+    note_cap(entry, name, res)
+
+
+def summarise_ours(entry):
+    """The entry's own queries and peak memory: ours."""
+    entry["queries"] = entry.get("ours_queries")
+    entry["peak_mib"] = entry.get("ours_peak_mib")
+
+
 def measure_aging(measure, out):
     ours = has_model("cartera.ar.report")
     entry = kept_entry(out, measure)
@@ -212,18 +231,12 @@ def measure_aging(measure, out):
         res = contender(measure, name, cap=CAP if name in PEERS else 0)
         if not res:
             continue
-        entry["%s_s" % name] = round(res["seconds"], 4)
-        entry["%s_queries" % name] = res["queries"]
-        entry["%s_peak_mib" % name] = res["peak_mib"] and round(
-            res["peak_mib"], 1)
+        record(entry, name, res)
         entry["%s_total" % name] = total_of(res)
-        entry["%s_runs" % name] = res["runs"]
-        note_cap(entry, name, res)
         log("%s %-6s %8.3f s %6s queries  total %s", measure, name,
             res["seconds"], res["queries"], total_of(res))
     if ours:
-        entry["queries"] = entry.get("ours_queries")
-        entry["peak_mib"] = entry.get("ours_peak_mib")
+        summarise_ours(entry)
         entry["ratio_oracle"] = ratio(entry.get("ours_s"),
                                       entry.get("oracle_s"))
         entry["ratio_core"] = ratio(entry.get("core_s"), entry.get("ours_s"))
@@ -251,18 +264,12 @@ def measure_movement(out):
                         else 0)
         if not res:
             continue
-        entry["%s_s" % name] = round(res["seconds"], 4)
-        entry["%s_queries" % name] = res["queries"]
-        entry["%s_peak_mib" % name] = res["peak_mib"] and round(
-            res["peak_mib"], 1)
+        record(entry, name, res)
         entry["%s_partners" % name] = res["result"].get("partners")
-        entry["%s_runs" % name] = res["runs"]
-        note_cap(entry, name, res)
         log("movement_year %-6s %8.3f s %6s queries", name, res["seconds"],
             res["queries"])
     if ours:
-        entry["queries"] = entry.get("ours_queries")
-        entry["peak_mib"] = entry.get("ours_peak_mib")
+        summarise_ours(entry)
         entry["ratio_oca"] = ratio(entry.get("oca_s"), entry.get("ours_s"))
     else:
         entry.update(ours_s="n/a", queries="n/a", peak_mib="n/a",
@@ -283,19 +290,13 @@ def measure_kpis(out):
         res = contender("kpis_year", name, cap=CAP if name in PEERS else 0)
         if not res:
             continue
-        entry["%s_s" % name] = round(res["seconds"], 4)
-        entry["%s_queries" % name] = res["queries"]
-        entry["%s_peak_mib" % name] = res["peak_mib"] and round(
-            res["peak_mib"], 1)
+        record(entry, name, res)
         entry["%s_total" % name] = total_of(res)
         entry["%s_figures" % name] = res["result"]
-        entry["%s_runs" % name] = res["runs"]
-        note_cap(entry, name, res)
         log("kpis_year %-6s %8.3f s %6s queries  closing %s", name,
             res["seconds"], res["queries"], total_of(res))
     if ours:
-        entry["queries"] = entry.get("ours_queries")
-        entry["peak_mib"] = entry.get("ours_peak_mib")
+        summarise_ours(entry)
         entry["ratio_orm"] = ratio(entry.get("orm_s"), entry.get("ours_s"))
         mine, theirs = entry.get("ours_figures"), entry.get("orm_figures")
         entry["figures_agree"] = bool(mine and theirs) and all(
@@ -354,19 +355,13 @@ def measure_closing(count, out):
             entry["%s_times_s" % name] = [round(t, 3) for t in
                                           res.get("times") or ()]
         moved = res["result"].get("rows") or rows
-        entry["%s_s" % name] = round(res["seconds"], 4)
+        record(entry, name, res)
         entry["%s_rows" % name] = moved
-        entry["%s_queries" % name] = res["queries"]
-        entry["%s_runs" % name] = res["runs"]
-        entry["%s_peak_mib" % name] = res["peak_mib"] and round(
-            res["peak_mib"], 1)
         entry["%s_ms_per_row" % name] = round(1000 * res["seconds"] / moved,
                                               4) if moved else None
-        note_cap(entry, name, res)
         log("%s %-6s %8.3f s %6s queries, %s rows", key, name,
             res["seconds"], res["queries"], moved)
-    entry["queries"] = entry.get("ours_queries")
-    entry["peak_mib"] = entry.get("ours_peak_mib")
+    summarise_ours(entry)
     entry["ratio_orm"] = ratio(entry.get("orm_ms_per_row"),
                                entry.get("ours_ms_per_row"))
     out[key] = entry
@@ -488,12 +483,8 @@ def measure_promises(out):
             continue
         result = res["result"]
         rows = result.get("rows") or 0
-        entry["%s_s" % name] = round(res["seconds"], 4)
+        record(entry, name, res)
         entry["%s_rows" % name] = rows
-        entry["%s_queries" % name] = res["queries"]
-        entry["%s_runs" % name] = res["runs"]
-        entry["%s_peak_mib" % name] = res["peak_mib"] and round(
-            res["peak_mib"], 1)
         entry["%s_ms_per_row" % name] = round(
             1000 * res["seconds"] / rows, 4) if rows else None
         entry["%s_subset" % name] = result.get("subset")
@@ -503,11 +494,9 @@ def measure_promises(out):
                         "failed_customers", "notify_queued",
                         "notify_customers", "notify_s", "notify_queries"):
                 entry["ours_%s" % key] = result.get(key)
-        note_cap(entry, name, res)
         log("promises_evaluate %-6s %8.3f s %6s queries, %s promises",
             name, res["seconds"], res["queries"], rows)
-    entry["queries"] = entry.get("ours_queries")
-    entry["peak_mib"] = entry.get("ours_peak_mib")
+    summarise_ours(entry)
     entry["ratio_orm"] = ratio(entry.get("orm_ms_per_row"),
                                entry.get("ours_ms_per_row"))
     entry["orm_note"] = "ORM loop on the %s promises of the first " \
@@ -533,20 +522,16 @@ def measure_agenda(who, out):
         if not res:
             continue
         result = res["result"]
+        record(entry, name, res, timed=False)
         entry["%s_ms" % name] = round(1000 * res["seconds"], 2)
         entry["%s_queries" % name] = res["queries"]
-        entry["%s_runs" % name] = res["runs"]
-        entry["%s_peak_mib" % name] = res["peak_mib"] and round(
-            res["peak_mib"], 1)
         entry["%s_rows" % name] = result.get("rows")
         entry["%s_length" % name] = result.get("length")
         entry["%s_page" % name] = result.get("page")
-        note_cap(entry, name, res)
         log("%s %-5s %10.2f ms %6s queries, %s of %s rows", measure, name,
             1000 * res["seconds"], res["queries"], result.get("rows"),
             result.get("length"))
-    entry["queries"] = entry.get("ours_queries")
-    entry["peak_mib"] = entry.get("ours_peak_mib")
+    summarise_ours(entry)
     entry["ratio_orm"] = ratio(entry.get("orm_ms"), entry.get("ours_ms"))
     # The same customers in the same order with the same amounts.
     entry["pages_agree"] = entry.get("ours_page") is not None and \
@@ -772,9 +757,7 @@ def measure_ours_orm(out, measure, step, ours_keys, arg):
         if not res:
             continue
         result = res["result"]
-        entry["%s_runs" % name] = res["runs"]
-        entry["%s_peak_mib" % name] = res["peak_mib"] and round(
-            res["peak_mib"], 1)
+        record(entry, name, res, timed=False)
         entry["%s_subset" % name] = result.get("subset")
         if name == "ours":
             seconds, queries = result["steps"][step]
@@ -791,11 +774,9 @@ def measure_ours_orm(out, measure, step, ours_keys, arg):
         rows = entry.get("%s_rows" % name)
         entry["%s_ms_per_row" % name] = round(
             1000 * entry["%s_s" % name] / rows, 5) if rows else None
-        note_cap(entry, name, res)
         log("%s %-5s %8.3f s %6s queries, %s items", measure, name,
             entry["%s_s" % name], entry.get("%s_queries" % name), rows)
-    entry["queries"] = entry.get("ours_queries")
-    entry["peak_mib"] = entry.get("ours_peak_mib")
+    summarise_ours(entry)
     entry["ratio_orm"] = ratio(entry.get("orm_ms_per_row"),
                                entry.get("ours_ms_per_row"))
     entry["subset_agree"] = entry.get("ours_subset") is not None and \

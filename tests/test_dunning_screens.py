@@ -3,6 +3,9 @@ collection plan with its four stages (Configuración / Planes de cobro), a
 run with its lines, the lines waiting for review and the agenda's stage,
 level and next escalation. The pictures are kept in
 test-output/demo-dunning_*.png."""
+import json
+import subprocess
+
 import pytest
 
 from conftest import web_login
@@ -107,3 +110,28 @@ def test_plan_and_run_on_the_demo(odoo_server, page, dunning_demo,
     settle(page)
     page.screenshot(path=str(output_dir / "demo-dunning_agenda.png"),
                     full_page=True)
+
+
+def test_demo_letter_says_how_to_pay(odoo_server, dunning_demo, output_dir):
+    """A demo customer's collection letter (the lines of the run of 30
+    days ago, as the run prints them), fetched as Luisa: under "How to
+    pay", the demo company's bank account (demo_company_bank_account)."""
+    rpc = odoo_server.rpc(LUISA, LUISA)
+    http = odoo_server.session(LUISA, LUISA)
+    lines = rpc("cartera.dunning.line", "read",
+                dunning_demo["run"]["line_ids"], ["partner_id"])
+    partner = lines[0]["partner_id"][0]
+    ids = [line["id"] for line in lines
+           if line["partner_id"][0] == partner]
+    resp = http.get("%s/report/pdf/cartera_seguimiento.report_dunning_letter"
+                    "/%d" % (odoo_server.url, partner), params={
+                        "options": json.dumps({"line_ids": ids})},
+                    timeout=300)
+    assert resp.status_code == 200, resp.text[:500]
+    assert resp.content.startswith(b"%PDF")
+    pdf = output_dir / "demo-dunning_letter.pdf"
+    pdf.write_bytes(resp.content)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
+                          check=True, stdout=subprocess.PIPE).stdout.decode(
+        "utf-8")
+    assert "Bancolombia S.A. 031-482916-57" in " ".join(text.split())

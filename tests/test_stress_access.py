@@ -149,7 +149,8 @@ POLICY.update({
 POLICY.update({"cartera.report.wizard": {}, "cartera.report.qweb": {},
                "cartera.report.xlsx": {}, "cartera.scope": {},
                "cartera.scope.search.mixin": {},
-               "cartera.scope.invoice.part.mixin": {}, "cartera.digest": {}})
+               "cartera.scope.invoice.part.mixin": {}, "cartera.digest": {},
+               "cartera.run.mixin": {}})
 # One PDF per group is enough to prove the PDF path (wkhtmltopdf is slow).
 POLICY["report.cartera_seguimiento.report_followup"]["pdf"] = STAFF | {SUPER}
 # The other company's manager does in their company what a manager does,

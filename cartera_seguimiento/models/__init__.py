@@ -32,6 +32,8 @@ from . import cartera_followup_listing
 from . import cartera_ar_report_promises
 from . import cartera_ar_report_kpis
 from . import cartera_kpi_month
+# What the statement and collection runs share.
+from . import cartera_run_mixin
 from . import cartera_statement_run
 from . import cartera_statement_run_line
 from . import cartera_statement_render

@@ -22,6 +22,7 @@ from psycopg2 import sql
 
 from odoo import api, fields, models, tools
 
+from . import cartera_dunning_rules as rules
 from .cartera_dunning_level import STAGES
 from .cartera_promise import STATES, STATE_SEVERITY
 
@@ -68,6 +69,7 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
            max(s.dunning_level_id) AS dunning_level_id,
            max(s.dunning_stage) AS dunning_stage,
            min(s.next_level_date) AS next_level_date,
+           min(s.next_level_date_small) AS next_level_date_small,
            COALESCE(sum(s.amount_disputed), 0) AS amount_disputed
       FROM (
         SELECT i.company_id, i.partner_id,
@@ -94,6 +96,7 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
                NULL::integer AS dunning_level_id,
                NULL::varchar AS dunning_stage,
                NULL::date AS next_level_date,
+               NULL::date AS next_level_date_small,
                NULL::numeric AS amount_disputed
           FROM ({items}) i
           -- Items a level reached (a join, not a subquery per row: the
@@ -110,7 +113,7 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
                (array_agg(f.type_id ORDER BY f.date DESC, f.id DESC))[1],
                min(f.next_date) FILTER (
                    WHERE f.state = 'open' AND f.task_state = 'pending'),
-               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
           FROM cartera_followup f
          GROUP BY f.company_id, f.partner_id
         UNION ALL
@@ -122,7 +125,7 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
                    WHERE p.state IN ('partial', 'broken')),
                count(*) FILTER (
                    WHERE p.state IN ('pending', 'partial', 'broken')),
-               max({severity}), NULL, NULL, NULL, NULL, NULL
+               max({severity}), NULL, NULL, NULL, NULL, NULL, NULL
           FROM cartera_promise p
           JOIN cartera_followup pf ON pf.id = p.followup_id
          WHERE pf.state = 'open'
@@ -135,24 +138,40 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
                           c.level_days DESC, c.level_id DESC))[1],
                (array_agg(c.stage ORDER BY c.level_sequence DESC,
                           c.level_days DESC, c.level_id DESC))[1],
-               min(GREATEST(c.due + nl.days,
-                            c.date + nl.min_days_since_previous))
-                   FILTER (WHERE c.blocked IS NOT TRUE),
+               -- The next level's day for a customer whose debt needs
+               -- one notice before a report, and for one that needs two
+               -- (the outer query knows the debt).
+               min({next_level_day_one}) FILTER (
+                   WHERE c.blocked IS NOT TRUE),
+               min({next_level_day_two}) FILTER (
+                   WHERE c.blocked IS NOT TRUE),
                NULL
           FROM ({current_levels}) c
           LEFT JOIN LATERAL (
-              SELECT n.days, n.min_days_since_previous
+              SELECT n.id, n.plan_id, n.sequence, n.days,
+                     n.min_days_since_previous, n.min_amount,
+                     n.bureau_report
                 FROM cartera_dunning_level n
-               WHERE n.plan_id = c.plan_id
+                JOIN cartera_dunning_plan np ON np.id = n.plan_id
+               WHERE n.plan_id = c.plan_id AND np.active
                  AND (n.sequence, n.days, n.id)
                      > (c.level_sequence, c.level_days, c.level_id)
                ORDER BY n.sequence, n.days, n.id
                LIMIT 1) nl ON TRUE
+          -- The notice a small debt repeats before a report level.
+          LEFT JOIN cartera_dunning_level rn ON rn.id = {repeated_notice}
+          LEFT JOIN LATERAL (
+              SELECT {notices} AS dates
+                FROM cartera_dunning_line dl
+               WHERE dl.move_line_id = c.move_line_id
+                 AND dl.state <> 'cancelled') nt ON nl.bureau_report
+          LEFT JOIN LATERAL ({item_held}) ho ON TRUE
          GROUP BY c.company_id, c.partner_id
         UNION ALL
         SELECT d.company_id, d.partner_id,
                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-               NULL, NULL, NULL, NULL, NULL, NULL, NULL, sum(d.amount)
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               sum(d.amount)
           FROM cartera_dispute d
          WHERE d.state = 'open'
          GROUP BY d.company_id, d.partner_id
@@ -162,16 +181,32 @@ SELECT g.partner_id::bigint * 100000 + g.company_id AS id,
   JOIN res_partner rp ON rp.id = g.partner_id
   JOIN res_company rc ON rc.id = g.company_id
   -- The first level of the customer's plan, for the items no level
-  -- reached yet.
+  -- reached yet: the earliest day one of them reaches it.
   LEFT JOIN LATERAL (
-      SELECT fl.days
-        FROM cartera_dunning_plan fp
-        JOIN cartera_dunning_level fl ON fl.plan_id = fp.id
-       WHERE fp.id = COALESCE(rp.cartera_dunning_plan_id,
-                              rc.cartera_dunning_plan_id)
-         AND fp.active
-       ORDER BY fl.sequence, fl.days, fl.id
-       LIMIT 1) fl ON g.first_due_unlined IS NOT NULL
+      SELECT min({first_level_day}) AS day
+        FROM (SELECT fl.days, fl.min_days_since_previous, fl.min_amount
+                FROM cartera_dunning_plan fp
+                JOIN cartera_dunning_level fl ON fl.plan_id = fp.id
+               WHERE fp.id = COALESCE(rp.cartera_dunning_plan_id,
+                                      rc.cartera_dunning_plan_id)
+                 AND fp.active
+               ORDER BY fl.sequence, fl.days, fl.id
+               LIMIT 1) fl
+        JOIN (SELECT l.invoice_id, l.amount_residual AS amount,
+                     COALESCE(l.date_maturity, l.date) AS due
+                FROM account_move_line l
+                JOIN account_account a ON a.id = l.account_id
+                JOIN account_move m ON m.id = l.move_id
+               WHERE l.partner_id = g.partner_id
+                 AND l.company_id = g.company_id
+                 AND a.internal_type = 'receivable' AND m.state = 'posted'
+                 AND l.amount_residual > 0
+                 AND NOT EXISTS (
+                     SELECT 1 FROM cartera_dunning_line dl
+                      WHERE dl.move_line_id = l.id
+                        AND dl.state <> 'cancelled')) u ON TRUE
+        LEFT JOIN LATERAL ({unlined_held}) ho ON TRUE
+  ) fl ON g.first_due_unlined IS NOT NULL
  WHERE g.item_count > 0 OR g.next_task_date IS NOT NULL
     OR g.open_promises > 0
 """
@@ -182,6 +217,7 @@ CURRENT_LEVELS = """
     SELECT DISTINCT ON (dl.move_line_id)
            dl.company_id, dl.partner_id, dl.move_line_id, dl.date,
            COALESCE(l.date_maturity, l.date) AS due, l.blocked,
+           l.invoice_id, l.amount_residual AS amount,
            lv.id AS level_id, lv.plan_id, lv.stage,
            lv.sequence AS level_sequence, lv.days AS level_days
       FROM cartera_dunning_line dl
@@ -268,30 +304,105 @@ class CarteraAgenda(models.Model):
     @api.model
     def _next_escalation_sql(self):
         """The SQL expression of ``next_escalation_date``; override to
-        change it. For each open item the earliest day its next level can
-        be reached, the soonest of the customer's:
+        change it. For each open item the earliest day the collection run
+        would move it up (the run's own rules, ``cartera_dunning_rules``),
+        the soonest of the customer's:
 
-        - an item with a current level (``g.next_level_date``): the plan's
-          level after it, on ``max(due + next.days, date of the current
-          line + next.min_days_since_previous)``;
-        - an item no level reached yet (``g.first_due_unlined``, the
-          earliest due date of those): ``due + days`` of the first level of
-          the plan set on the customer, else of the company's default plan
-          (a plan chosen by its customer domain is known from the item's
-          first line on).
+        - an item with a current level: the plan's level after it, on its
+          days after the due date, its days since the current line, the
+          day after that line; a report level not before the 21st day
+          after the prior notice of Ley 1266 (the second one for a debt of
+          at most 15 % of the minimum wage; with a single one, the day the
+          notice repeats instead), never without a notice; one the
+          customer's debt needs two notices for (``g.next_level_date_small``)
+          or one (``g.next_level_date``);
+        - an item no level reached yet: the first level of the plan set on
+          the customer, else of the company's default plan (a plan chosen
+          by its customer domain is known from the item's first line on);
+        - an item whose open amount is below that level's minimum has
+          none; one a pending payment promise holds (its invoice, or all
+          of the customer's items), not before the day after the
+          promise's date plus the grace days.
 
         An item with a level and ``blocked`` (in dispute) has none; the
         customer's *excluded from collection until* moves the date to the
-        day after. The other gates and pauses a run applies (the Ley 1266
-        notice's 20 days, the minimum amount, promises) are left out: the
-        day is when the ladder allows it, not a promise that the run will
-        climb then. Items on the last level have none."""
+        day after. Items on the last level have none. The day is when the
+        rules allow it as things stand today (a payment, a new promise or
+        a dispute changes it)."""
+        lined = sql.SQL(
+            "CASE WHEN {needed} = 2 THEN g.next_level_date_small "
+            "ELSE g.next_level_date END").format(
+            needed=rules.notices_needed(
+                sql.SQL("g.amount_due"), sql.SQL("rc.cartera_minimum_wage")))
         return sql.SQL("""
-            CASE WHEN COALESCE(g.next_level_date, g.first_due_unlined
-                               + fl.days) IS NOT NULL
+            CASE WHEN COALESCE({lined}, fl.day) IS NOT NULL
                  THEN GREATEST(
-                     LEAST(g.next_level_date, g.first_due_unlined + fl.days),
-                     rp.cartera_collection_excluded_until + 1) END""")
+                     LEAST({lined}, fl.day),
+                     rp.cartera_collection_excluded_until + 1) END""").format(
+            lined=lined)
+
+    @api.model
+    def _escalation_rules_sql(self):
+        """The fragments of the view's collection branches: the run's
+        rules (``cartera_dunning_rules``) over an item ``c`` with its
+        current level, its next level ``nl``, the notice ``rn`` repeated
+        before a report, its notices ``nt`` and its promise hold ``ho``;
+        and over an item ``u`` no level reached yet with its plan's first
+        level ``fl``."""
+        def held(company, customer, invoice):
+            return sql.SQL("""
+                SELECT max(h.held_until) AS held_until
+                  FROM ({holds}) h
+                 WHERE h.company_id = {company}
+                   AND h.customer_id = {customer} AND {covers}""").format(
+                holds=rules.promise_holds(), company=company,
+                customer=customer,
+                covers=rules.held(sql.SQL("h"), invoice))
+
+        def step(item, last_date, level, *gates):
+            """The day ``item`` reaches ``level``, or NULL below its
+            minimum amount."""
+            return sql.SQL(
+                "CASE WHEN {level}.days IS NOT NULL AND {amount} THEN "
+                "GREATEST({day}, ho.held_until + 1{gates}) END").format(
+                level=level,
+                amount=rules.amount_reaches(
+                    sql.SQL("{}.amount").format(item), level),
+                day=rules.level_day(sql.SQL("{}.due").format(item),
+                                    last_date, level),
+                gates=sql.SQL("").join(
+                    sql.SQL(", {}").format(gate) for gate in gates))
+
+        def next_level_day(needed):
+            c, nl, rn = sql.SQL("c"), sql.SQL("nl"), sql.SQL("rn")
+            dates = sql.SQL("nt.dates")
+            return sql.SQL("""
+                CASE WHEN nl.id IS NULL THEN NULL
+                     WHEN NOT nl.bureau_report THEN {step}
+                     WHEN cardinality({dates}) >= {needed} THEN {gated}
+                     WHEN {needed} = 2 AND cardinality({dates}) = 1
+                         THEN {repeat}
+                END""").format(
+                dates=dates, needed=sql.Literal(needed),
+                step=step(c, sql.SQL("c.date"), nl),
+                gated=step(c, sql.SQL("c.date"), nl, rules.report_gate(
+                    dates, sql.Literal(needed))),
+                repeat=step(c, sql.SQL("c.date"), rn))
+
+        return {
+            "repeated_notice": rules.repeated_notice(sql.SQL("nl")),
+            "notices": rules.notices(),
+            "item_held": held(sql.SQL("c.company_id"),
+                              sql.SQL("c.partner_id"),
+                              sql.SQL("c.invoice_id")),
+            "unlined_held": held(sql.SQL("g.company_id"),
+                                 sql.SQL("g.partner_id"),
+                                 sql.SQL("u.invoice_id")),
+            "next_level_day_one": next_level_day(1),
+            "next_level_day_two": next_level_day(2),
+            "first_level_day": step(sql.SQL("u"), sql.SQL("NULL::date"),
+                                    sql.SQL("fl")),
+        }
 
     @api.model
     def _priority_sql(self):
@@ -365,7 +476,8 @@ class CarteraAgenda(models.Model):
             priority=self._priority_sql(),
             priority_level=self._priority_level_sql(),
             current_levels=sql.SQL(CURRENT_LEVELS),
-            next_escalation=self._next_escalation_sql())
+            next_escalation=self._next_escalation_sql(),
+            **self._escalation_rules_sql())
         # Columns may change with an override: drop and create again.
         tools.drop_view_if_exists(self._cr, self._table)
         self._cr.execute(query.as_string(self._cr._obj))

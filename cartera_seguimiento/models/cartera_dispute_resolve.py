@@ -11,12 +11,20 @@ the same rule as of any date (``cartera.ar.report._dispute_open_at``).
 """
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 
 
 class CarteraDispute(models.Model):
     _inherit = "cartera.dispute"
+
+    blocked_item_ids = fields.Many2many(
+        "account.move.line", "cartera_dispute_blocked_item_rel",
+        "dispute_id", "move_line_id", string="Items Blocked", readonly=True,
+        copy=False,
+        help="The invoice's receivable items this dispute set blocked: "
+             "released when no open dispute holds the invoice; an item "
+             "blocked before stays blocked.")
 
     # ------------------------------------------------------------------
     # Resolutions: the only writers of state, resolution and
@@ -112,25 +120,77 @@ class CarteraDispute(models.Model):
     # Odoo's blocked flag on the invoice's receivable items
     # ------------------------------------------------------------------
     @api.model
-    def _sync_blocked(self, invoices):
+    def _sync_blocked(self, invoices, released=None):
         """``blocked`` on the receivable items of ``invoices``: True while
-        an open dispute holds the invoice, False when none does, so that
-        Odoo's own overdue report and the collection runs leave them
-        alone. Callers checked their right on the disputes; the items are
-        written as superuser (a collector has no accounting rights)."""
+        an open dispute holds the invoice, so that Odoo's own overdue
+        report and the collection runs leave them alone; when none does,
+        False again on the items a dispute blocked (``blocked_item_ids``)
+        and on those alone: an item someone blocked by hand before stays
+        blocked. ``released``: items recorded by disputes being deleted.
+        Callers checked their right on the disputes; the items are written
+        as superuser (a collector has no accounting rights)."""
         invoices = invoices.sudo().exists()
         if not invoices:
             return
-        disputed = self.sudo().search([
-            ("invoice_id", "in", invoices.ids),
-            ("state", "=", "open")]).mapped("invoice_id")
+        Dispute = self.sudo()
+        holders = Dispute.search([
+            ("invoice_id", "in", invoices.ids), ("state", "=", "open")],
+            order="date_open, id")
+        released = (released or self.env["account.move.line"]).sudo()
         for invoice in invoices:
             items = invoice.move_id.line_ids.filtered(
                 lambda line: line.account_id.internal_type == "receivable")
-            blocked = invoice in disputed
-            items = items.filtered(lambda line: line.blocked != blocked)
-            if items:
-                items.write({"blocked": blocked})
+            if not items:
+                continue
+            # What a dispute blocked, whichever (its invoice may have
+            # changed since).
+            recorders = Dispute.search([("blocked_item_ids", "in",
+                                         items.ids)])
+            ours = (recorders.mapped("blocked_item_ids") | released) & items
+            holder = holders.filtered(lambda d: d.invoice_id == invoice)[:1]
+            if holder:
+                to_block = items.filtered(lambda line: not line.blocked)
+                if to_block:
+                    to_block.write({"blocked": True})
+                # Recorded on the dispute holding it now, so that it is
+                # released when the last one ends.
+                mine = to_block | (ours - holder.blocked_item_ids)
+                if mine:
+                    holder.write({"blocked_item_ids": [
+                        (4, item.id) for item in mine]})
+                continue
+            to_unblock = ours.filtered("blocked")
+            if to_unblock:
+                to_unblock.write({"blocked": False})
+            if recorders:
+                recorders.write({"blocked_item_ids": [
+                    (3, item.id) for item in ours]})
+
+    @api.model
+    def create(self, vals):
+        # Recorded by _sync_blocked alone: a caller naming items here
+        # would have them unblocked when the dispute ends.
+        vals = dict(vals)
+        vals.pop("blocked_item_ids", None)
+        return super(CarteraDispute, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        if "blocked_item_ids" in vals and self.env.uid != SUPERUSER_ID:
+            raise UserError(_(
+                "The items a dispute blocked are recorded by the dispute "
+                "itself."))
+        return super(CarteraDispute, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        # The items these disputes blocked are released (or handed to
+        # another open dispute of their invoice) once they are gone.
+        released = self.sudo().mapped("blocked_item_ids")
+        invoices = self.sudo().mapped("invoice_id")
+        result = super(CarteraDispute, self).unlink()
+        self._sync_blocked(invoices, released)
+        return result
 
 
 class ResCompany(models.Model):

@@ -6,8 +6,11 @@ its outline into each customer's letter (the statements' way,
 cartera_statement_render.py), else one by one; the run's letters joined
 in one PDF attached to the run."""
 import base64
-import io
+import contextlib
 import logging
+import os
+import shutil
+import tempfile
 
 from PyPDF2 import PdfFileReader, PdfFileWriter
 
@@ -20,6 +23,8 @@ from ..reports.pdf_split import split_by_outline
 _logger = logging.getLogger(__name__)
 
 LETTER_REPORT_XMLID = "cartera_seguimiento.cartera_dunning_letter_report"
+# Letters joined per step (each one an open file while its step writes).
+JOIN_BATCH = 200
 
 
 class CarteraDunningLine(models.Model):
@@ -95,26 +100,48 @@ class CarteraDunningRun(models.Model):
     def _attach_letters(self):
         """Every letter this run printed, joined in one PDF attached to
         the run (replacing the previous one when a later send printed
-        more). The proofs are read one at a time; the joined PDF is as
-        large as the letters."""
+        more). Joined on disk (``join_pdf_files``): each proof is read
+        alone into a temporary file, never all of them in memory."""
         self.ensure_one()
         lines = self.env["cartera.dunning.line"].search(
             [("run_id", "=", self.id), ("state", "=", "printed"),
              ("attachment_id", "!=", False)], order="partner_id, id")
-        proofs = lines.mapped("attachment_id")
-        if not proofs or (self.letter_attachment_id and set(
-                self._letter_proof_ids()) == set(proofs.ids)):
+        proof_ids = []
+        for proof_id in lines.mapped("attachment_id").ids:
+            if proof_id not in proof_ids:
+                proof_ids.append(proof_id)
+        if not proof_ids or (self.letter_attachment_id and set(
+                self._letter_proof_ids()) == set(proof_ids)):
             return
-        content = join_pdfs(base64.b64decode(proof.datas)
-                            for proof in proofs)
+        Attachment = self.env["ir.attachment"]
+        with tempfile.TemporaryDirectory(prefix="cartera-letters-") as tmp:
+            paths = []
+            for number, proof_id in enumerate(proof_ids):
+                # Browsed alone: reading ``datas`` of a recordset computes
+                # it for every record prefetched with it.
+                proof = Attachment.browse(proof_id)
+                path = os.path.join(tmp, "letter-%06d.pdf" % number)
+                with open(path, "wb") as handle:
+                    handle.write(base64.b64decode(proof.datas or b""))
+                proof.invalidate_cache(["datas"], [proof_id])
+                paths.append(path)
+            joined = os.path.join(tmp, "joined.pdf")
+            join_pdf_files(paths, joined, tmp)
+            # Odoo 11's ir.attachment takes the file as base64 ``datas``
+            # only (no raw field): the final file is read once and held
+            # here as that one base64 copy (its raw bytes are freed once
+            # encoded); Odoo decodes it to write it to the filestore.
+            with open(joined, "rb") as handle:
+                encoded = base64.b64encode(handle.read())
         name = _("Letters %s.pdf") % self.name
         old = self.letter_attachment_id
-        self.letter_attachment_id = self.env["ir.attachment"].create({
+        self.letter_attachment_id = Attachment.create({
             "name": name, "datas_fname": name, "type": "binary",
             "mimetype": "application/pdf",
-            "description": ",".join(str(i) for i in proofs.ids),
-            "datas": base64.b64encode(content),
+            "description": ",".join(str(i) for i in proof_ids),
+            "datas": encoded,
             "res_model": self._name, "res_id": self.id})
+        del encoded
         old.unlink()
 
     @api.multi
@@ -136,17 +163,49 @@ class CarteraDunningRun(models.Model):
         return lines.filtered(lambda l: l.partner_id in partners)
 
 
-def join_pdfs(documents):
-    """One PDF of ``documents`` (bytes), in their order. What Odoo renders
-    instead of PDFs in tests (HTML) is joined as it is."""
-    documents = list(documents)
-    if not all(document.startswith(b"%PDF") for document in documents):
-        return b"\n".join(documents)
-    writer = PdfFileWriter()
-    for document in documents:
-        reader = PdfFileReader(io.BytesIO(document), strict=False)
-        for number in range(reader.getNumPages()):
-            writer.addPage(reader.getPage(number))
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+def join_pdf_files(paths, output, workdir, batch_size=JOIN_BATCH):
+    """Join the PDF files ``paths``, in their order, into the file
+    ``output``. PyPDF2 keeps each source file open until the joined file
+    is written and holds the pages it copies: the sources are joined
+    ``batch_size`` at a time into intermediate files in ``workdir``,
+    then those are joined the same way, so that neither the open files
+    nor a step's pages grow with the run. What Odoo renders instead of
+    PDFs in tests (HTML) is joined as it is, one file at a time."""
+    if not all(_is_pdf(path) for path in paths):
+        with open(output, "wb") as out:
+            for number, path in enumerate(paths):
+                if number:
+                    out.write(b"\n")
+                with open(path, "rb") as source:
+                    shutil.copyfileobj(source, out)
+        return output
+    level = 0
+    while len(paths) > batch_size:
+        joined = []
+        for start in range(0, len(paths), batch_size):
+            target = os.path.join(workdir, "join-%d-%06d.pdf" % (
+                level, start))
+            _join_pdf_batch(paths[start:start + batch_size], target)
+            joined.append(target)
+        paths, level = joined, level + 1
+    _join_pdf_batch(paths, output)
+    return output
+
+
+def _is_pdf(path):
+    with open(path, "rb") as handle:
+        return handle.read(4) == b"%PDF"
+
+
+def _join_pdf_batch(paths, output):
+    """One PDF file of the PDF files ``paths`` (read from disk, written
+    to disk)."""
+    with contextlib.ExitStack() as stack:
+        writer = PdfFileWriter()
+        for path in paths:
+            reader = PdfFileReader(stack.enter_context(open(path, "rb")),
+                                   strict=False)
+            for number in range(reader.getNumPages()):
+                writer.addPage(reader.getPage(number))
+        with open(output, "wb") as out:
+            writer.write(out)

@@ -4,8 +4,8 @@
 
 ``action_compute`` selects, in one statement over the open-items query, the
 items that reach their next level that day and records one line per item;
-``action_send`` (``cartera_dunning_send.py``) sends and records them. The
-daily cron does both.
+``action_send`` (``cartera_dunning_send.py``) queues them for the sending
+cron, which sends and records them. The daily cron computes and queues.
 
 One run per company, user and day (a unique index): asking again for the
 same day reopens that run, and computing it again adds nothing for the
@@ -51,7 +51,7 @@ CLAIM_RUN = ("SELECT id, state FROM cartera_dunning_run WHERE id = %s "
 class CarteraDunningRun(models.Model):
     _name = "cartera.dunning.run"
     _description = "Collection Run"
-    _inherit = ["mail.thread"]
+    _inherit = ["cartera.run.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _mail_post_access = "read"
 
@@ -61,14 +61,9 @@ class CarteraDunningRun(models.Model):
         string="Date", required=True, readonly=True, index=True,
         states={"draft": [("readonly", False)]},
         default=fields.Date.context_today)
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, readonly=True,
-        index=True, default=lambda self: self.env.user.company_id)
-    currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Currency", readonly=True)
+    # user_id, company_id, currency_id: cartera.run.mixin.
     user_id = fields.Many2one(
-        "res.users", string="Run By", required=True, readonly=True,
-        index=True, default=lambda self: self.env.user, ondelete="restrict",
+        string="Run By",
         help="A collector's run covers their customers only; a manager's "
              "or the scheduled action's, every customer of the company.")
     state = fields.Selection(
@@ -240,12 +235,14 @@ class CarteraDunningRun(models.Model):
     @api.model
     def _cron_run(self):
         """Daily: each company with a collection plan gets its run of
-        today (its own local day), computed and sent, as the scheduled
-        action's user (every customer). Its runs of earlier days left
-        unsent (a server stopped while sending) are sent too. One
+        today (its own local day), computed and queued for the sending
+        cron (``_cron_send``), as the scheduled action's user (every
+        customer). Its runs of earlier days left unsent (a server stopped
+        while sending) are queued too. One
         company's failure does not stop the others."""
         Plan = self.env["cartera.dunning.plan"].sudo()
         user = self.env.user
+        queued = False
         for company in self.env["res.company"].sudo().search([]):
             if not Plan.search_count([("company_id", "=", company.id)]):
                 continue
@@ -260,8 +257,10 @@ class CarteraDunningRun(models.Model):
                         ("user_id", "=", user.id),
                         ("state", "in", ("computed", "sending")),
                         ("date", "<=", today)], order="date, id")
-                    for pending in unsent:
-                        pending.action_send()
+                    # Sent by the sending cron, in batches it commits
+                    # (not inside this savepoint).
+                    unsent.write({"send_queued": True})
+                    queued = queued or bool(unsent)
             except UserError as error:
                 # Another server has this company's run right now.
                 _logger.info("Collection run of %s for %s skipped: %s",
@@ -270,4 +269,7 @@ class CarteraDunningRun(models.Model):
                 # The others go on; the next call tries again.
                 _logger.exception("Collection run of %s for %s failed",
                                   company.name, today)
+        if queued:
+            locks.wake_cron(self.env, "cartera_seguimiento."
+                                      "cartera_dunning_send_cron")
         return True

@@ -4,7 +4,9 @@
 statement over the report engine's open items (``_open_items``), whatever
 the number of items, that inserts the run's lines.
 
-The rules, each a condition of ``SELECTION`` below:
+The rules, each a condition of ``SELECTION`` below (those the agenda's
+next escalation date applies too are composed from
+``cartera_dunning_rules.py``):
 
 - an item is an open receivable debit of the run's company on the run's
   date, of a customer in the run's user's scope (``cartera.scope``); its
@@ -63,65 +65,7 @@ from psycopg2.extras import Json
 from odoo import api, models
 
 from ..tools import legal_terms, sql as tools_sql
-
-# Ley 1266 de 2008 art. 12 (Ley 2157 de 2021): the report may be made
-# once 20 calendar days have passed since the notice, from the 21st day.
-NOTICE_DAYS = 21
-# A debt of at most this share of the monthly minimum wage needs two
-# notices on different days.
-SMALL_DEBT_SHARE = 0.15
-
-
-# The rule of the notices, in one place: the selection's gate and the
-# legal calendar (cartera_legal_calendar.py) read it from here.
-def notice_dates_sql(line):
-    """The aggregate of the dates of the prior notices that left among the
-    collection lines ``line`` (an SQL identifier): lines of a notice
-    level, sent or printed, dated the day they left (``date_sent``, else
-    their date), in increasing order; NULL without any."""
-    return sql.SQL(
-        "array_agg(COALESCE({l}.date_sent, {l}.date)"
-        " ORDER BY COALESCE({l}.date_sent, {l}.date)) FILTER ("
-        "WHERE {l}.bureau_notice AND {l}.state IN ('sent', 'printed'))"
-    ).format(l=line)
-
-
-def small_debt(company):
-    """The bound parameter ``small_debt``: the largest debt of the
-    ``company``'s customers that needs two notices. Without a minimum wage
-    every debt counts as small (None): two notices are never fewer than
-    the law asks."""
-    wage = company.cartera_minimum_wage
-    return wage * SMALL_DEBT_SHARE if wage > 0 else None
-
-
-def notices_needed_sql(debt):
-    """How many notices a customer whose debt is ``debt`` (SQL) needs
-    (bound parameter ``small_debt``)."""
-    return sql.SQL(
-        "CASE WHEN %(small_debt)s::numeric IS NULL"
-        " OR {debt} <= %(small_debt)s::numeric THEN 2 ELSE 1 END"
-    ).format(debt=debt)
-
-
-def report_allowed_sql(notices, needed):
-    """The first day the report is allowed, from the ``notices``'
-    dates (``notice_dates_sql``) and the ``needed`` count (SQL): the 21st
-    day after the needed notice, NULL while it is missing."""
-    return sql.SQL("({notices})[{needed}] + {days}").format(
-        notices=notices, needed=needed, days=sql.Literal(NOTICE_DAYS))
-
-
-def prescribed_sql(due):
-    """The condition that the acción cambiaria of an item due on ``due``
-    (SQL) prescribed on or before the day of the bound parameter
-    ``prescribed_bound`` (``tools.legal_terms.prescribed_bound`` of that
-    day)."""
-    return sql.SQL(
-        "({due} + interval '{years} years')::date <= %(prescribed_bound)s"
-        "::date").format(due=due, years=sql.SQL(str(
-            legal_terms.PRESCRIPTION_YEARS)))
-
+from . import cartera_dunning_rules as rules
 
 SELECTION = """
 WITH open_rows AS ({open_items}),
@@ -138,7 +82,7 @@ items AS {materialized} (
 ),
 levels AS {materialized} (
     SELECT lv.id, lv.plan_id, lv.sequence, lv.days, lv.stage,
-           lv.min_days_since_previous AS min_gap, lv.min_amount,
+           lv.min_days_since_previous, lv.min_amount,
            lv.bureau_notice, lv.bureau_report, pl.active,
            CASE WHEN pl.validate_lines THEN 'draft' ELSE 'queued' END
                AS line_state,
@@ -150,11 +94,7 @@ levels AS {materialized} (
 ),
 repeats AS {materialized} (
     -- The notice level a small debt repeats before each report level.
-    SELECT r.id AS report_id,
-           (SELECT n.id FROM levels n
-             WHERE n.plan_id = r.plan_id AND n.bureau_notice
-               AND n.rank < r.rank
-             ORDER BY n.rank DESC LIMIT 1) AS notice_id
+    SELECT r.id AS report_id, {repeated_notice} AS notice_id
       FROM levels r
      WHERE r.bureau_report
 ),
@@ -195,7 +135,7 @@ histories AS {materialized} (
 ),
 steps AS (
     SELECT c.*, nx.id AS next_id, nx.bureau_report AS next_report,
-           {needed} AS needed
+           {notices_needed} AS needed
       FROM histories c
       JOIN levels nx ON nx.plan_id = c.plan_id AND nx.rank = c.next_rank
      WHERE nx.active
@@ -203,7 +143,7 @@ steps AS (
 chosen AS (
     SELECT s.*, CASE
            WHEN NOT s.next_report THEN s.next_id
-           WHEN %(date)s::date >= {report_from} THEN s.next_id
+           WHEN %(date)s::date >= {report_gate} THEN s.next_id
            WHEN s.needed = 2 AND cardinality(s.notices) = 1
                THEN r.notice_id
            END AS level_id
@@ -216,22 +156,17 @@ reached AS {materialized} (
            lv.line_state
       FROM chosen ch
       JOIN levels lv ON lv.id = ch.level_id
-     WHERE %(date)s::date >= ch.due + lv.days
+     WHERE %(date)s::date >= {level_day} AND {amount_reaches}
        -- C.Co. art. 789: no legal stage for an item whose acción
        -- cambiaria prescribed on or before the run's date.
        AND NOT (lv.stage = 'legal' AND {prescribed})
-       AND (ch.last_date IS NULL
-            OR %(date)s::date >= ch.last_date + lv.min_gap)
-       AND ch.amount >= COALESCE(lv.min_amount, 0)
 ),
 promised AS {materialized} (
     -- The pending promises not yet due (grace included): each of their
     -- invoices, or NULL for those that hold all of the customer's items.
-    SELECT pr.partner_id AS customer_id, pi.invoice_id
-      FROM cartera_promise pr
-      LEFT JOIN cartera_promise_invoice_rel pi ON pi.promise_id = pr.id
-     WHERE pr.company_id = %(company_id)s AND pr.state = 'pending'
-       AND %(date)s::date <= pr.date + %(grace_days)s
+    SELECT h.customer_id, h.invoice_id
+      FROM ({promise_holds}) h
+     WHERE h.company_id = %(company_id)s AND %(date)s::date <= h.held_until
 )
 INSERT INTO cartera_dunning_line
     (run_id, company_id, move_line_id, invoice_id, partner_id, user_id,
@@ -298,18 +233,26 @@ class CarteraArReport(models.AbstractModel):
             run_id=run.id,
             plans=Json({str(partner_id): plan.id
                         for partner_id, plan in plans.items()}),
-            small_debt=small_debt(company),
+            wage=company.cartera_minimum_wage or 0.0,
             prescribed_bound=legal_terms.prescribed_bound(run.date),
-            grace_days=company.cartera_promise_grace_days or 0,
         )
         audit = tools_sql.audit_values(self.env)
         query = sql.SQL(SELECTION).format(
             open_items=open_items,
-            notices=notice_dates_sql(sql.Identifier("dl")),
-            needed=notices_needed_sql(sql.SQL("c.debt")),
-            report_from=report_allowed_sql(sql.SQL("s.notices"),
-                                           sql.SQL("s.needed")),
-            prescribed=prescribed_sql(sql.SQL("ch.due")),
+            # The rules the agenda's next escalation date shares.
+            repeated_notice=rules.repeated_notice(sql.SQL("r")),
+            notices=rules.notices(),
+            notices_needed=rules.notices_needed(
+                sql.SQL("c.debt"), sql.SQL("%(wage)s::numeric")),
+            report_gate=rules.report_gate(sql.SQL("s.notices"),
+                                          sql.SQL("s.needed")),
+            level_day=rules.level_day(sql.SQL("ch.due"),
+                                      sql.SQL("ch.last_date"),
+                                      sql.SQL("lv")),
+            amount_reaches=rules.amount_reaches(sql.SQL("ch.amount"),
+                                                sql.SQL("lv")),
+            promise_holds=rules.promise_holds(),
+            prescribed=rules.prescribed(sql.SQL("ch.due")),
             # Computed once, in this order, whatever the planner guesses
             # of their sizes (PostgreSQL 12 and later inline a CTE used
             # once; earlier versions always materialize them).

@@ -1,6 +1,7 @@
 # Copyright 2026 Cartera Seguimiento contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Sending a collection run: ``action_send``.
+"""Sending a collection run: ``action_send`` queues the run, the cron
+(``_cron_send``) sends it.
 
 The run's queued lines are sent customer by customer, in batches of
 customers: ONE communication per customer and run, listing each of its
@@ -43,6 +44,10 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE_KEY = "cartera_seguimiento.dunning_batch_size"
 DEFAULT_BATCH_SIZE = 20
 MAIL_QUEUE_CRON_XMLID = "mail.ir_cron_mail_scheduler_action"
+SEND_CRON_XMLID = "cartera_seguimiento.cartera_dunning_send_cron"
+# A cron call stops starting batches after this many seconds, well inside
+# Odoo's default limit_time_real (120 s); the next call goes on.
+TIME_BUDGET = 60
 
 
 class CarteraDunningRun(models.Model):
@@ -52,6 +57,10 @@ class CarteraDunningRun(models.Model):
         "ir.attachment", string="Letters", readonly=True, copy=False,
         ondelete="set null",
         help="Every letter the run printed, in one PDF.")
+    send_queued = fields.Boolean(
+        string="Queued for Sending", readonly=True, copy=False, index=True,
+        help="Send was pressed: the scheduled action sends the run's "
+             "queued lines in batches in a moment.")
 
     @api.multi
     def _check_send_caller(self):
@@ -67,16 +76,45 @@ class CarteraDunningRun(models.Model):
 
     @api.multi
     def action_send(self):
-        """Send the queued lines of these runs (lines to review wait for
-        their validation) and record them; the run is done when no line
-        is left to send or to review. Sending a run again sends only what
-        was queued since."""
+        """Queue these runs for sending and wake the scheduled action,
+        which sends their queued lines in batches (``_cron_send``) outside
+        the request; lines to review wait for their validation. Sending a
+        run again sends only what was queued since. A run being sent right
+        now (another worker has it) is left to that worker."""
         self._check_send_caller()
+        queued = self.browse()
         for run in self.sudo():
             if run.state == "draft":
                 raise UserError(_(
                     "The run %s has not selected its items yet.") % run.name)
-            run._send()
+            if run.state == "done" or run.send_queued or \
+                    not run._claim_for_sending():
+                continue
+            run.send_queued = True
+            run._post_send_note(_(
+                "Queued for sending by %s: the scheduled action sends it in "
+                "a moment.") % self.env.user.name)
+            queued |= run
+        if queued:
+            locks.wake_cron(self.env, SEND_CRON_XMLID)
+        return True
+
+    @api.model
+    def _cron_send(self, time_budget=TIME_BUDGET):
+        """Send the runs queued by the Send button or the daily run, in
+        batches of customers (``_send``). Called by its cron every minute
+        and woken by the button; a call stops starting batches after
+        ``time_budget`` seconds, and the next one goes on."""
+        deadline = time.time() + time_budget
+        runs = self.sudo().search([("send_queued", "=", True)],
+                                  order="date, id")
+        for run in runs:
+            if time.time() > deadline:
+                break
+            # False: another worker has the run (it finishes it). Past the
+            # deadline the run may have customers left: it stays queued.
+            if run._send(deadline) and time.time() <= deadline:
+                run.send_queued = False
         return True
 
     @api.multi

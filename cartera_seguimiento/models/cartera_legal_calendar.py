@@ -4,7 +4,7 @@
 
 - the prior notices of Ley 1266 that left for it and the first day a
   report to the credit bureaus is allowed (the collection run's own rule:
-  ``cartera_dunning_selection.notice_dates_sql`` and its neighbours);
+  ``cartera_dunning_rules``);
 - the start of mora, and until when negative data may stay in the
   credit bureaus (paid: twice the days of mora, at most four years from
   the payment; never paid: eight years from the start of mora);
@@ -26,8 +26,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import legal_terms
-from .cartera_dunning_selection import (
-    notice_dates_sql, notices_needed_sql, report_allowed_sql, small_debt)
+from . import cartera_dunning_rules as rules
 
 # Days before a prescription when the agenda warns (its levels).
 PRESCRIPTION_WARNINGS = (7, 30, 90)
@@ -130,17 +129,18 @@ class CarteraArReport(models.AbstractModel):
                         salesperson_ids=None):
         scope, params = self._scope(partner_ids, salesperson_ids)
         params.update(extra, date=date_at,
-                      small_debt=small_debt(self.env.user.company_id))
+                      wage=self.env.user.company_id.cartera_minimum_wage or 0.0)
         self._no_jit()
         open_items = self._open_items(
             sql.Placeholder("date"), scope, self._aging_method(date_at))
         query = sql.SQL(LEGAL_CALENDAR).format(
             open_items=open_items,
-            notices=notice_dates_sql(sql.Identifier("dl")),
-            report_from=report_allowed_sql(sql.SQL("b.notices"),
-                                           sql.SQL("n.needed")),
+            notices=rules.notices(),
+            report_from=rules.report_gate(sql.SQL("b.notices"),
+                                          sql.SQL("n.needed")),
             items=self._receivable_items(scope, joins=sql.SQL(JOINS).format(
-                needed=notices_needed_sql(sql.SQL("COALESCE(d.debt, 0)"))),
+                needed=rules.notices_needed(sql.SQL("COALESCE(d.debt, 0)"),
+                                            sql.SQL("%(wage)s::numeric"))),
                                          customers=True),
             which=which)
         rows = self._execute(query, params)

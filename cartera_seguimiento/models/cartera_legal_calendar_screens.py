@@ -9,7 +9,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 
 from ..tools import legal_terms
-from .cartera_dunning_selection import prescribed_sql
+from . import cartera_dunning_rules as rules
 from .cartera_legal_calendar import PRESCRIPTION_WARNINGS
 
 TABLE_TEMPLATE = "cartera_seguimiento.legal_calendar_table"
@@ -152,7 +152,7 @@ class CarteraAgenda(models.Model):
         query = sql.SQL(NEXT_PRESCRIPTION).format(
             open_items=engine._open_items(sql.Placeholder("date")),
             partners=partners,
-            prescribed=prescribed_sql(sql.SQL("i.due")))
+            prescribed=rules.prescribed(sql.SQL("i.due")))
         return {(partner_id, company_id): legal_terms.prescription_date(due)
                 for partner_id, company_id, due
                 in engine._execute(query, params)}

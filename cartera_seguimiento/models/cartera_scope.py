@@ -71,9 +71,11 @@ class CarteraScope(models.AbstractModel):
         ])
 
     @api.model
-    def _agenda_domain(self, user):
-        """Domain on the collection agenda (``cartera.agenda``): the rows
-        of the customers ``user`` collects."""
+    def _customer_rows_domain(self, user):
+        """Domain on the models whose rows belong to a customer through
+        ``partner_id`` (the collection agenda, the collection run lines:
+        an item's level history): the rows of the customers ``user``
+        collects."""
         customers = self._customer_domain(user)
         if customers is None:
             return []
@@ -104,15 +106,6 @@ class CarteraScope(models.AbstractModel):
         if self._is_manager(user):
             return []
         return [("user_id", "=", user.id)]
-
-    @api.model
-    def _dunning_line_domain(self, user):
-        """Domain on collection run lines (an item's level history): those
-        of the customers ``user`` collects."""
-        customers = self._customer_domain(user)
-        if customers is None:
-            return []
-        return self._prefix_domain(customers, "partner_id.")
 
     @api.model
     def _dispute_domain(self, user):

@@ -59,7 +59,7 @@ MAIL_QUEUE_CRON_XMLID = "mail.ir_cron_mail_scheduler_action"
 class CarteraStatementRun(models.Model):
     _name = "cartera.statement.run"
     _description = "Statement Sending Run"
-    _inherit = ["mail.thread"]
+    _inherit = ["cartera.run.mixin", "mail.thread"]
     _order = "id desc"
     # Users read runs and write none (ir.model.access): whoever reads a run
     # may write in its chatter.
@@ -67,16 +67,11 @@ class CarteraStatementRun(models.Model):
 
     name = fields.Char(string="Reference", readonly=True, default="/",
                        copy=False)
+    # user_id, company_id, currency_id: cartera.run.mixin.
     user_id = fields.Many2one(
-        "res.users", string="Sent By", required=True, readonly=True,
-        index=True, default=lambda self: self.env.user, ondelete="restrict",
+        string="Sent By",
         help="The statements are rendered as this user and the follow-ups "
              "recorded in their name.")
-    company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, index=True,
-        default=lambda self: self.env.user.company_id)
-    currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Currency", readonly=True)
     date_at = fields.Date(string="As of", required=True, readonly=True)
     date_from = fields.Date(string="Movement From", readonly=True)
     date_to = fields.Date(string="Movement To", readonly=True)

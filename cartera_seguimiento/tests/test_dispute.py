@@ -129,6 +129,49 @@ class TestDispute(DisputeCase):
         self.assertEqual(self.big.sudo(
             self.collector1).cartera_disputed_amount, 0.0)
 
+    def _items(self, invoice):
+        return invoice.move_id.line_ids.filtered(
+            lambda line: line.account_id.internal_type == "receivable")
+
+    def test_resolution_keeps_a_block_set_by_hand(self):
+        # Blocked by hand (Odoo's own flag, by an accountant) before any
+        # dispute: the dispute finds it blocked and leaves it so.
+        self._items(self.big).write({"blocked": True})
+        dispute = self._dispute(200000.0)
+        self.assertFalse(dispute.blocked_item_ids)
+        dispute.sudo(self.collector1).action_reject()
+        self.assertEqual(self._blocked(self.big), {True})
+        # A dispute that blocked the items unblocks them when it ends,
+        # only once no other open dispute holds the invoice.
+        self._items(self.big).write({"blocked": False})
+        first, second = self._dispute(100000.0), self._dispute(50000.0)
+        self.assertEqual(self._blocked(self.big), {True})
+        self.assertEqual(first.blocked_item_ids, self._items(self.big))
+        first.sudo(self.collector1).action_reject()
+        self.assertEqual(self._blocked(self.big), {True})
+        second.sudo(self.collector1).action_paid()
+        self.assertEqual(self._blocked(self.big), {False})
+        self.assertFalse((first | second).mapped("blocked_item_ids"))
+
+    def test_deleted_dispute_releases_its_items_only(self):
+        self._items(self.small).write({"blocked": True})
+        disputed = self._dispute(100000.0)
+        by_hand = self._dispute(100.0, invoice=self.small)
+        self.assertEqual(disputed.blocked_item_ids, self._items(self.big))
+        (disputed | by_hand).sudo().unlink()
+        self.assertEqual(self._blocked(self.big), {False})
+        self.assertEqual(self._blocked(self.small), {True})
+        # Nobody names the items a dispute blocked.
+        with self.assertRaises(UserError):
+            self._dispute(1000.0).sudo(self.collector1).write(
+                {"blocked_item_ids": [(6, 0, self._items(self.small).ids)]})
+        sneaky = self._dispute(
+            1000.0, invoice=self.small,
+            blocked_item_ids=[(6, 0, self._items(self.small).ids)])
+        self.assertFalse(sneaky.blocked_item_ids)
+        sneaky.sudo(self.collector1).action_reject()
+        self.assertEqual(self._blocked(self.small), {True})
+
     def test_expired_unblocks(self):
         dispute = self._dispute(200000.0, date_expiry="2026-06-20")
         self.assertEqual(self._blocked(self.big), {True})

@@ -19,6 +19,8 @@ today.
   level 90, paid: not open, not counted.
   Most advanced current level: Prejurídico 60 (B); next escalation T-10;
   disputed 300 (open; a rejected one of 100 on A left out).
+  (Out of dispute, with A and C at the last level, B's report waits for
+  the Ley 1266 gate: ``test_agenda_honours_the_run_rules``.)
 - Cliente Sin Plan (collector 2, the company's default plan): 800 due T-3,
   no level: T-3-5 = T-8; no stage.
 """
@@ -160,8 +162,88 @@ class TestDunningScreens(CarteraCase):
         self._line(self.inv_a, self.level_90, -1)
         self._line(self.inv_c, self.level_90, -1)
         self.env["cartera.agenda"].invalidate_cache()
+        # The debt (3,500) is small without a minimum wage set: B's report
+        # needs two notices and it has one, so the notice repeats the day
+        # after it (T-5 + 1), as the run would do.
+        self.company.cartera_minimum_wage = 0.0
+        row = self._agenda(self.collector1, self.ladder)
+        self.assertEqual(row["next_escalation_date"], self._day(-4))
+        # A minimum wage of 10,000 (15 %: 1,500): one notice is enough.
+        self.company.cartera_minimum_wage = 10000.0
+        self.env["cartera.agenda"].invalidate_cache()
         row = self._agenda(self.collector1, self.ladder)
         self.assertEqual(row["next_escalation_date"], self._day(25))
+
+    def test_agenda_honours_the_run_rules(self):
+        """The next escalation date follows the run's gates. A plan of two
+        levels: Aviso (notice, 1 day), Reporte (report, 5 days). Cliente
+        Reglas owes F 1,000 due T-30, its notice sent on T-10:
+
+        - one notice needed (minimum wage 1,000, 15 %: 150): the report on
+          max(T-30+5, T-10+1, T-10+21) = T+11, the 21st day after the
+          notice (not the 20th);
+        - two needed (minimum wage 100,000, 15 %: 15,000): the notice
+          repeats on max(T-30+1, T-10+1) = T-9; sent then, the report on
+          T-9+21 = T+12;
+        - the report's minimum 5,000 above F's 1,000: no date;
+        - a pending promise on F dated T+20, 3 grace days: held through
+          T+23, the report on T+24 (one on another invoice holds F not)."""
+        plan = self.env["cartera.dunning.plan"].create({
+            "name": "Plan de reglas", "company_id": self.company.id,
+            "sequence": 2, "partner_domain": "[('id', '=', 0)]",
+            "level_ids": [
+                (0, 0, {"sequence": 1, "name": "Aviso", "stage": "prelegal",
+                        "days": 1, "bureau_notice": True,
+                        "print_letter": True}),
+                (0, 0, {"sequence": 2, "name": "Reporte", "stage": "legal",
+                        "days": 5, "bureau_report": True})]})
+        notice, report = plan.level_ids
+        customer = self.env["res.partner"].create({
+            "name": "Cliente Reglas", "customer": True, "is_company": True,
+            "user_id": self.collector1.id,
+            "cartera_dunning_plan_id": plan.id})
+        invoice = self._invoice(customer, 1000.0, -30)
+        self._line(invoice, notice, -10)
+        self.company.write({"cartera_minimum_wage": 1000.0,
+                            "cartera_promise_grace_days": 3})
+        Agenda = self.env["cartera.agenda"]
+
+        def next_date():
+            Agenda.invalidate_cache()
+            return self._agenda(self.manager, customer)[
+                "next_escalation_date"]
+        self.assertEqual(next_date(), self._day(11))
+        # Two notices needed: the notice repeats, then the report counts
+        # from the second.
+        self.company.cartera_minimum_wage = 100000.0
+        self.assertEqual(next_date(), self._day(-9))
+        second = self._line(invoice, notice, -9)
+        self.assertEqual(next_date(), self._day(12))
+        second.write({"state": "cancelled"})
+        self.company.cartera_minimum_wage = 1000.0
+        # The minimum amount not met: the run never reports it.
+        report.min_amount = 5000.0
+        self.assertFalse(next_date())
+        report.min_amount = 0.0
+        # A pending promise pauses the items it names to its date + grace:
+        # one on another invoice G (500 due T+40, its first level on T+41)
+        # leaves F alone; one on F holds it through T+23.
+        other = self._invoice(customer, 500.0, 40)
+        self._promise(customer, other)
+        self.assertEqual(next_date(), self._day(11))
+        self._promise(customer, invoice)
+        self.assertEqual(next_date(), self._day(24))
+
+    def _promise(self, customer, invoice):
+        followup = self._followup(
+            user=self.collector1, partner_id=customer.id,
+            type_id=self.type_promise.id,
+            date=fields.Datetime.to_string(
+                fields.Datetime.from_string(fields.Datetime.now())
+                - timedelta(hours=1)))
+        return self.env["cartera.promise"].sudo(self.collector1).create({
+            "followup_id": followup.id, "amount": invoice.residual,
+            "date": self._day(20), "invoice_ids": [(6, 0, invoice.ids)]})
 
     def test_agenda_default_plan(self):
         row = self._agenda(self.manager, self.no_plan)

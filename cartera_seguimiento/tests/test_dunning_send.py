@@ -25,8 +25,10 @@ reaches Report: a letter in English, the item reportable.
 """
 import base64
 import io
+import os
 import shutil
 import subprocess
+import tempfile
 from datetime import datetime
 
 import openpyxl
@@ -38,6 +40,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests.common import TransactionCase, at_install, post_install
 from odoo.tools import config, mute_logger
 
+from ..models.cartera_dunning_letter import join_pdf_files
 from ..reports.pdf_split import split_by_outline
 from .common import SPANISH, CarteraCase
 from . import test_xlsx_text
@@ -140,6 +143,11 @@ class DunningSendCase(CarteraCase):
             (self.inv_x, self.notice, 70), (self.inv_y, self.reminder, 5),
             (self.inv_z, self.report_level, 92)])
 
+    def _send(self, run, user):
+        """The Send button as ``user``, then the cron that sends."""
+        run.sudo(user).action_send()
+        self.Run._cron_send()
+
     def _lines(self, run, invoice):
         return run.line_ids.filtered(lambda l: l.invoice_id == invoice)
 
@@ -153,8 +161,9 @@ class TestDunningSend(DunningSendCase):
     def test_one_mail_per_customer_listing_each_item_at_its_level(self):
         run = self._standard_run()
         # With the chatter's tracking (its followers), as in production.
-        run.sudo(self.manager).with_context(
-            tracking_disable=False, mail_notrack=False).action_send()
+        run.sudo(self.manager).action_send()
+        self.Run.with_context(
+            tracking_disable=False, mail_notrack=False)._cron_send()
         x, y = self._lines(run, self.inv_x), self._lines(run, self.inv_y)
         # One mail for the customer, in Odoo's queue (not sent), to its
         # statement contact alone.
@@ -216,9 +225,49 @@ class TestDunningSend(DunningSendCase):
         self.assertTrue(x.attachment_id.datas)
         self.assertEqual(run.state, "done")
 
+    def test_send_button_queues_the_run_for_the_cron(self):
+        cron = self.env.ref("cartera_seguimiento.cartera_dunning_send_cron")
+        cron.nextcall = "2999-01-01 00:00:00"
+        run = self._standard_run()
+        followups = self.env["cartera.followup"].search_count([])
+        run.sudo(self.manager).action_send()
+        # Queued, nothing sent in the request: no mail, no follow-up, the
+        # lines still queued; the cron woken (its next call now).
+        self.assertTrue(run.send_queued)
+        self.assertEqual(set(run.line_ids.mapped("state")), {"queued"})
+        self.assertFalse(self._mails(self.customer | self.contact))
+        self.assertEqual(self.env["cartera.followup"].search_count([]),
+                         followups)
+        self.assertEqual(run.state, "computed")
+        cron.invalidate_cache()
+        self.assertLess(cron.nextcall, "2999-01-01 00:00:00")
+        self.env.cr.execute("SELECT nextcall <= now() at time zone 'UTC' "
+                            "FROM ir_cron WHERE id = %s", (cron.id,))
+        self.assertTrue(self.env.cr.fetchone()[0])
+        # Pressed again before the cron: queued once.
+        run.sudo(self.manager).action_send()
+        self.assertEqual(len(run.message_ids.filtered(
+            lambda m: "Queued for sending" in (m.body or ""))), 1)
+        # The cron sends them and takes the run off its queue.
+        self.Run._cron_send()
+        self.assertEqual(sorted(run.line_ids.mapped("state")),
+                         ["printed", "printed", "sent"])
+        self.assertEqual(len(self._mails(self.customer | self.contact)), 1)
+        self.assertEqual(self.env["cartera.followup"].search_count([]),
+                         followups + 3)
+        self.assertFalse(run.send_queued)
+        self.assertEqual(run.state, "done")
+        # A cron call out of time leaves the run queued, unsent.
+        run2 = self._run(self.manager, [(self.inv_y, self.reminder, 5)],
+                         day="2026-07-01")
+        run2.sudo(self.manager).action_send()
+        self.Run._cron_send(time_budget=-1)
+        self.assertTrue(run2.send_queued)
+        self.assertEqual(run2.line_ids.state, "queued")
+
     def test_customer_without_address_gets_a_letter_in_english(self):
         run = self._standard_run()
-        run.sudo(self.manager).action_send()
+        self._send(run, self.manager)
         z = self._lines(run, self.inv_z)
         self.assertEqual((z.state, z.channel), ("printed", "letter"))
         self.assertFalse(self._mails(self.customer_en))
@@ -246,7 +295,7 @@ class TestDunningSend(DunningSendCase):
 
     def test_activities(self):
         run = self._standard_run()
-        run.sudo(self.manager).action_send()
+        self._send(run, self.manager)
         activities = self.env["mail.activity"].search([
             ("res_model", "=", "res.partner"),
             ("res_id", "in", (self.customer | self.customer_en).ids)])
@@ -264,11 +313,11 @@ class TestDunningSend(DunningSendCase):
 
     def test_second_send_sends_nothing(self):
         run = self._standard_run()
-        run.sudo(self.manager).action_send()
+        self._send(run, self.manager)
         followups = self.env["cartera.followup"].search_count([])
         mails = self.env["mail.mail"].sudo().search_count([])
         attachment = run.letter_attachment_id
-        run.sudo(self.manager).action_send()
+        self._send(run, self.manager)
         self.assertEqual(self.env["cartera.followup"].search_count([]),
                          followups)
         self.assertEqual(self.env["mail.mail"].sudo().search_count([]),
@@ -286,7 +335,7 @@ class TestDunningSend(DunningSendCase):
         with self.assertRaises(UserError):
             self.Run.browse(["1; DROP"]).sudo(self.manager).action_send()
         # Their own: sent, in their name.
-        run.sudo(self.collector1).action_send()
+        self._send(run, self.collector1)
         self.assertEqual(run.line_ids.state, "sent")
         self.assertEqual(run.line_ids.followup_id.responsible_id,
                          self.collector1)
@@ -295,7 +344,7 @@ class TestDunningSend(DunningSendCase):
 
     def test_queue_checks_the_recipients_again(self):
         run = self._run(self.collector1, [(self.inv_y, self.reminder, 5)])
-        run.sudo(self.collector1).action_send()
+        self._send(run, self.collector1)
         mail = run.line_ids.mail_id
         # Someone adds a copy and another recipient since it was queued.
         mail.sudo().write({"email_cc": "spy@example.com",
@@ -306,7 +355,7 @@ class TestDunningSend(DunningSendCase):
         # A customer without any address left: not sent at all.
         run2 = self._run(self.collector1, [(self.inv_x, self.reminder, 70)],
                          day="2026-07-01")
-        run2.sudo(self.collector1).action_send()
+        self._send(run2, self.collector1)
         mail2 = run2.line_ids.mail_id
         (self.customer | self.contact).write({"email": False})
         self.env["mail.mail"].sudo().process_email_queue([mail2.id])
@@ -343,7 +392,7 @@ class TestDunningValidation(DunningSendCase):
                         state="draft")
         y, z = self._lines(run, self.inv_y), self._lines(run, self.inv_z)
         # Drafts wait: the send skips them and the run waits for them.
-        run.sudo(self.manager).action_send()
+        self._send(run, self.manager)
         self.assertEqual((y.state, z.state), ("draft", "draft"))
         self.assertFalse(y.followup_id)
         self.assertEqual(run.state, "computed")
@@ -357,7 +406,7 @@ class TestDunningValidation(DunningSendCase):
             z.sudo(self.manager).action_validate()
         y.sudo(self.manager).action_validate()
         self.assertEqual(y.state, "queued")
-        run.sudo(self.manager).action_send()
+        self._send(run, self.manager)
         self.assertEqual((y.state, z.state), ("sent", "cancelled"))
         self.assertEqual(run.state, "done")
         with self.assertRaises(UserError):
@@ -384,7 +433,7 @@ class TestDunningResume(DunningSendCase):
         self.assertEqual(run.state, "sending")
         followups = sent.mapped("followup_id")
         # The next send goes on with the other customer only.
-        run.sudo(self.manager).action_send()
+        self._send(run, self.manager)
         self.assertFalse(run.line_ids.filtered(
             lambda l: l.state == "queued"))
         self.assertEqual(sent.mapped("followup_id"), followups)
@@ -403,7 +452,7 @@ class TestDunningResume(DunningSendCase):
         before = self.env["cartera.followup"].search_count([])
         with mute_logger("odoo.addons.cartera_seguimiento.models."
                          "cartera_dunning_communication"):
-            run.sudo(self.collector1).action_send()
+            self._send(run, self.collector1)
         y, z = self._lines(run, self.inv_y), self._lines(run, self.inv_z)
         self.assertEqual((y.state, z.state), ("queued", "printed"))
         self.assertFalse(y.followup_id or y.mail_id)
@@ -413,7 +462,7 @@ class TestDunningResume(DunningSendCase):
         self.assertIn("Cliente Cobro", "".join(run.message_ids.mapped(
             "body")))
         self.collector1.email = "cob1@example.com"
-        run.sudo(self.collector1).action_send()
+        self._send(run, self.collector1)
         self.assertEqual(y.state, "sent")
         self.assertEqual(len(self._mails(self.customer | self.contact)), 1)
         self.assertEqual(self.env["cartera.followup"].search_count([]),
@@ -427,7 +476,7 @@ class TestBureauExport(DunningSendCase):
         self.customer_en.name = "=1+1"
         self.customer_en.vat = "+57-800"
         run = self._standard_run()
-        run.sudo(self.manager).action_send()
+        self._send(run, self.manager)
         action = self.Line.sudo(self.manager).action_export_bureau()
         self.assertEqual(action["report_type"], "xlsx")
         report = self.env["ir.actions.report"]._get_report_from_name(
@@ -495,6 +544,105 @@ class TestLetterPdf(DunningSendCase):
         return subprocess.run(
             ["pdftotext", "-layout", "-", "-"], input=pdf, check=True,
             stdout=subprocess.PIPE).stdout.decode("utf-8")
+
+
+def _text_pdf(pages):
+    """A PDF of one page per text of ``pages`` (Helvetica), written by
+    hand with its cross-reference table: a letter as wkhtmltopdf would
+    print it, without wkhtmltopdf."""
+    count = len(pages)
+    kids = " ".join("%d 0 R" % (4 + 2 * n) for n in range(count))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        ("<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count)).encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for number, text in enumerate(pages):
+        stream = ("BT /F1 12 Tf 72 720 Td (%s) Tj ET" % text).encode()
+        objects.append((
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            "/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
+            % (5 + 2 * number)).encode())
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (
+            len(stream), stream))
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n"
+              b"%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def _page_texts(pdf):
+    reader = PdfFileReader(io.BytesIO(pdf))
+    return [reader.getPage(n).extractText().strip()
+            for n in range(reader.getNumPages())]
+
+
+class TestLetterJoin(DunningSendCase):
+    """The run's one PDF joined on disk from the customers' letters (real
+    PDFs made by hand: the test runner prints HTML)."""
+
+    def _print(self, run, invoices, pages):
+        """The lines of ``invoices`` printed with one letter of ``pages``
+        (texts), as a send records them."""
+        proof = self.env["ir.attachment"].create({
+            "name": "letter.pdf", "datas_fname": "letter.pdf",
+            "datas": base64.b64encode(_text_pdf(pages)),
+            "mimetype": "application/pdf"})
+        for invoice in invoices:
+            self._lines(run, invoice).write(
+                {"state": "printed", "attachment_id": proof.id})
+
+    def test_run_pdf_holds_each_letter_in_order(self):
+        run = self._standard_run().sudo()
+        self._print(run, self.inv_x | self.inv_y,
+                    ["Cliente Cobro 1 of 2", "Cliente Cobro 2 of 2"])
+        self._print(run, self.inv_z, ["Customer Without Mail 1 of 1"])
+        run._attach_letters()
+        joined = base64.b64decode(run.letter_attachment_id.datas)
+        self.assertTrue(joined.startswith(b"%PDF"))
+        # Three pages: the customers in the order of their ids, each
+        # letter once although two of its lines print it.
+        self.assertEqual(_page_texts(joined), [
+            "Cliente Cobro 1 of 2", "Cliente Cobro 2 of 2",
+            "Customer Without Mail 1 of 1"])
+        self.assertEqual(run.letter_attachment_id.mimetype,
+                         "application/pdf")
+        # A later letter: the PDF is joined again, the old one removed.
+        old = run.letter_attachment_id
+        self._print(run, self.inv_y, ["Cliente Cobro again"])
+        run._attach_letters()
+        self.assertNotEqual(run.letter_attachment_id, old)
+        self.assertFalse(old.exists())
+        self.assertEqual(len(_page_texts(base64.b64decode(
+            run.letter_attachment_id.datas))), 4)
+
+    def test_join_in_batches_on_disk(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = []
+            for number in range(7):
+                path = os.path.join(tmp, "in-%d.pdf" % number)
+                with open(path, "wb") as handle:
+                    handle.write(_text_pdf(
+                        ["Letter %d page %d" % (number, page)
+                         for page in range(1 + number % 2)]))
+                paths.append(path)
+            output = os.path.join(tmp, "out.pdf")
+            # Two at a time: intermediate files joined again (7, 4, 2).
+            join_pdf_files(paths, output, tmp, batch_size=2)
+            with open(output, "rb") as handle:
+                texts = _page_texts(handle.read())
+        self.assertEqual(texts, [
+            "Letter %d page %d" % (number, page) for number in range(7)
+            for page in range(1 + number % 2)])
 
 
 # Two transactions: the run must be committed for a second one to lock it.
@@ -573,15 +721,19 @@ class TestDunningTwoWorkers(TransactionCase):
             other.execute("SELECT id FROM cartera_dunning_run WHERE id = %s "
                           "FOR NO KEY UPDATE NOWAIT", (self.run_id,))
             self.assertFalse(self.run._send())
+            # The button leaves it to that worker: not queued again.
             self.run.action_send()
+            self.assertFalse(self.run.send_queued)
             self.assertEqual(self.line.state, "queued")
             self.assertFalse(self._mails())
             other.rollback()
         # Once the other one has let it go, this one sends it, once.
         self.run.action_send()
+        self.run._cron_send()
         self.assertEqual(self.line.state, "sent")
         self.assertEqual(len(self._mails()), 1)
         self.run.action_send()
+        self.run._cron_send()
         self.assertEqual(len(self._mails()), 1)
 
     def test_run_sent_by_another_worker_since(self):

@@ -34,13 +34,7 @@ class CarteraMovementReportWizard(models.TransientModel):
 
     @api.multi
     def _filters(self):
-        return [
-            (_("From"), self._date_label(self.date_from)),
-            (_("To"), self._date_label(self.date_to)),
-            (_("Customers"), self._names(self.partner_ids)),
-            (_("Salespeople"), self._names(self.salesperson_ids)),
-            (_("Currency"), self.company_id.currency_id.name),
-        ]
+        return self._period_filters()
 
     @api.multi
     def _prepare_report_values(self):

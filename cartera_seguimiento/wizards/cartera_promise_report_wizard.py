@@ -43,13 +43,9 @@ class CarteraPromiseReportWizard(models.TransientModel):
 
     @api.multi
     def _filters(self):
-        return [
-            (_("From"), self._date_label(self.date_from)),
-            (_("To"), self._date_label(self.date_to)),
-            (_("Collectors"), self._names(self.responsible_ids)),
-            (_("Customers"), self._names(self.partner_ids)),
-            (_("Currency"), self.company_id.currency_id.name),
-        ]
+        return self._period_filters(
+            (_("Collectors"), self.responsible_ids),
+            (_("Customers"), self.partner_ids))
 
     @api.multi
     def _state_labels(self):

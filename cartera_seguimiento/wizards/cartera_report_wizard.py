@@ -118,6 +118,22 @@ class CarteraReportWizard(models.AbstractModel):
         return []
 
     @api.multi
+    def _period_filters(self, *people):
+        """The header of a report over a period (``date_from``,
+        ``date_to``): its dates, then each of ``people`` ((label, records)
+        pairs; by default the customers and the salespeople chosen), then
+        the currency."""
+        if not people:
+            people = ((_("Customers"), self.partner_ids),
+                      (_("Salespeople"), self.salesperson_ids))
+        return [
+            (_("From"), self._date_label(self.date_from)),
+            (_("To"), self._date_label(self.date_to)),
+        ] + [(label, self._names(records)) for label, records in people] + [
+            (_("Currency"), self.company_id.currency_id.name),
+        ]
+
+    @api.multi
     def _report_values(self):
         """Values of the QWeb template (and of the XLSX sheets): the title,
         the filters and the currency, and the report's own
