@@ -57,3 +57,7 @@ from . import cartera_dunning_screens
 from . import cartera_ar_report_disputes
 from . import cartera_ar_report_dunning
 from . import cartera_agenda
+# Issue 26: billing the late-payment interest, its blocks in the
+# statements and letters (H2).
+from . import cartera_interest_billing
+from . import cartera_interest_blocks

@@ -27,6 +27,9 @@ REPORTS = [
      "Dispute Report", True),
     ("report_dunning", "cartera.dunning.report.wizard",
      "Collection Management Report", True),
+    # Issue 26: the liquidation of late-payment interest (H2).
+    ("report_interest", "cartera.interest.report.wizard",
+     "Late-payment Interest Liquidation", True),
 ]
 
 

@@ -11,3 +11,6 @@ from . import cartera_statement_wizard
 from . import cartera_dispute_report_wizard
 from . import cartera_dunning_report_wizard
 from . import cartera_dunning_run_wizard
+# Issue 26 (H2).
+from . import cartera_interest_report_wizard
+from . import cartera_interest_billing_wizard
