@@ -35,7 +35,7 @@
         "security/cartera_statement_security.xml",
         "security/cartera_dunning_security.xml",
         # Issue 26: late-payment interest billed (H2).
-        "security/cartera_interest_security.xml",
+        "security/cartera_interest_billing_security.xml",
         # Sequences, types, scheduled actions, mail templates.
         "data/cartera_followup_type_data.xml",
         "data/ir_cron_data.xml",

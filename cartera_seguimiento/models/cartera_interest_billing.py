@@ -5,10 +5,19 @@ which item an interest invoice charged, so that billing again never
 charges a day twice. An item's days are billed up to the last ``date_to``
 of its billings whose invoice is not cancelled: cancelling the invoice
 releases them, and deleting it (a draft or cancelled invoice) deletes its
-billings with it."""
+billings with it.
+
+The days billed of an item are one date (what the engine's
+``billed_until`` takes), not a set of periods: releasing an earlier
+invoice's days while a later invoice of the same item stands would leave
+a hole that billing again could not fill without charging the later days
+twice. So an interest invoice is cancelled or deleted only when no later
+interest invoice of its items stands (``_check_interest_release``): the
+later ones first."""
 from psycopg2 import sql
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class ResCompany(models.Model):
@@ -94,3 +103,49 @@ class CarteraInterestBilling(models.Model):
      GROUP BY b.move_line_id
 """).format(condition=condition), params)
         return dict(self.env.cr.fetchall())
+
+
+class AccountInvoice(models.Model):
+    _inherit = "account.invoice"
+
+    @api.multi
+    def _check_interest_release(self):
+        """Refuse to cancel or delete an interest invoice while a later
+        interest invoice, not cancelled and not among these, bills the
+        same items (see the module's docstring). One query."""
+        if not self.ids:
+            return
+        self.env.cr.execute("""
+            SELECT DISTINCT mine.invoice_id, later.invoice_id
+              FROM cartera_interest_billing mine
+              JOIN cartera_interest_billing later
+                ON later.move_line_id = mine.move_line_id
+               AND later.date_from > mine.date_to
+              JOIN account_invoice i ON i.id = later.invoice_id
+             WHERE mine.invoice_id IN %s AND later.invoice_id NOT IN %s
+               AND i.state <> 'cancel'
+        """, (tuple(self.ids), tuple(self.ids)))
+        found = self.env.cr.fetchall()
+        if found:
+            invoices = self.browse([row[0] for row in found])
+            later = self.browse([row[1] for row in found])
+            raise UserError(_(
+                "The late-payment interest of %s was billed again later, "
+                "by %s: cancel or delete that invoice first.") % (
+                ", ".join(invoices.mapped(self._interest_invoice_label)),
+                ", ".join(later.mapped(self._interest_invoice_label))))
+
+    @api.model
+    def _interest_invoice_label(self, invoice):
+        return invoice.number or "%s, %s (%s)" % (
+            invoice.partner_id.name, invoice.origin or "", invoice.id)
+
+    @api.multi
+    def action_invoice_cancel(self):
+        self._check_interest_release()
+        return super(AccountInvoice, self).action_invoice_cancel()
+
+    @api.multi
+    def unlink(self):
+        self._check_interest_release()
+        return super(AccountInvoice, self).unlink()

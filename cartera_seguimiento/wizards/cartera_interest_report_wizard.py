@@ -10,6 +10,7 @@ from odoo.tools.misc import formatLang
 
 from ..models.cartera_interest_blocks import WITH_INTEREST_KEY
 
+
 def daily_rate(annual_rate, convention):
     """The daily rate (a fraction) of an effective annual rate in
     percent: (1 + EA)^(1/365) - 1 under *365*, the monthly effective rate
