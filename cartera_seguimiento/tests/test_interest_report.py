@@ -197,3 +197,36 @@ class TestInterestBlock(InterestCase):
                                   "partner_ids": [(6, 0, self.debtor.ids)]})
         plain.action_send()
         self.assertFalse(plain.run_id._report_data()["with_interest"])
+
+    def test_letter_block(self):
+        """A level that includes the interest prints the customer's
+        interest as of the line's date in its letter."""
+        plan = self.env["cartera.dunning.plan"].create({
+            "name": "Plan Mora", "company_id": self.company.id})
+        level = self.env["cartera.dunning.level"].create({
+            "plan_id": plan.id, "name": "Aviso Mora", "stage": "prelegal",
+            "days": 10, "print_letter": True})
+        run = self.env["cartera.dunning.run"].sudo().create({
+            "date": PAID, "company_id": self.company.id})
+        item = self.invoice.move_id.line_ids.filtered(
+            lambda line: line.account_id.internal_type == "receivable")
+        line = self.env["cartera.dunning.line"].sudo().create({
+            "run_id": run.id, "company_id": self.company.id,
+            "move_line_id": item.id, "invoice_id": self.invoice.id,
+            "partner_id": self.debtor.id, "level_id": level.id,
+            "date": PAID, "amount_due": AMOUNT, "state": "printed"})
+        report = self.env.ref(
+            "cartera_seguimiento.cartera_dunning_letter_report").sudo(
+            self.manager).with_context(lang="es_CO")
+
+        def letter():
+            return report.render_qweb_html(
+                self.debtor.ids, data={"line_ids": line.ids})[0].decode(
+                "utf-8")
+        self.assertNotIn("179.885,80", letter())
+        level.include_interest = True
+        html = letter()
+        self.assertIn("179.885,80", html)
+        self.assertIn("Ley 45 de 1990", html)
+        self.company.cartera_interest_policy = "none"
+        self.assertNotIn("179.885,80", letter())
