@@ -77,8 +77,11 @@ class CarteraInterestBilling(models.Model):
     invoice_line_id = fields.Many2one(
         "account.invoice.line", string="Invoice Line", readonly=True,
         ondelete="cascade")
-    state = fields.Selection(related="invoice_id.state", string="Status",
-                             readonly=True, store=True)
+    state = fields.Selection(
+        related="invoice_id.state", string="Status", readonly=True,
+        store=True,
+        help="The interest invoice's status: a cancelled one releases its "
+             "days.")
     company_id = fields.Many2one(
         "res.company", string="Company", required=True, readonly=True,
         index=True, default=lambda self: self.env.user.company_id)

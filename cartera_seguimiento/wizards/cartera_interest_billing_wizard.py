@@ -50,10 +50,7 @@ class CarteraInterestBillingWizard(models.TransientModel):
 
     @api.model
     def _check_configuration(self, company):
-        if (company.cartera_interest_policy or "none") == "none":
-            raise UserError(_(
-                "Your company charges no late-payment interest: choose the "
-                "legal maximum or an agreed rate in the settings first."))
+        self.env["cartera.interest.report.wizard"]._check_policy(company)
         if not company.cartera_interest_product_id or \
                 not company.cartera_interest_account_id:
             raise UserError(_(
