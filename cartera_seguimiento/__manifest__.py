@@ -36,6 +36,7 @@
         "security/cartera_dunning_security.xml",
         # Issue 26: late-payment interest billed (H2).
         "security/cartera_interest_billing_security.xml",
+        "security/cartera_interest_security.xml",
         # Sequences, types, scheduled actions, mail templates.
         "data/cartera_followup_type_data.xml",
         "data/ir_cron_data.xml",
@@ -72,6 +73,7 @@
         "views/cartera_dunning_plan_views.xml",
         "views/cartera_dunning_run_views.xml",
         "views/cartera_dispute_views.xml",
+        "views/cartera_interest_rate_views.xml",
         "wizards/cartera_report_wizard_views.xml",
         "wizards/cartera_statement_wizard_views.xml",
         "wizards/cartera_dispute_report_wizard_views.xml",
@@ -85,5 +87,8 @@
         "demo/cartera_demo.xml",
         # The collection plan and the items' level history.
         "demo/cartera_dunning_demo.xml",
+        # issue 26: the certified rates of the months the demo's items are
+        # overdue in.
+        "demo/cartera_interest_rate_demo.xml",
     ],
 }

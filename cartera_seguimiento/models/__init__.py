@@ -61,3 +61,6 @@ from . import cartera_agenda
 # statements and letters (H2).
 from . import cartera_interest_billing
 from . import cartera_interest_blocks
+# issue 26: late-payment interest (the rates, then the engine).
+from . import cartera_interest_rate
+from . import cartera_ar_report_interest

@@ -16,3 +16,13 @@ class ResConfigSettings(models.TransientModel):
     cartera_minimum_wage = fields.Monetary(
         related="company_id.cartera_minimum_wage",
         string="Monthly Legal Minimum Wage", currency_field="currency_id")
+    # issue 26: late-payment interest.
+    cartera_interest_policy = fields.Selection(
+        related="company_id.cartera_interest_policy",
+        string="Late-Payment Interest")
+    cartera_interest_rate = fields.Float(
+        related="company_id.cartera_interest_rate",
+        string="Agreed Interest Rate (EA %)")
+    cartera_interest_days = fields.Selection(
+        related="company_id.cartera_interest_days",
+        string="Interest Day Convention")

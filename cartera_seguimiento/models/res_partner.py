@@ -8,7 +8,9 @@ from .cartera_promise import STATES, STATE_SEVERITY
 # What only receivable managers set on a customer: the form shows them
 # read-only to collectors, and create/write refuse them over RPC too.
 MANAGER_FIELDS = ("cartera_dunning_plan_id",
-                  "cartera_collection_excluded_until")
+                  "cartera_collection_excluded_until",
+                  # issue 26: no late-payment interest for this customer.
+                  "cartera_interest_exempt")
 
 
 class ResPartner(models.Model):
@@ -31,6 +33,11 @@ class ResPartner(models.Model):
         groups="cartera_seguimiento.group_cartera_user",
         help="No collection level is reached for this customer's items up "
              "to this day.")
+    cartera_interest_exempt = fields.Boolean(
+        string="Exempt from Late-Payment Interest", copy=False,
+        groups="cartera_seguimiento.group_cartera_user",
+        help="No late-payment interest is computed on this customer's "
+             "items, whatever the company's policy.")
     cartera_promise_ids = fields.One2many(
         "cartera.promise", "partner_id", string="Payment Promises",
         groups="cartera_seguimiento.group_cartera_user")
@@ -44,12 +51,13 @@ class ResPartner(models.Model):
     def _check_cartera_manager_fields(self, vals):
         """Refuse a non-manager's values of ``MANAGER_FIELDS`` (a
         customer's collection plan and exclusion decide which letters and
-        bureau reports go out)."""
+        bureau reports go out, its exemption whether it owes interest)."""
         if any(name in vals for name in MANAGER_FIELDS) and not \
                 self.env["cartera.scope"]._is_manager():
             raise AccessError(_(
                 "Only receivable managers can change a customer's "
-                "collection plan or exclusion from collection."))
+                "collection plan, exclusion from collection or exemption "
+                "from late-payment interest."))
         if vals.get("cartera_dunning_plan_id"):
             # A plan of the manager's companies (its record rule).
             self.env["cartera.dunning.plan"].browse(
@@ -81,8 +89,9 @@ class ResPartner(models.Model):
                    for partner in self):
                 raise AccessError(_(
                     "Only a receivable manager of the customer's company "
-                    "can change its collection plan or exclusion from "
-                    "collection."))
+                    "can change its collection plan, exclusion from "
+                    "collection or exemption from late-payment "
+                    "interest."))
             return super(ResPartner, self.sudo()).write(vals)
         return super(ResPartner, self).write(vals)
 

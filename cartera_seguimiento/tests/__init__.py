@@ -25,3 +25,7 @@ from . import test_dunning_send
 from . import test_dispute
 from . import test_dunning_report
 from . import test_dunning_run
+from . import test_interest
+# Issue 26 (H2).
+from . import test_interest_report
+from . import test_interest_billing
