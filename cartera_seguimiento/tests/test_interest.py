@@ -33,7 +33,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import mute_logger
 
-from .common import CarteraCase
+from .common import SPANISH, CarteraCase
 
 # The certified bank rates (EA %) the tests type, and their maximum.
 RATES = {
@@ -286,7 +286,8 @@ class TestInterest(InterestCase):
         # In the collectors' Spanish too.
         with self.assertRaisesRegex(UserError, "No hay tasa certificada .*"
                                     "2026-05"):
-            self._interest(engine=self.engine.sudo(self.collector1))
+            self._interest(engine=self.engine.sudo(
+                self.collector1).with_context(lang=SPANISH))
 
     def test_agreed_rate_capped(self):
         """2,5 % monthly is 1.025^12 - 1 = 34,49 % effective annual, above
