@@ -10,8 +10,6 @@ import io
 
 import openpyxl
 
-from odoo.exceptions import UserError
-
 from .common import CarteraCase
 
 AMOUNT = 10000000.0
@@ -153,9 +151,11 @@ class TestInterestReport(InterestCase):
         mine = self._wizard(self.collector1)
         self.assertAlmostEqual(
             mine._report_values()["total"], TOTAL_365, places=2)
+        # A company without interest: an empty liquidation saying so.
         self.company.cartera_interest_policy = "none"
-        with self.assertRaises(UserError):
-            mine._report_values()
+        values = mine._report_values()
+        self.assertEqual((values["customers"], values["total"]), ([], 0.0))
+        self.assertIn(("Tasa", "Sin intereses"), values["filters"])
 
 
 class TestInterestBlock(InterestCase):
