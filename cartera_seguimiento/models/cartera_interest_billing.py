@@ -112,36 +112,65 @@ class AccountInvoice(models.Model):
     _inherit = "account.invoice"
 
     @api.multi
-    def _check_interest_release(self):
-        """Refuse to cancel or delete an interest invoice while a later
-        interest invoice, not cancelled and not among these, bills the
-        same items (see the module's docstring). One query."""
+    def _interest_billed_elsewhere(self, condition):
+        """[(one of these invoices, another interest invoice not cancelled
+        and not among these)] billing the same items, the other's billing
+        ``other`` standing to this one's ``mine`` as ``condition`` (SQL)
+        says. One query."""
         if not self.ids:
-            return
-        self.env.cr.execute("""
-            SELECT DISTINCT mine.invoice_id, later.invoice_id
+            return []
+        self.env.cr.execute(sql.SQL("""
+            SELECT DISTINCT mine.invoice_id, other.invoice_id
               FROM cartera_interest_billing mine
-              JOIN cartera_interest_billing later
-                ON later.move_line_id = mine.move_line_id
-               AND later.date_from > mine.date_to
-              JOIN account_invoice i ON i.id = later.invoice_id
-             WHERE mine.invoice_id IN %s AND later.invoice_id NOT IN %s
+              JOIN cartera_interest_billing other
+                ON other.move_line_id = mine.move_line_id AND {condition}
+              JOIN account_invoice i ON i.id = other.invoice_id
+             WHERE mine.invoice_id IN %s AND other.invoice_id NOT IN %s
                AND i.state <> 'cancel'
-        """, (tuple(self.ids), tuple(self.ids)))
-        found = self.env.cr.fetchall()
+        """).format(condition=sql.SQL(condition)),
+            (tuple(self.ids), tuple(self.ids)))
+        return self.env.cr.fetchall()
+
+    @api.multi
+    def _interest_refuse(self, found, message):
         if found:
-            invoices = self.browse([row[0] for row in found])
-            later = self.browse([row[1] for row in found])
-            raise UserError(_(
-                "The late-payment interest of %s was billed again later, "
-                "by %s: cancel or delete that invoice first.") % (
-                ", ".join(invoices.mapped(self._interest_invoice_label)),
-                ", ".join(later.mapped(self._interest_invoice_label))))
+            raise UserError(message % (
+                ", ".join(self.browse([row[0] for row in found]).mapped(
+                    self._interest_invoice_label)),
+                ", ".join(self.browse([row[1] for row in found]).mapped(
+                    self._interest_invoice_label))))
 
     @api.model
     def _interest_invoice_label(self, invoice):
         return invoice.number or "%s, %s (%s)" % (
             invoice.partner_id.name, invoice.origin or "", invoice.id)
+
+    @api.multi
+    def _check_interest_release(self):
+        """Refuse to cancel or delete an interest invoice while a later
+        interest invoice bills the same items (see the module's
+        docstring)."""
+        self._interest_refuse(
+            self._interest_billed_elsewhere("other.date_from > mine.date_to"),
+            _("The late-payment interest of %s was billed again later, by "
+              "%s: cancel or delete that invoice first."))
+
+    @api.multi
+    def _check_interest_reopen(self):
+        """Refuse to set back to draft a cancelled interest invoice whose
+        days another interest invoice billed since: they would be charged
+        twice."""
+        self._interest_refuse(
+            self._interest_billed_elsewhere(
+                "other.date_from <= mine.date_to"
+                " AND other.date_to >= mine.date_from"),
+            _("The days of late-payment interest of %s were billed again "
+              "by %s: it cannot be set back to draft."))
+
+    @api.multi
+    def action_invoice_draft(self):
+        self._check_interest_reopen()
+        return super(AccountInvoice, self).action_invoice_draft()
 
     @api.multi
     def action_invoice_cancel(self):

@@ -102,6 +102,10 @@ class TestInterestBilling(InterestCase):
         self.assertEqual(second.state, "cancel")
         again = self._bill(PAID)
         self.assertAlmostEqual(again.amount_total, SECOND, places=2)
+        # Its days billed again, the cancelled one stays cancelled.
+        with self.assertRaises(UserError):
+            second.sudo(self.biller).action_invoice_draft()
+        self.assertEqual(second.state, "cancel")
         # Deleting (a draft) releases as well: then the first can go too.
         again.sudo(self.biller).unlink()
         first.sudo(self.biller).unlink()
