@@ -22,7 +22,7 @@ from psycopg2 import sql
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (  # noqa: E402
-    COLLECTOR_LOGIN, DB, END_DATE, PGHOST, ROOT, SALESPERSON_LOGIN)
+    COLLECTOR_LOGIN, DB, END_DATE, PGHOST, ROOT, SALESPERSON_LOGIN, YEARS)
 
 import odoo  # noqa: E402
 
@@ -427,8 +427,14 @@ def promise_subset(env, count):
     the ORM loop's rows (the allocation is per customer)."""
     env.cr.execute("SELECT partner_id, count(*) FROM cartera_promise "
                    "GROUP BY partner_id ORDER BY partner_id")
+    return whole_customers(env.cr.fetchall(), count)
+
+
+def whole_customers(rows, count):
+    """The customers of ``rows`` ((customer, number of rows), in id
+    order), whole, until they hold ``count`` rows."""
     partners, total = [], 0
-    for partner_id, found in env.cr.fetchall():
+    for partner_id, found in rows:
         if total >= count:
             break
         partners.append(partner_id)
@@ -1154,6 +1160,147 @@ def dunning_orm(env, count):
     return {"rows": len(items), "_after": after}
 
 
+# ---------------------------------------------------------------------------
+# Late-payment interest (issue 26): interest() over every customer against
+# an item-by-item, day-by-day Python loop through the ORM on a sample.
+# ---------------------------------------------------------------------------
+def interest_setup(env):
+    """The certified rates of every month the data needs (a year before
+    its first day to its last) and the legal maximum, 365 days, as the
+    company's policy: inside the measured transaction, rolled back. The
+    bank rates are plausible ones (16 % to 19 %), the same for both
+    contenders."""
+    company = env.user.company_id
+    Rate = env["cartera.interest.rate"]
+    Rate.search([("company_id", "=", company.id)]).unlink()
+    day, index = date(END_DATE.year - YEARS - 1, 1, 1), 0
+    while day <= END_DATE:
+        Rate.create({"date": str(day), "company_id": company.id,
+                     "bank_rate": 16.0 + (index * 37 % 300) / 100.0,
+                     "name": "Bench %s" % str(day)[:7]})
+        day = (day + timedelta(days=32)).replace(day=1)
+        index += 1
+    company.write({"cartera_interest_policy": "legal",
+                   "cartera_interest_days": "365"})
+
+
+def interest_subset(env, count):
+    """The first customers (in id order) with receivable debit items,
+    until ``count`` items: the yardstick's sample."""
+    env.cr.execute("""
+        SELECT l.partner_id, count(*)
+          FROM account_move_line l
+          JOIN account_account a ON a.id = l.account_id
+         WHERE a.internal_type = 'receivable' AND l.balance > 0
+           AND l.partner_id IS NOT NULL AND l.company_id = %s
+         GROUP BY l.partner_id ORDER BY l.partner_id""",
+                   (env.user.company_id.id,))
+    return whole_customers(env.cr.fetchall(), count)
+
+
+def interest_by_item(rows):
+    """{item id: interest} of ``interest()``'s rows."""
+    return {item["move_line_id"]: item["interest"]
+            for row in rows for item in row["items"]}
+
+
+def interest_ours(env, count):
+    """interest() as of the data's last day for every customer (the
+    measured step, after the rates' set-up), then the same without the
+    months (``detail=False``, asserted equal); then, untimed, ours on the
+    yardstick's sample."""
+    day = str(END_DATE)
+    started = time.perf_counter()
+    interest_setup(env)
+    steps = {"setup": [round(time.perf_counter() - started, 3), None]}
+    env.cache.invalidate()
+    started, count0 = time.perf_counter(), env.cr.sql_log_count
+    rows = env["cartera.ar.report"].interest(day)
+    steps["interest"] = [round(time.perf_counter() - started, 4),
+                         env.cr.sql_log_count - count0]
+    # Each item's total only (detail=False), as a billing of the whole
+    # portfolio asks: the same figures without the months' dicts.
+    env.cache.invalidate()
+    started, count0 = time.perf_counter(), env.cr.sql_log_count
+    totals = env["cartera.ar.report"].interest(day, detail=False)
+    steps["interest_totals"] = [round(time.perf_counter() - started, 4),
+                                env.cr.sql_log_count - count0]
+    assert [(row["partner_id"], row["interest"]) for row in totals] == [
+        (row["partner_id"], row["interest"]) for row in rows]
+    del totals
+
+    def after():
+        sample = interest_by_item(env["cartera.ar.report"].interest(
+            day, interest_subset(env, count)))
+        return {"customers": len(rows),
+                "items": sum(len(row["items"]) for row in rows),
+                "months": sum(len(item["months"]) for row in rows
+                              for item in row["items"]),
+                "total": round(sum(row["interest"] for row in rows), 2),
+                "subset": sorted(sample.items())}
+    return {"steps": steps, "_after": after}
+
+
+def interest_orm(env, count):
+    """The yardstick on the sample's items, as a spreadsheet computes it:
+    each receivable debit item read through the ORM with its partial
+    reconciliations, then day by day from the day after its due date
+    (moved to the next business day) to the last day, the amount due that
+    day (what the partials dated before it left) times the day rate of its
+    month's legal maximum, rounded by month."""
+    from odoo.addons.cartera_seguimiento.tools import legal_calendar
+    from odoo.tools import float_round
+    last = END_DATE
+    interest_setup(env)
+    company = env.user.company_id
+    digits = company.currency_id.decimal_places
+    Rate = env["cartera.interest.rate"]
+    rates = {}
+    items = env["account.move.line"].search([
+        ("partner_id", "in", interest_subset(env, count)),
+        ("account_id.internal_type", "=", "receivable"),
+        ("move_id.state", "=", "posted"), ("balance", ">", 0),
+        ("company_id", "=", company.id)])
+    result = {}
+    for item in items:
+        if item.partner_id.cartera_interest_exempt:
+            continue
+        due = fields_date(item.date_maturity or item.date)
+        if due >= last:
+            continue
+        day_one = legal_calendar.next_business_day(due) + timedelta(days=1)
+        day_one = max(day_one, fields_date(item.date) + timedelta(days=1))
+        taken = [(fields_date(p.max_date), -p.amount)
+                 for p in item.matched_credit_ids] + \
+            [(fields_date(p.max_date), p.amount)
+             for p in item.matched_debit_ids]
+        months = {}
+        current = day_one
+        while current <= last:
+            base = item.balance + sum(amount for when, amount in taken
+                                      if when < current)
+            if round(base, 2) > 0:
+                month = current.replace(day=1)
+                if month not in rates:
+                    rate = Rate.search([("date", "=", str(month)),
+                                        ("company_id", "=", company.id)])
+                    rates[month] = (1 + rate.max_rate / 100.0) ** (
+                        1 / 365.0) - 1
+                months[month] = months.get(month, 0.0) + \
+                    base * rates[month]
+            current += timedelta(days=1)
+        if months:
+            # Rounded as interest() rounds: half-up, by month.
+            result[item.id] = round(float_round(sum(
+                float_round(value, precision_digits=digits)
+                for value in months.values()), precision_digits=digits),
+                digits)
+
+    def after():
+        return {"subset": sorted(result.items())}
+    return {"rows": len(items), "_after": after}
+
+
 CONTENDERS = {
     ("aging", "ours"): aging_ours,
     ("aging", "core"): aging_core,
@@ -1178,6 +1325,8 @@ CONTENDERS = {
     ("dunning_letters", "ours"): dunning_letters_ours,
     ("dunning", "ours"): dunning_ours,
     ("dunning", "orm"): dunning_orm,
+    ("interest", "ours"): interest_ours,
+    ("interest", "orm"): interest_orm,
 }
 
 

@@ -37,7 +37,8 @@ MEASURES = ["aging_today", "aging_backdated", "movement_year", "kpis_year",
             "closing_10000", "closing_100000", "closing_month",
             "capture_list", "pdf_aging",
             "promises_evaluate", "agenda_collector", "agenda_manager",
-            "statements_all", "dunning_selection", "dunning_letters"]
+            "statements_all", "dunning_selection", "dunning_letters",
+            "interest"]
 ORM_DONE = {}
 CONTENDERS = set(filter(None, os.environ.get(
     "BENCH_CONTENDERS", "").split(",")))
@@ -757,18 +758,16 @@ def measure_statements(out):
 DUNNING_ORM_ROWS = int(os.environ.get("BENCH_DUNNING_ORM_ROWS", "500"))
 
 
-def measure_dunning_selection(out):
-    """A collection run's selection (``action_compute``) over every open
-    item, a plan with five levels created inside each rolled-back run,
-    against a per-item ORM loop taking the same decisions on a sample."""
-    if not has_model("cartera.dunning.run"):
-        out["dunning_selection"] = {"ours_s": "n/a"}
-        return
-    entry = kept_entry(out, "dunning_selection")
+def measure_ours_orm(out, measure, step, ours_keys, arg):
+    """The entry of a measure of ours against a per-item ORM loop on a
+    sample: ours' timed ``step`` and its queries, the loop's time per item,
+    their ratio, and whether both decided the same on the sample
+    (``subset``); ``ours_keys``: more figures of ours' result kept."""
+    entry = kept_entry(out, measure)
     for name in ("ours", "orm"):
         if CONTENDERS and name not in CONTENDERS:
             continue
-        res = contender("dunning_selection", name, arg=DUNNING_ORM_ROWS,
+        res = contender(measure, name, arg=arg,
                         cap=CAP if name in PEERS else 0)
         if not res:
             continue
@@ -778,13 +777,12 @@ def measure_dunning_selection(out):
             res["peak_mib"], 1)
         entry["%s_subset" % name] = result.get("subset")
         if name == "ours":
-            seconds, queries = result["steps"]["compute"]
+            seconds, queries = result["steps"][step]
             entry["ours_s"] = seconds
             entry["ours_queries"] = queries
             entry["ours_total_s"] = round(res["seconds"], 4)
             entry["ours_rows"] = result.get("items")
-            for key in ("steps", "lines", "next_day_s", "next_day_queries",
-                        "next_day_lines"):
+            for key in ("steps",) + ours_keys:
                 entry["ours_%s" % key] = result.get(key)
         else:
             entry["orm_s"] = round(res["seconds"], 4)
@@ -794,18 +792,57 @@ def measure_dunning_selection(out):
         entry["%s_ms_per_row" % name] = round(
             1000 * entry["%s_s" % name] / rows, 5) if rows else None
         note_cap(entry, name, res)
-        log("dunning_selection %-5s %8.3f s %6s queries, %s items", name,
+        log("%s %-5s %8.3f s %6s queries, %s items", measure, name,
             entry["%s_s" % name], entry.get("%s_queries" % name), rows)
     entry["queries"] = entry.get("ours_queries")
     entry["peak_mib"] = entry.get("ours_peak_mib")
     entry["ratio_orm"] = ratio(entry.get("orm_ms_per_row"),
                                entry.get("ours_ms_per_row"))
+    entry["subset_agree"] = entry.get("ours_subset") is not None and \
+        entry.get("ours_subset") == entry.get("orm_subset")
+    return entry
+
+
+def measure_dunning_selection(out):
+    """A collection run's selection (``action_compute``) over every open
+    item, a plan with five levels created inside each rolled-back run,
+    against a per-item ORM loop taking the same decisions on a sample."""
+    if not has_model("cartera.dunning.run"):
+        out["dunning_selection"] = {"ours_s": "n/a"}
+        return
+    entry = measure_ours_orm(
+        out, "dunning_selection", "compute",
+        ("lines", "next_day_s", "next_day_queries", "next_day_lines"),
+        DUNNING_ORM_ROWS)
     entry["orm_note"] = "ORM loop on the %s open items of the first " \
         "customers, per item; ours: action_compute alone (the plan's " \
         "set-up apart, ours_total_s with it)" % entry.get("orm_rows")
-    entry["subset_agree"] = entry.get("ours_subset") is not None and \
-        entry.get("ours_subset") == entry.get("orm_subset")
     out["dunning_selection"] = entry
+
+
+INTEREST_ORM_ROWS = int(os.environ.get("BENCH_INTEREST_ORM_ROWS", "500"))
+
+
+def measure_interest(out):
+    """Late-payment interest (issue 26): ``interest()`` as of the data's
+    last day for every customer, the certified rates of every month typed
+    inside each rolled-back run, against an item-by-item, day-by-day ORM
+    loop over the items of the first customers; both must give the same
+    interest, item by item, on that sample."""
+    if not has_model("cartera.interest.rate"):
+        out["interest"] = {"ours_s": "n/a"}
+        return
+    entry = measure_ours_orm(out, "interest", "interest",
+                             ("customers", "months", "total"),
+                             INTEREST_ORM_ROWS)
+    entry["orm_note"] = "ORM loop, day by day, on the %s receivable " \
+        "items of the first customers, per item; ours: interest() alone " \
+        "for every customer (the rates' set-up apart, ours_total_s with " \
+        "it)" % entry.get("orm_rows")
+    ours, orm = entry.get("ours_subset"), entry.get("orm_subset")
+    if ours is not None and orm is not None:
+        entry["subset_items"] = len(ours)
+    out["interest"] = entry
 
 
 def fmt(value, unit=""):
@@ -976,6 +1013,8 @@ def main():
             measure_dunning_selection(out)
         elif measure == "dunning_letters":
             measure_dunning_letters(out)
+        elif measure == "interest":
+            measure_interest(out)
         save()
     save()
     print_table(out)

@@ -186,8 +186,14 @@ POLICY["cartera.followup"].update({
 # collection are written by managers only ("assign_plan", "exclude").
 DUNNING_MODELS = ("cartera.dunning.plan", "cartera.dunning.level",
                   "cartera.dunning.run", "cartera.dunning.line",
-                  "cartera.dispute")
-for _model in ("cartera.dunning.plan", "cartera.dunning.level"):
+                  "cartera.dispute",
+                  # issue 26: the certified rates, typed by managers, read
+                  # by collectors (the interest of their customers), each
+                  # company its own; a customer's exemption from interest
+                  # ("exempt") is written by managers only.
+                  "cartera.interest.rate")
+for _model in ("cartera.dunning.plan", "cartera.dunning.level",
+               "cartera.interest.rate"):
     POLICY[_model] = {
         "read": STAFF | {SUPER}, "read_other_company": {SUPER},
         "create": {"manager", SUPER}, "write": {"manager", SUPER},
@@ -203,14 +209,18 @@ POLICY["cartera.dispute"] = {
     "unlink": {"manager", SUPER}}
 POLICY["cartera.dunning.plan"].update({
     "assign_plan": {"manager", SUPER}, "exclude": {"manager", SUPER}})
+POLICY["cartera.interest.rate"]["exempt"] = {"manager", SUPER}
+# issue 26: the interest engine, as every report (scope in the addon's
+# tests, test_interest).
+POLICY["cartera.ar.report"]["interest"] = STAFF | {SUPER}
 # Their samples are the main company's: the other company's manager reads
 # and changes none (its own company's plans and runs are the
 # "read_other_company" cells).
 MAIN_COMPANY_SAMPLES |= {
     (_model, _op) for _model in DUNNING_MODELS
     for _op in POLICY[_model] if _op != "read_other_company"} - {
-    # A plan of their own company.
-    ("cartera.dunning.plan", "create")}
+    # A plan and a rate of their own company.
+    ("cartera.dunning.plan", "create"), ("cartera.interest.rate", "create")}
 for _model, _ops in POLICY.items():
     for _op, _allowed in _ops.items():
         if "manager" in _allowed and (_model, _op) not in \
@@ -429,6 +439,11 @@ def make_dunning(admin_rpc, users, company, customer, other_customer,
     plan_id, level_id = plan(1)
     foreign_plan, foreign_level = plan(company)
 
+    def rate(company_id):
+        return admin_rpc("cartera.interest.rate", "create", {
+            "date": "1901-01-01", "bank_rate": 17.01,
+            "name": "Resolución Matriz %s" % RUN, "company_id": company_id})
+
     def run(user, company_id, partner, item, level, day=TODAY,
             state="draft"):
         run_id = admin_rpc("cartera.dunning.run", "create", {
@@ -464,6 +479,7 @@ def make_dunning(admin_rpc, users, company, customer, other_customer,
 
     return {
         "cartera.dunning.plan": {"open": plan_id, "foreign": foreign_plan},
+        "cartera.interest.rate": {"open": rate(1), "foreign": rate(company)},
         "cartera.dunning.level": {"open": level_id,
                                   "foreign": foreign_level},
         "cartera.dunning.run": runs, "cartera.dunning.line": lines,
@@ -476,6 +492,14 @@ def make_dunning(admin_rpc, users, company, customer, other_customer,
 
 
 DUNNING_DAYS = itertools.count(10)
+RATE_MONTHS = itertools.count(0)
+
+
+def rate_month():
+    """A month of its own for a new certified rate (one a month and
+    company), from January 1902 on."""
+    month = next(RATE_MONTHS)
+    return "%d-%02d-01" % (1902 + month // 12, month % 12 + 1)
 
 
 def dunning_values(world, model):
@@ -491,6 +515,10 @@ def dunning_values(world, model):
             "plan_id": samples["cartera.dunning.plan"]["open"],
             "name": "Nivel Intruso", "days": 5},
         "cartera.dunning.run": {"date": day},
+        # One month each (one rate a month and company), far in the past.
+        "cartera.interest.rate": {
+            "date": rate_month(),
+            "bank_rate": 16.5, "name": "Resolución Intrusa %s" % RUN},
         "cartera.dunning.line": {
             "run_id": samples["cartera.dunning.run"]["open"],
             "company_id": 1, "move_line_id": samples["own_item"],
@@ -768,6 +796,7 @@ class Attempt:
         values = {"cartera.followup.type": {"sequence": 11},
                   "cartera.closing": {"followup_count": 99},
                   "cartera.dunning.plan": {"sequence": 11},
+                  "cartera.interest.rate": {"bank_rate": 18.0},
                   "cartera.dunning.level": {"days": 6},
                   "cartera.dunning.run": {"state": "done"},
                   "cartera.dunning.line": {"state": "cancelled"},
@@ -890,6 +919,9 @@ class Attempt:
     def op_exclude(self, rpc, session, model, operation):
         return self.partner_field(rpc, "cartera_collection_excluded_until",
                                   str(TODAY + timedelta(days=30)))
+
+    def op_exempt(self, rpc, session, model, operation):
+        return self.partner_field(rpc, "cartera_interest_exempt", True)
 
     def op_stats(self, rpc, session, model, operation):
         return self.stats(rpc, self.world["customer"])
@@ -1025,7 +1057,8 @@ class Attempt:
                             None, True],
                 "task_listing": [], "evaluate": [],
                 "statements": ["2026-01-31", [w["customer"]]],
-                "promises": ["2026-01-01", "2026-01-31"]}[operation]
+                "promises": ["2026-01-01", "2026-01-31"],
+                "interest": ["2026-01-31"]}[operation]
         result = rpc(model, operation, *args)
         if operation == "history":
             # The customer's documents, not an empty answer.
@@ -1873,6 +1906,7 @@ def test_trust_9_multi_company(odoo_server, admin_rpc, world):
                           partners], "partner_id", partners),
             ("history", [partners], "partner_id", partners),
             ("statements", [str(TODAY), partners], "partner_id", partners),
+            ("interest", [str(TODAY), partners], "partner_id", partners),
         )
         for method, args, key, ids in engine:
             checked += 1

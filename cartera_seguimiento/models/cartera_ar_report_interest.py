@@ -28,14 +28,19 @@ boundaries), not one by one. Amounts are in the company currency.
 """
 from bisect import bisect_right
 from datetime import date, timedelta
+from math import floor
 
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_round
 
 from ..tools import legal_calendar
+
+
+# The binary error of a decimal half (2 ** -52, relative): 2.675, stored
+# as 2.67499999999999982, rounds to 2.68 as Odoo's float_round rounds it.
+EPSILON = 2.0 ** -52
 
 
 def month_key(day):
@@ -73,6 +78,7 @@ class InterestMonths(object):
             self.ends.append(following.toordinal() - 1)
             self.keys.append(month_key(day))
             day = following
+        # (month, legal maximum, rate applied, capped, day rate) of each.
         self.values = []
         for key in self.keys:
             max_rate = rates.get(key)
@@ -82,13 +88,37 @@ class InterestMonths(object):
             rate, capped = max_rate, False
             if policy == "agreed":
                 rate, capped = min(agreed, max_rate), agreed > max_rate
-            self.values.append({
-                "max_rate": max_rate, "rate": rate, "capped": capped,
-                "day_rate": day_rate(rate, convention)})
+            self.values.append((key, max_rate, rate, capped,
+                                day_rate(rate, convention)))
 
-    def index(self, ordinal):
-        """The index of the month of the day ``ordinal``."""
-        return bisect_right(self.starts, ordinal) - 1
+    def accrue(self, segments):
+        """The days and the amount due × days of ``segments`` (see
+        ``item_segments``) by month, in order: [[month index, days,
+        amount × days]]."""
+        result = []
+        ends = self.ends
+        index = month_end = None
+        for start, end, base in segments:
+            if index is None:
+                index = bisect_right(self.starts, start) - 1
+                month_end = ends[index]
+            while start > month_end:
+                index += 1
+                month_end = ends[index]
+            while True:
+                stop = end if end < month_end else month_end
+                days = stop - start + 1
+                if result and result[-1][0] == index:
+                    result[-1][1] += days
+                    result[-1][2] += base * days
+                else:
+                    result.append([index, days, base * days])
+                if stop == end:
+                    break
+                start = stop + 1
+                index += 1
+                month_end = ends[index]
+        return result
 
 
 class CarteraArReport(models.AbstractModel):
@@ -103,22 +133,31 @@ class CarteraArReport(models.AbstractModel):
         ``date_at`` (the day and the amount each took from the item, or
         gave it on the credit side). Days come as Python's ordinals
         (``date.toordinal()``: day 1 is 0001-01-01 in both calendars),
-        amounts as floats: the Python loop then does no parsing. The
-        customer ``rp`` is always joined (its exemption)."""
+        amounts as floats: the Python loop then does no parsing. By
+        customer id (their names order the customers afterwards: sorting
+        every item by name cost more than the Python loop). The customer
+        ``rp`` is always joined (its exemption)."""
         return sql.SQL("""
-    WITH items AS (
+    WITH settled_late AS (
+        -- The items a partial reconciliation reached after their due
+        -- date: with the open ones, all that may have days of mora.
+        SELECT v.line_id
+          FROM account_partial_reconcile p
+         CROSS JOIN LATERAL (VALUES (p.debit_move_id), (p.credit_move_id))
+               v (line_id)
+          JOIN account_move_line l ON l.id = v.line_id
+         WHERE p.company_id = %(company_id)s AND l.balance > 0
+           AND p.max_date > COALESCE(l.date_maturity, l.date)
+    ), items AS (
         SELECT l.id, l.partner_id, l.invoice_id, l.date, l.balance,
-               COALESCE(l.date_maturity, l.date) AS due,
-               upper(rp.name) AS sort_name
+               COALESCE(l.date_maturity, l.date) AS due
           {items}
            AND l.balance > 0
            AND COALESCE(l.date_maturity, l.date) < %(date_at)s
            AND l.date <= %(date_at)s
            AND rp.cartera_interest_exempt IS NOT TRUE
-           AND (l.amount_residual <> 0 OR EXISTS (
-                SELECT 1 FROM account_partial_reconcile p
-                 WHERE (p.debit_move_id = l.id OR p.credit_move_id = l.id)
-                   AND p.max_date > COALESCE(l.date_maturity, l.date)))
+           AND (l.amount_residual <> 0
+                OR l.id IN (SELECT line_id FROM settled_late))
     ), partials AS (
         SELECT v.line_id,
                array_agg(p.max_date - DATE '0001-01-01' + 1
@@ -138,7 +177,7 @@ class CarteraArReport(models.AbstractModel):
            i.balance::float8, pa.days, pa.amounts
       FROM items i
       LEFT JOIN partials pa ON pa.line_id = i.id
-     ORDER BY i.sort_name, i.partner_id, i.due, i.id
+     ORDER BY i.partner_id, i.due, i.id
 """).format(items=self._receivable_items(scope, customers=True))
 
     @api.model
@@ -234,7 +273,8 @@ class CarteraArReport(models.AbstractModel):
                     rows, as_of.toordinal(), billed)}
 
     @api.model
-    def interest(self, date_at, partner_ids=None, billed_until=None):
+    def interest(self, date_at, partner_ids=None, billed_until=None,
+                 detail=True):
         """Late-payment interest up to and including ``date_at`` (see the
         module's docstring for the rules), per customer of the user's
         scope, as a list of dicts in the customers' order: ``partner_id``,
@@ -255,6 +295,12 @@ class CarteraArReport(models.AbstractModel):
         interest billing's memory): they are not counted again, so that
         an item billed to D earns from D + 1 on.
 
+        ``detail`` false: the items without their ``months`` (the same
+        figures, rounded by month all the same), for callers that need
+        each item's total only, such as the billing of a whole
+        portfolio: the months are most of the time and memory of a large
+        one.
+
         Empty when the company's policy is no interest; exempt customers
         are left out."""
         data = self._interest_rows(date_at, partner_ids, billed_until)
@@ -268,62 +314,91 @@ class CarteraArReport(models.AbstractModel):
             company.cartera_interest_policy, company.cartera_interest_rate,
             company.cartera_interest_days)
         digits = company.currency_id.decimal_places
+        scale = 10 ** digits
+        # Each month's day rate in units of the currency's last digit.
+        values = [value and value[:4] + (value[4] * scale,)
+                  for value in months.values]
+        texts = {}
         customers, by_partner = [], {}
         for row, mora_from, segments in self._interest_items(
                 rows, as_of.toordinal(), billed):
-            accrued = {}
-            for start, end, base in segments:
-                _add_segment(accrued, months, start, end, base)
             item_months, total_days, item_interest = [], 0, 0.0
             capped = False
-            for index in sorted(accrued):
-                days, base_days = accrued[index]
-                value = months.values[index]
+            for index, days, base_days in months.accrue(segments):
+                value = values[index]
                 if value is None:
                     raise UserError(_(
                         "There is no certified interest rate for %s: type "
                         "the Superintendencia Financiera's rate of that "
                         "month in Configuration > Certified Rates.")
                         % months.keys[index])
-                month_interest = _money(base_days * value["day_rate"],
-                                        digits)
-                item_months.append({
-                    "month": months.keys[index],
-                    "days": days,
-                    "max_rate": value["max_rate"],
-                    "rate": value["rate"],
-                    "capped": value["capped"],
-                    "interest": month_interest,
-                })
+                # _money inline (once per month of every item).
+                scaled = base_days * value[4]
+                month_interest = floor(
+                    scaled + 0.5 + scaled * EPSILON) / scale
+                if detail:
+                    item_months.append({
+                        "month": value[0],
+                        "days": days,
+                        "max_rate": value[1],
+                        "rate": value[2],
+                        "capped": value[3],
+                        "interest": month_interest,
+                    })
                 total_days += days
                 item_interest += month_interest
-                capped = capped or value["capped"]
+                capped = capped or value[3]
             partner_id = row[1]
             customer = by_partner.get(partner_id)
             if customer is None:
                 customer = by_partner[partner_id] = {
                     "partner_id": partner_id, "interest": 0.0, "items": []}
                 customers.append(customer)
-            customer["items"].append({
+            due = texts.get(row[4])
+            if due is None:
+                due = texts[row[4]] = date.fromordinal(row[4]).isoformat()
+            start = texts.get(mora_from)
+            if start is None:
+                start = texts[mora_from] = date.fromordinal(
+                    mora_from).isoformat()
+            item = {
                 "move_line_id": row[0],
                 "invoice_id": row[2] or False,
-                "date_due": date.fromordinal(row[4]).isoformat(),
-                "mora_from": date.fromordinal(mora_from).isoformat(),
+                "date_due": due,
+                "mora_from": start,
                 "days": total_days,
                 "interest": _money(item_interest, digits),
                 "capped": capped,
-                "months": item_months,
-            })
+            }
+            if detail:
+                item["months"] = item_months
+            customer["items"].append(item)
             customer["interest"] += item_interest
         for customer in customers:
             customer["interest"] = _money(customer["interest"], digits)
-        return customers
+        return self._interest_sorted(customers)
+
+    @api.model
+    def _interest_sorted(self, customers):
+        """``customers`` in the order of every report: by name, then id."""
+        if len(customers) < 2:
+            return customers
+        self._cr.execute(
+            "SELECT id, upper(name) FROM res_partner WHERE id IN %s",
+            (tuple(customer["partner_id"] for customer in customers),))
+        names = dict(self._cr.fetchall())
+        return sorted(customers, key=lambda customer: (
+            names.get(customer["partner_id"]) or "", customer["partner_id"]))
 
 
 def _money(value, digits):
-    """``value`` rounded half-up to ``digits`` decimals, as the float
-    nearest to that decimal (float_round leaves 179885.80000000002)."""
-    return round(float_round(value, precision_digits=digits), digits)
+    """``value`` (not negative) rounded half-up to ``digits`` decimals,
+    as Odoo's ``float_round`` rounds (one unit in the last place added
+    for the binary error of a decimal half), as the float nearest to that
+    decimal. Inline: it runs once per month of every item."""
+    scale = 10 ** digits
+    scaled = value * scale
+    return floor(scaled + 0.5 + scaled * EPSILON) / scale
 
 
 def item_segments(balance, partial_days, partial_amounts, first, last):
@@ -346,26 +421,9 @@ def item_segments(balance, partial_days, partial_amounts, first, last):
     start = first
     for ordinal, amount in changes:
         if ordinal >= start:
-            if round(base, 2) > 0:
+            # Cents: anything under half a cent is nothing due.
+            if base >= 0.005:
                 segments.append((start, ordinal, base))
             start = ordinal + 1
         base += amount
     return segments
-
-
-def _add_segment(accrued, months, start, end, base):
-    """Add the days ``start`` to ``end`` (ordinals, both included) at the
-    amount due ``base`` to ``accrued`` ({month index: [days, base × days]}),
-    month by month."""
-    index = months.index(start)
-    while start <= end:
-        stop = min(end, months.ends[index])
-        days = stop - start + 1
-        month = accrued.get(index)
-        if month is None:
-            accrued[index] = [days, base * days]
-        else:
-            month[0] += days
-            month[1] += base * days
-        start = stop + 1
-        index += 1

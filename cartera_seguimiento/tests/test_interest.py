@@ -194,6 +194,16 @@ class TestInterest(InterestCase):
         self.assertEqual(item["interest"], 179885.80)
         self.assertFalse(item["capped"])
         self.assertEqual(rows[self.monday.id]["interest"], 179885.80)
+        # Without the months: the same figures.
+        totals = self._interest(detail=False)
+        item_total = self._item(totals, self.monday)
+        self.assertNotIn("months", item_total)
+        self.assertEqual(item_total, {key: value for key, value in
+                                      item.items() if key != "months"})
+        self.assertEqual({row["partner_id"]: row["interest"]
+                          for row in totals.values()},
+                         {row["partner_id"]: row["interest"]
+                          for row in rows.values()})
 
     def test_hand_checked_360(self):
         self.company.cartera_interest_days = "360"
@@ -360,9 +370,11 @@ class TestInterest(InterestCase):
         self.assertEqual(set(rows), {self.monday.id, self.partial.id})
         rows = self._interest(engine=self.engine.sudo(self.collector2))
         self.assertEqual(set(rows), {self.sunday.id, self.holiday.id})
-        self.assertEqual(
-            set(self._interest(engine=self.engine.sudo(self.manager))),
-            set(self.ours.ids))
+        # A manager's: every customer, by name as in every report.
+        rows = self.engine.sudo(self.manager).interest(D, self.ours.ids)
+        self.assertEqual([row["partner_id"] for row in rows], [
+            self.sunday.id, self.holiday.id, self.monday.id,
+            self.partial.id])
         with self.assertRaises(AccessError):
             self.engine.sudo(self.accountant).interest(D)
 
