@@ -145,10 +145,6 @@ POLICY.update({
 POLICY["cartera.interest.billing"] = {
     "search": {"manager", SUPER}, "create_billing": {SUPER}}
 POLICY["cartera.interest.billing.wizard"] = {"bill": {SUPER}}
-# The certified rates (issue 26, H1): read by the addon's users (the
-# engine's rights are the report engine's); their writes by managers are
-# asserted in the addon's tests (test_interest.py).
-POLICY.setdefault("cartera.interest.rate", {"search": STAFF | {SUPER}})
 # Abstract bases with nothing to call of their own.
 POLICY.update({"cartera.report.wizard": {}, "cartera.report.qweb": {},
                "cartera.report.xlsx": {}, "cartera.scope": {},
