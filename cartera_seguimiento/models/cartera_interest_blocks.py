@@ -52,7 +52,9 @@ def interest_block(env, date_at, partner_ids):
     if (company.cartera_interest_policy or "none") == "none" or \
             not partner_ids:
         return {}
-    rows = env["cartera.ar.report"].interest(date_at, list(partner_ids))
+    # Each item's total only: the block prints no months.
+    rows = env["cartera.ar.report"].interest(date_at, list(partner_ids),
+                                             detail=False)
     customers = env["cartera.interest.report.wizard"]._liquidation(
         rows, company)
     return {customer["partner_id"]: customer for customer in customers

@@ -93,7 +93,8 @@ class CarteraInterestBillingWizard(models.TransientModel):
         Billing = self.env["cartera.interest.billing"]
         billed_until = Billing._billed_until()
         rows = self.env["cartera.ar.report"].interest(
-            date_to, self.partner_ids.ids or None, billed_until=billed_until)
+            date_to, self.partner_ids.ids or None, billed_until=billed_until,
+            detail=False)
         invoices = self.env["account.invoice"]
         currency = company.currency_id
         billings = []
