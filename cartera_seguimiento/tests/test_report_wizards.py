@@ -166,8 +166,8 @@ class TestReportWizards(ArReportCase):
             "cartera_seguimiento.cartera_menu_followup"))
         # The six reports, the indicators' dashboard and PDF, the
         # statements of account, the disputes and the collection
-        # management reports.
-        self.assertEqual(len(menu.child_id), 11)
+        # management reports, the liquidation of late-payment interest.
+        self.assertEqual(len(menu.child_id), 12)
 
 
 class TestReportNames(ArReportCase):
