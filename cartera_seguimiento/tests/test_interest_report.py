@@ -10,7 +10,7 @@ import io
 
 import openpyxl
 
-from .common import CarteraCase
+from .common import SPANISH, CarteraCase
 
 AMOUNT = 10000000.0
 DUE = "2026-02-16"
@@ -43,7 +43,9 @@ class InterestCase(CarteraCase):
             limit=1)
         cls.debtor = cls.env["res.partner"].create({
             "name": "Deudor Mora", "customer": True, "is_company": True,
-            "user_id": cls.collector1.id, "vat": "900123456"})
+            "user_id": cls.collector1.id, "vat": "900123456",
+            # Statements and letters print in the customer's language.
+            "lang": SPANISH})
         cls.invoice = cls._create_invoice(
             cls.debtor, AMOUNT, date_invoice="2026-01-17", date_due=DUE)
         cls._pay(cls.invoice, AMOUNT, PAID)
