@@ -34,6 +34,8 @@
         "security/cartera_kpi_security.xml",
         "security/cartera_statement_security.xml",
         "security/cartera_dunning_security.xml",
+        # Issue 26: late-payment interest billed (H2).
+        "security/cartera_interest_billing_security.xml",
         "security/cartera_interest_security.xml",
         # Issue 27: the receivables impairment (H4).
         "security/cartera_impairment_security.xml",
@@ -56,6 +58,8 @@
         "reports/cartera_dunning_letter.xml",
         "reports/cartera_dispute_report.xml",
         "reports/cartera_dunning_report.xml",
+        # Issue 26: the liquidation and the interest block (H2).
+        "reports/cartera_interest_report.xml",
         # Screens.
         "views/assets.xml",
         "views/cartera_followup_type_views.xml",
@@ -84,6 +88,8 @@
         "views/cartera_impairment_views.xml",
         "reports/cartera_impairment_report.xml",
         "wizards/cartera_impairment_wizard_views.xml",
+        # Issue 26: liquidation, billing and switches (H2).
+        "wizards/cartera_interest_wizard_views.xml",
         # The menu tree, last: it opens the actions above.
         "views/cartera_menus.xml",
     ],

@@ -91,7 +91,10 @@ POLICY = {
         "aging": STAFF | {SUPER}, "movement": STAFF | {SUPER},
         "history": STAFF | {SUPER}, "promises": STAFF | {SUPER}},
 }
-REPORTS = ("followup", "task", "aging", "movement", "history", "promise")
+REPORTS = ("followup", "task", "aging", "movement", "history", "promise",
+           # Issue 26: the liquidation of late-payment interest (an empty
+           # one where the company charges none).
+           "interest")
 for _report in REPORTS:
     POLICY["cartera.%s.report.wizard" % _report] = {
         "action_print_html": STAFF | {SUPER},
@@ -145,6 +148,14 @@ POLICY.update({
     "cartera.legal.calendar.report.wizard": {},
     "report.cartera_seguimiento.report_legal_calendar": {},
     "report.cartera_seguimiento.report_legal_calendar_xlsx": {}})
+# Issue 26, billing the late-payment interest: the days billed are read
+# by managers (their company's) and written by nobody but the billing
+# wizard, which a receivables manager with Odoo's Billing rights runs (the
+# superuser here; "manager" has no Billing rights and a collector with them
+# is no manager: both refused).
+POLICY["cartera.interest.billing"] = {
+    "search": {"manager", SUPER}, "create_billing": {SUPER}}
+POLICY["cartera.interest.billing.wizard"] = {"bill": {SUPER}}
 # Abstract bases with nothing to call of their own.
 POLICY.update({"cartera.report.wizard": {}, "cartera.report.qweb": {},
                "cartera.report.xlsx": {}, "cartera.scope": {},
@@ -1064,6 +1075,45 @@ class Attempt:
 
     def op_refresh(self, rpc, session, model, operation):
         return rpc(model, "refresh") >= 0
+
+    def op_bill(self, rpc, session, model, operation):
+        """Bill the late-payment interest up to a day long past (nothing
+        to bill: an empty run), the main company charging the legal
+        maximum with a product and an account for the time of the cell."""
+        company = self.admin("res.company", "read", [1], [
+            "cartera_interest_policy", "cartera_interest_product_id",
+            "cartera_interest_account_id"])[0]
+        product = self.admin("product.product", "create", {
+            "name": "Intereses Matriz %s" % RUN, "type": "service"})
+        account = self.admin("account.account", "search", [
+            ("company_id", "=", 1),
+            ("user_type_id.type", "=", "other"),
+            ("internal_type", "=", "other")], limit=1)[0]
+        self.admin("res.company", "write", [1], {
+            "cartera_interest_policy": "legal",
+            "cartera_interest_product_id": product,
+            "cartera_interest_account_id": account})
+        try:
+            wizard = rpc(model, "create", {"date_to": "2000-01-31"})
+            action = rpc(model, "action_bill", [wizard])
+            return action.get("res_id") == wizard
+        finally:
+            self.admin("res.company", "write", [1], {
+                "cartera_interest_policy": company["cartera_interest_policy"],
+                "cartera_interest_product_id": (
+                    company["cartera_interest_product_id"] or [False])[0],
+                "cartera_interest_account_id": (
+                    company["cartera_interest_account_id"] or [False])[0]})
+
+    def op_create_billing(self, rpc, session, model, operation):
+        """Mark days billed without billing them: a record pointing at
+        the collector's customer's invoice."""
+        w = self.world
+        return rpc(model, "create", {
+            "move_line_id": w["dunning"]["own_item"],
+            "partner_id": w["customer"], "date_from": "2000-01-01",
+            "date_to": "2100-12-31",
+            "invoice_id": w["ledger"]["own"]["invoice"][0]})
 
     def op_search(self, rpc, session, model, operation):
         return rpc(model, "search_count", []) >= 0

@@ -63,6 +63,10 @@ from . import cartera_legal_calendar
 from . import cartera_agenda
 # issue 26: the legal calendar on the invoice, customer and agenda (H3).
 from . import cartera_legal_calendar_screens
+# Issue 26: billing the late-payment interest, its blocks in the
+# statements and letters (H2).
+from . import cartera_interest_billing
+from . import cartera_interest_blocks
 # issue 26: late-payment interest (the rates, then the engine).
 from . import cartera_interest_rate
 from . import cartera_ar_report_interest

@@ -33,6 +33,9 @@ REPORTS = [
     # Issue 27: the receivables impairment (H4).
     ("report_impairment", "cartera.impairment.report.wizard",
      "Receivables Impairment Report", True),
+    # Issue 26: the liquidation of late-payment interest (H2).
+    ("report_interest", "cartera.interest.report.wizard",
+     "Late-payment Interest Liquidation", True),
 ]
 
 

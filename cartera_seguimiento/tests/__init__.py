@@ -27,3 +27,6 @@ from . import test_dunning_report
 from . import test_dunning_run
 from . import test_interest
 from . import test_impairment
+# Issue 26 (H2).
+from . import test_interest_report
+from . import test_interest_billing

@@ -167,8 +167,9 @@ class TestReportWizards(ArReportCase):
         # The six reports, the indicators' dashboard and PDF, the
         # statements of account, the disputes and the collection
         # management reports, the legal deadlines (issue 26); the
-        # impairment's report, cut-offs and entry (issue 27).
-        self.assertEqual(len(menu.child_id), 15)
+        # impairment's report, cut-offs and entry (issue 27); the
+        # liquidation of late-payment interest (issue 26).
+        self.assertEqual(len(menu.child_id), 16)
 
 
 class TestReportNames(ArReportCase):

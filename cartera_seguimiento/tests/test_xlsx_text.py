@@ -195,4 +195,7 @@ class TestXlsxText(CarteraCase):
             "cartera.legal.calendar.report.wizard",
             "cartera.impairment.report.wizard",
             # The credit bureaus' export: test_dunning_send.py.
-            "cartera.dunning.line"]))
+            "cartera.dunning.line",
+            # The liquidation of late-payment interest:
+            # test_interest_report.py (test_xlsx_writes_text_as_text).
+            "cartera.interest.report.wizard"]))

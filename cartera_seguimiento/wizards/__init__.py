@@ -16,3 +16,6 @@ from . import cartera_legal_calendar_report_wizard
 # Issue 27: the receivables impairment (H4).
 from . import cartera_impairment_entry_wizard
 from . import cartera_impairment_report_wizard
+# Issue 26 (H2).
+from . import cartera_interest_report_wizard
+from . import cartera_interest_billing_wizard
