@@ -4,7 +4,7 @@
     "name": "Receivables Follow-up (Seguimiento de cartera)",
     "summary": "Record follow-ups of customers' debts, their next tasks, "
                "closings that seal them, and receivable reports",
-    "version": "11.0.5.0.0",
+    "version": "11.0.6.0.0",
     "category": "Accounting",
     "website": "https://github.com/cartera-seguimiento/cartera_seguimiento",
     "author": "Cartera Seguimiento contributors",

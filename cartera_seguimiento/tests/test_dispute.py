@@ -10,7 +10,11 @@ A dispute of 200.000 on FV big opened 2026-06-10 leaves 800.000 of it
 collectable: the customer's aging shows 200.000 disputed and 1.300.000
 collectable, total unchanged.
 """
+import importlib.util
+import os
+
 from odoo import fields
+from odoo.modules.module import get_module_path
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .common import SPANISH, CarteraCase
@@ -171,6 +175,33 @@ class TestDispute(DisputeCase):
         self.assertFalse(sneaky.blocked_item_ids)
         sneaky.sudo(self.collector1).action_reject()
         self.assertEqual(self._blocked(self.small), {True})
+
+    def test_update_records_what_older_disputes_blocked(self):
+        # A dispute opened before 11.0.6.0.0 kept no record of its items;
+        # migrations/11.0.6.0.0 records its invoice's blocked items on the
+        # invoice's first open dispute, so that ending the invoice's
+        # disputes releases them as it always did.
+        first, second = self._dispute(100000.0), self._dispute(50000.0)
+        on_small = self._dispute(100.0, invoice=self.small)
+        self._items(self.small).write({"blocked": True})
+        self.env.cr.execute(
+            "DELETE FROM cartera_dispute_blocked_item_rel "
+            "WHERE dispute_id IN %s", ((first | second | on_small).ids,))
+        (first | second | on_small).invalidate_cache()
+        path = os.path.join(get_module_path("cartera_seguimiento"),
+                            "migrations", "11.0.6.0.0", "post-migrate.py")
+        spec = importlib.util.spec_from_file_location("post_migrate", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        script.migrate(self.env.cr, "11.0.5.0.0")
+        (first | second | on_small).invalidate_cache()
+        self.assertEqual(first.blocked_item_ids, self._items(self.big))
+        self.assertFalse(second.blocked_item_ids)
+        self.assertEqual(on_small.blocked_item_ids, self._items(self.small))
+        # Ending both releases the big invoice's items.
+        first.sudo(self.collector1).action_reject()
+        second.sudo(self.collector1).action_reject()
+        self.assertEqual(self._blocked(self.big), {False})
 
     def test_expired_unblocks(self):
         dispute = self._dispute(200000.0, date_expiry="2026-06-20")
