@@ -186,7 +186,7 @@ class TestDispute(DisputeCase):
         self._items(self.small).write({"blocked": True})
         self.env.cr.execute(
             "DELETE FROM cartera_dispute_blocked_item_rel "
-            "WHERE dispute_id IN %s", ((first | second | on_small).ids,))
+            "WHERE dispute_id IN %s", (tuple((first | second | on_small).ids),))
         (first | second | on_small).invalidate_cache()
         path = os.path.join(get_module_path("cartera_seguimiento"),
                             "migrations", "11.0.6.0.0", "post-migrate.py")
