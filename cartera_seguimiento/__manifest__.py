@@ -100,5 +100,7 @@
         # issue 26: the certified rates of the months the demo's items are
         # overdue in.
         "demo/cartera_interest_rate_demo.xml",
+        # issue 27: the provision matrix's rates and the PUC's accounts.
+        "demo/cartera_impairment_demo.xml",
     ],
 }

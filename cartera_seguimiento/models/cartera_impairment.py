@@ -128,6 +128,37 @@ class ResCompany(models.Model):
     cartera_impairment_journal_id = fields.Many2one(
         "account.journal", string="Impairment Journal", ondelete="restrict")
 
+    @api.multi
+    def _cartera_demo_impairment_accounts(self):
+        """Demo data: the PUC's accounts for the impairment entry when the
+        company keeps the Colombian chart (an allowance account under
+        1399), the expense under 5199 (Odoo's generic PUC has none: it is
+        created), and the company's first general journal. On another
+        chart nothing is set: the accountant chooses them."""
+        Account = self.env["account.account"]
+        for company in self:
+            allowance = Account.search([
+                ("company_id", "=", company.id),
+                ("code", "=like", "1399%")], order="code", limit=1)
+            if not allowance:
+                continue
+            expense = Account.search([
+                ("company_id", "=", company.id),
+                ("code", "=like", "5199%")], order="code", limit=1)
+            if not expense:
+                expense = Account.create({
+                    "code": "519910", "name": "Deterioro de deudores",
+                    "company_id": company.id,
+                    "user_type_id": self.env.ref(
+                        "account.data_account_type_expenses").id})
+            journal = self.env["account.journal"].search([
+                ("company_id", "=", company.id), ("type", "=", "general")],
+                order="sequence, id", limit=1)
+            company.write({
+                "cartera_impairment_allowance_account_id": allowance.id,
+                "cartera_impairment_expense_account_id": expense.id,
+                "cartera_impairment_journal_id": journal.id})
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"

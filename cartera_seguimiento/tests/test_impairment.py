@@ -410,6 +410,31 @@ class TestImpairmentEntry(ImpairmentCase):
             lambda line: line.account_id == self.allowance).debit,
             -recovery.difference)
 
+    def test_demo_accounts_of_the_puc(self):
+        # The demo's settings: the company's 1399 account as the allowance,
+        # a 5199 expense (created when the chart has none) and a general
+        # journal; on a chart without 1399 nothing is set.
+        Account = self.env["account.account"]
+        company = self.company
+        company.write({"cartera_impairment_allowance_account_id": False,
+                       "cartera_impairment_expense_account_id": False,
+                       "cartera_impairment_journal_id": False})
+        if not Account.search([("company_id", "=", company.id),
+                               ("code", "=like", "1399%")]):
+            company._cartera_demo_impairment_accounts()
+            self.assertFalse(company.cartera_impairment_allowance_account_id)
+            Account.create({
+                "code": "139999", "name": "Deterioro de clientes",
+                "company_id": company.id, "user_type_id": self.env.ref(
+                    "account.data_account_type_current_assets").id})
+        company._cartera_demo_impairment_accounts()
+        self.assertEqual(
+            company.cartera_impairment_allowance_account_id.code[:4], "1399")
+        self.assertEqual(
+            company.cartera_impairment_expense_account_id.code[:4], "5199")
+        self.assertEqual(company.cartera_impairment_journal_id.type,
+                         "general")
+
     def test_entry_needs_settings(self):
         self.company.cartera_impairment_journal_id = False
         with self.assertRaises(UserError):
