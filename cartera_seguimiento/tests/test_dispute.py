@@ -193,7 +193,9 @@ class TestDispute(DisputeCase):
         spec = importlib.util.spec_from_file_location("post_migrate", path)
         script = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(script)
-        script.migrate(self.env.cr, "11.0.5.0.0")
+        # The script's own function, without openupgradelib's wrapper that
+        # reads the migration framework's frame.
+        script.migrate.__wrapped__(self.env, "11.0.5.0.0")
         (first | second | on_small).invalidate_cache()
         self.assertEqual(first.blocked_item_ids, self._items(self.big))
         self.assertFalse(second.blocked_item_ids)
