@@ -1018,7 +1018,7 @@ class Attempt:
 
     def wizard(self, rpc, kind):
         values = {}
-        if kind == "history":
+        if kind in ("history", "interest"):
             values["partner_ids"] = [(6, 0, [self.own_customer()])]
         return rpc("cartera.%s.report.wizard" % kind, "create", values)
 
@@ -1129,7 +1129,9 @@ class Attempt:
                 "statements": ["2026-01-31", [w["customer"]]],
                 "promises": ["2026-01-01", "2026-01-31"],
                 "legal_calendar": ["2026-01-31"],
-                "interest": ["2026-01-31"],
+                # Its own customers: another test's invoice of 2002 would
+                # need that year's certified rates.
+                "interest": ["2026-01-31", [w["customer"]]],
                 "impairment": ["2026-01-31"],
                 "impairment_roll_rates": ["2026-01-31", 2]}[operation]
         result = rpc(model, operation, *args)
