@@ -255,6 +255,14 @@ POLICY.update({
     "cartera.impairment.entry.wizard": {}})
 # A customer of the main company.
 MAIN_COMPANY_SAMPLES.add(("cartera.impairment.rate", "related_party"))
+# The interest engine and its liquidation are asked for the main company's
+# customer (another company's manager is refused it).
+MAIN_COMPANY_SAMPLES |= {
+    ("cartera.ar.report", "interest"),
+    ("cartera.interest.report.wizard", "action_print_html"),
+    ("cartera.interest.report.wizard", "action_export_xlsx"),
+    ("report.cartera_seguimiento.report_interest", "html"),
+    ("report.cartera_seguimiento.report_interest_xlsx", "xlsx")}
 for _model, _ops in POLICY.items():
     for _op, _allowed in _ops.items():
         if "manager" in _allowed and (_model, _op) not in \
