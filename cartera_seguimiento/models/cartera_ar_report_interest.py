@@ -5,7 +5,7 @@ item, day by day at the legal cap, by the law's own rules.
 
 - Mora starts the day after the due date (Ley 45 de 1990 art. 65); a due
   date on a Sunday or a Colombian public holiday first moves to the next
-  business day (Código de Comercio art. 829, ``tools/legal_calendar``).
+  business day (Código de Comercio art. 829, ``tools/legal_terms``).
 - Each day of mora earns simple interest on the capital then due, never
   on interest (art. 886). The capital due on a day is what the item's
   reconciliation history leaves open at the end of the day before: what
@@ -36,7 +36,7 @@ from psycopg2 import sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import legal_calendar
+from ..tools import legal_terms
 
 
 # The binary error of a decimal half (2 ** -52, relative): 2.675, stored
@@ -56,13 +56,6 @@ def day_rate(annual_rate, convention):
     if convention == "360":
         return (annual ** (1.0 / 12.0) - 1.0) / 30.0
     return annual ** (1.0 / 365.0) - 1.0
-
-
-def mora_start(due):
-    """The first day of mora of an item due on ``due`` (a date): the day
-    after its due date, moved first to the next business day when it
-    falls on a Sunday or a holiday (art. 829)."""
-    return legal_calendar.next_business_day(due) + timedelta(days=1)
 
 
 class InterestMonths(object):
@@ -244,7 +237,7 @@ class CarteraArReport(models.AbstractModel):
             line_id, due, item_date = row[0], row[4], row[3]
             mora_from = starts.get(due)
             if mora_from is None:
-                mora_from = starts[due] = mora_start(
+                mora_from = starts[due] = legal_terms.mora_start(
                     date.fromordinal(due)).toordinal()
             # The first day counted: in mora, after the item exists (on
             # the day of its date nothing was due yet as of the day

@@ -24,7 +24,9 @@ def _colombia(year):
     return calendar
 
 
-def _as_date(day):
+def as_date(day):
+    """``day`` (a date or a server-format string) as a date; ValueError
+    when it is not one."""
     parsed = dates.parse(day)
     if parsed is None:
         raise ValueError("not a date: %r" % (day,))
@@ -34,20 +36,14 @@ def _as_date(day):
 def is_business_day(day):
     """Whether ``day`` (a date or a server-format string) is neither a
     Sunday nor a Colombian public holiday."""
-    day = _as_date(day)
+    day = as_date(day)
     return day.weekday() != 6 and day not in _colombia(day.year)
 
 
 def next_business_day(day):
     """``day`` itself when it is a business day, else the first business
     day after it (art. 829 of the Código de Comercio)."""
-    day = _as_date(day)
+    day = as_date(day)
     while not is_business_day(day):
         day += timedelta(days=1)
     return day
-
-
-def holiday_name(day):
-    """The holiday's name on ``day``, or None."""
-    day = _as_date(day)
-    return _colombia(day.year).get(day)

@@ -22,24 +22,17 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from . import dates, legal_calendar
+from . import legal_calendar
 
 PRESCRIPTION_YEARS = 3
 BUREAU_MAX_YEARS = 4
 BUREAU_UNPAID_YEARS = 8
 
 
-def _day(value):
-    parsed = dates.parse(value)
-    if parsed is None:
-        raise ValueError("not a date: %r" % (value,))
-    return parsed
-
-
 def previous_business_day(day):
     """``day`` itself when it is a business day, else the last business
     day before it."""
-    day = _day(day)
+    day = legal_calendar.as_date(day)
     while not legal_calendar.is_business_day(day):
         day -= timedelta(days=1)
     return day
@@ -53,14 +46,14 @@ def mora_start(due):
 def mora_days(due, until):
     """Days of mora of an item due on ``due`` up to ``until`` included (a
     payment's day counts as a day of mora); 0 when not in mora then."""
-    return max((_day(until) - mora_start(due)).days + 1, 0)
+    return max((legal_calendar.as_date(until) - mora_start(due)).days + 1, 0)
 
 
 def prescription_date(due):
     """The day the acción cambiaria directa of an item due on ``due``
     prescribes."""
     return legal_calendar.next_business_day(
-        _day(due) + relativedelta(years=PRESCRIPTION_YEARS))
+        legal_calendar.as_date(due) + relativedelta(years=PRESCRIPTION_YEARS))
 
 
 def prescribed_bound(day):
@@ -87,6 +80,6 @@ def bureau_until_paid(paid, days):
     """The permanence of a debt paid on ``paid`` after ``days`` of mora."""
     if days <= 0:
         return None
-    paid = _day(paid)
+    paid = legal_calendar.as_date(paid)
     return min(paid + timedelta(days=2 * days),
                paid + relativedelta(years=BUREAU_MAX_YEARS))
